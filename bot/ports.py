@@ -1,0 +1,139 @@
+"""The seams between the engine and everything it talks to, as Protocols."""
+
+from __future__ import annotations
+
+from typing import AsyncIterator, Iterable, Protocol, Sequence
+
+from bot.types import (
+    Conversation,
+    Decision,
+    DocKind,
+    Document,
+    Event,
+    Language,
+    Message,
+    Order,
+    Passage,
+    Product,
+    ShopUser,
+    Understanding,
+)
+
+
+class Retriever(Protocol):
+    """Finds passages of the shop's knowledge for a query."""
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        kind: DocKind | None = None,
+        language: Language | None = None,
+        customer_id: str | None = None,
+    ) -> list[Passage]:
+        """Best passages first. Order passages are returned only when customer_id is given,
+        and then only that customer's."""
+        ...
+
+
+class KnowledgeIndex(Protocol):
+    """Writes documents into the store behind a Retriever (incremental by content hash)."""
+
+    def upsert(self, documents: Iterable[Document]) -> dict[str, int]:
+        """Returns counts: added, updated, unchanged."""
+        ...
+
+
+class OrderBackend(Protocol):
+    """Read access to the shop's customers and orders (write actions arrive with the tools issue)."""
+
+    def get_user(self, user_id: str) -> ShopUser | None: ...
+
+    def find_user_by_email(self, email: str) -> str | None: ...
+
+    def find_user_by_name_zip(self, first_name: str, last_name: str, zip_code: str) -> str | None: ...
+
+    def get_order(self, order_id: str) -> Order | None: ...
+
+    def list_orders(self, user_id: str) -> list[Order]: ...
+
+
+class InventoryBackend(Protocol):
+    """Read access to the catalogue and stock."""
+
+    def get_product(self, product_id: str) -> Product | None: ...
+
+    def list_products(self) -> list[Product]: ...
+
+    def find_variant(self, item_id: str) -> tuple[Product, str] | None:
+        """The product holding variant item_id, and the item id, or None."""
+        ...
+
+
+class ConversationStore(Protocol):
+    """Durable conversation state and transcripts. In-process by default, Redis at scale."""
+
+    def create(self, conversation: Conversation) -> None: ...
+
+    def get(self, conversation_id: str) -> Conversation | None: ...
+
+    def save(self, conversation: Conversation) -> None:
+        """Replace the stored state of an existing conversation."""
+        ...
+
+    def append(self, message: Message) -> Message:
+        """Store a message; returns it with its transcript position (seq) assigned."""
+        ...
+
+    def messages(self, conversation_id: str, after_seq: int = 0) -> list[Message]:
+        """Transcript in order, messages with seq > after_seq."""
+        ...
+
+    def list_ids(self, state: str | None = None) -> list[str]:
+        """Conversation ids, optionally only those in one state."""
+        ...
+
+
+class EventBus(Protocol):
+    """Fan-out of conversation events to every watcher, across replicas when backed by Redis."""
+
+    def publish(self, event: Event) -> None:
+        """Safe to call from any thread."""
+        ...
+
+    def subscribe(self, conversation_id: str) -> AsyncIterator[Event]:
+        """Events of one conversation ("*" for all) from now on, until the consumer stops."""
+        ...
+
+
+class Engine(Protocol):
+    """Decides one turn from the scrubbed text and what nlu understood."""
+
+    name: str
+
+    def decide(
+        self,
+        conversation: Conversation,
+        scrubbed_text: str,
+        understanding: Understanding,
+        history: Sequence[Message],
+    ) -> Decision: ...
+
+
+class ChatModel(Protocol):
+    """An OpenAI-compatible chat endpoint (the LLM engine's transport)."""
+
+    def complete(self, messages: Sequence[dict[str, str]]) -> str: ...
+
+
+class Channel(Protocol):
+    """An IM platform: verify the raw webhook, parse it into messages, send replies."""
+
+    name: str
+
+    def verify(self, body: bytes, headers: dict[str, str]) -> bool: ...
+
+    def parse(self, body: bytes) -> list[Message]: ...
+
+    def send(self, recipient: str, text: str) -> None: ...

@@ -1,0 +1,330 @@
+"""Domain values shared by every package: frozen dataclasses, no behaviour beyond conversions."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Literal, Mapping
+
+Language = Literal["en", "zh"]
+ConversationState = Literal["bot", "waiting_for_agent", "agent", "closed"]
+Role = Literal["shopper", "bot", "agent", "system"]
+SentimentLabel = Literal["negative", "neutral", "positive"]
+EngineName = Literal["embedded", "llm"]
+DocKind = Literal["policy", "product", "order"]
+EventType = Literal["message", "delta", "typing", "state"]
+
+#: A JSON value: what crosses a seam when a structure is unavoidable (tool results, trace data).
+JSON = None | bool | int | float | str | list["JSON"] | dict[str, "JSON"]
+
+
+def new_id(prefix: str = "") -> str:
+    """A random, URL-safe identifier."""
+    return prefix + uuid.uuid4().hex
+
+
+def now() -> float:
+    """Wall-clock seconds since the epoch; one place so tests can reason about it."""
+    return time.time()
+
+
+# --------------------------------------------------------------------------- conversation
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a sentence of a reply came from."""
+
+    source: str
+    """Stable id of the source document (a file path relative to the knowledge root, or product:ID)."""
+    title: str
+    """Human-readable title of the document."""
+    snippet: str
+    """The passage text (or its start) that supports the reply."""
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message in a conversation's transcript, as stored and shown to its participants."""
+
+    conversation_id: str
+    role: Role
+    text: str
+    """For shopper messages this is the raw text; it is only shown back to the shopper and agents."""
+    seq: int = 0
+    """Position in the transcript (1-based), assigned by the store on append."""
+    id: str = field(default_factory=lambda: new_id("msg_"))
+    created_at: float = field(default_factory=now)
+    citations: tuple[Citation, ...] = ()
+    author: str = ""
+    """Who wrote it when role is agent (the agent's name); empty otherwise."""
+
+
+@dataclass(frozen=True)
+class Customer:
+    """A verified shop customer bound to a conversation. Never chosen by a model."""
+
+    customer_id: str
+    name: str = ""
+    email: str = ""
+    verified_by: Literal["signed_identity", "order_and_email", "email", "name_zip"] = "order_and_email"
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A conversation's durable state (transcript lives separately, in the store)."""
+
+    id: str
+    channel: str = "web"
+    locale: Language | None = None
+    state: ConversationState = "bot"
+    customer: Customer | None = None
+    token_hash: str = ""
+    """sha256 of the shopper's bearer token; the token itself is never stored."""
+    created_at: float = field(default_factory=now)
+    updated_at: float = field(default_factory=now)
+    memory: Mapping[str, str] = field(default_factory=dict)
+    """Dialogue state of the engine (active flow, filled slots), string values only."""
+    vault: Mapping[str, str] = field(default_factory=dict)
+    """PII placeholders of this conversation -> raw values (e.g. "<EMAIL_1>" -> "a@b.com")."""
+    handoff_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Intent:
+    label: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    label: SentimentLabel
+    score: float
+    """Signed strength in [-1, 1]; negative means unhappy."""
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What nlu made of one scrubbed message."""
+
+    language: Language
+    intent: Intent
+    sentiment: Sentiment
+    slots: Mapping[str, str] = field(default_factory=dict)
+    """Extracted values: order_id, email (a placeholder), zip, product ..."""
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    name: str
+    arguments: Mapping[str, JSON]
+    ok: bool
+    result: JSON
+    """The tool's output (JSON-ready) or, when ok is False, an error message."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Handoff:
+    reason: str
+    """A short machine-readable reason: requested, negative_sentiment, sensitive, repeated_failure ..."""
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What an engine decided for one turn, before output guards and PII restoration."""
+
+    replies: tuple[Reply, ...]
+    tool_calls: tuple[ToolCall, ...] = ()
+    handoff: Handoff | None = None
+    memory: Mapping[str, str] = field(default_factory=dict)
+    """The engine's dialogue state after this turn."""
+    customer: Customer | None = None
+    """Set when this turn verified the shopper."""
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Everything worth knowing about one turn; contains scrubbed text only."""
+
+    language: Language
+    intent: Intent
+    sentiment: Sentiment
+    model_input: str
+    tool_calls: tuple[ToolCall, ...]
+    handoff: Handoff | None
+    engine: EngineName
+    timings_ms: Mapping[str, float]
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "language": self.language,
+            "intent": {"label": self.intent.label, "confidence": round(self.intent.confidence, 4)},
+            "sentiment": {"label": self.sentiment.label, "score": round(self.sentiment.score, 4)},
+            "model_input": self.model_input,
+            "tool_calls": [
+                {"name": c.name, "arguments": dict(c.arguments), "ok": c.ok, "result": c.result}
+                for c in self.tool_calls
+            ],
+            "handoff": {"reason": self.handoff.reason} if self.handoff else None,
+            "engine": self.engine,
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    replies: tuple[Reply, ...]
+    state: ConversationState
+    trace: Trace
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened in a conversation, fanned out to whoever watches it."""
+
+    type: EventType
+    conversation_id: str
+    data: Mapping[str, JSON] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, JSON]:
+        return {"type": self.type, "conversation_id": self.conversation_id, **dict(self.data)}
+
+
+# --------------------------------------------------------------------------- knowledge
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded source document before chunking."""
+
+    source: str
+    title: str
+    text: str
+    kind: DocKind = "policy"
+    language: Language = "en"
+    url: str = ""
+    updated_at: str = ""
+    customer_id: str = ""
+    """Set for order documents only: who may retrieve them."""
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its score and metadata."""
+
+    id: str
+    text: str
+    source: str
+    title: str
+    section: str = ""
+    kind: DocKind = "policy"
+    language: Language = "en"
+    url: str = ""
+    score: float = 0.0
+
+    def citation(self, snippet_chars: int = 240) -> Citation:
+        snippet = self.text if len(self.text) <= snippet_chars else self.text[:snippet_chars].rstrip() + "…"
+        return Citation(source=self.source, title=self.title, snippet=snippet)
+
+
+# --------------------------------------------------------------------------- commerce
+# Field names follow the tau2-bench retail data model so its databases load without mapping.
+
+
+@dataclass(frozen=True)
+class Address:
+    address1: str
+    address2: str
+    city: str
+    state: str
+    country: str
+    zip: str
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    id: str
+    source: Literal["credit_card", "paypal", "gift_card"]
+    brand: str = ""
+    last_four: str = ""
+    balance: float | None = None
+    """Gift cards only."""
+
+
+@dataclass(frozen=True)
+class ShopUser:
+    user_id: str
+    first_name: str
+    last_name: str
+    email: str
+    address: Address
+    payment_methods: tuple[PaymentMethod, ...] = ()
+    order_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Variant:
+    item_id: str
+    options: Mapping[str, str]
+    available: bool
+    price: float
+    stock: int | None = None
+    """Units on hand when the backend tracks them; None when it only knows available or not."""
+
+
+@dataclass(frozen=True)
+class Product:
+    product_id: str
+    name: str
+    variants: tuple[Variant, ...]
+    name_zh: str = ""
+    description: str = ""
+    description_zh: str = ""
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    item_id: str
+    product_id: str
+    name: str
+    price: float
+    options: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Fulfillment:
+    tracking_ids: tuple[str, ...]
+    item_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PaymentRecord:
+    transaction_type: Literal["payment", "refund"]
+    amount: float
+    payment_method_id: str
+
+
+OrderStatus = str
+"""pending, processed, delivered, cancelled, return requested, exchange requested, pending (item modified)."""
+
+
+@dataclass(frozen=True)
+class Order:
+    order_id: str
+    user_id: str
+    status: OrderStatus
+    address: Address
+    items: tuple[OrderItem, ...]
+    fulfillments: tuple[Fulfillment, ...] = ()
+    payment_history: tuple[PaymentRecord, ...] = ()
+    created_at: str = ""
+    """ISO date when the backend knows it (the demo data does; tau2 data does not)."""
