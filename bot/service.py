@@ -1,0 +1,214 @@
+"""The composition root: wires settings into a running Service (the one place bot/ meets knowledge/ and connectors/)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Callable
+
+from bot.engine import TurnHandler
+from bot.errors import BadInput, Forbidden, NotFound, TooLarge, Unauthorized
+from bot.ports import ConversationStore, EventBus, InventoryBackend, OrderBackend, Retriever
+from bot.settings import Settings
+from bot.types import Conversation, Customer, Language, Message, TurnResult, new_id
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[str, int, int], None]
+"""Reports heavy work: (stage label, done, total)."""
+
+
+def _no_progress(label: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class SignedIdentity:
+    """A customer id signed by the host page: hex HMAC-SHA256 of the id with the shop's identity secret."""
+
+    customer_id: str
+    signature: str
+
+
+def sign_identity(secret: str, customer_id: str) -> str:
+    """What the shop's server computes for the widget (documented for integrators, used by tests)."""
+    return hmac.new(secret.encode(), customer_id.encode(), hashlib.sha256).hexdigest()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Service:
+    """What the HTTP server, the CLI and the evals drive: conversations and turns."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: ConversationStore,
+        bus: EventBus,
+        turns: TurnHandler,
+        orders: OrderBackend,
+        inventory: InventoryBackend,
+        retriever: Retriever,
+        admin_token: str,
+        checks: dict[str, Callable[[], bool]] | None = None,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.bus = bus
+        self.turns = turns
+        self.orders = orders
+        self.inventory = inventory
+        self.retriever = retriever
+        self._admin_hash = _token_hash(admin_token)
+        self._checks = checks or {}
+        self._on_close = on_close
+
+    # ----------------------------------------------------------------- conversations
+
+    def start_conversation(
+        self, channel: str = "web", locale: Language | None = None, identity: SignedIdentity | None = None
+    ) -> tuple[Conversation, str]:
+        customer = self._verify_identity(identity) if identity else None
+        token = secrets.token_urlsafe(32)
+        conversation = Conversation(
+            id=new_id("c_"), channel=channel, locale=locale, customer=customer, token_hash=_token_hash(token)
+        )
+        self.store.create(conversation)
+        return conversation, token
+
+    def authorize(self, conversation_id: str, token: str | None) -> Conversation:
+        if not token:
+            raise Unauthorized("missing bearer token")
+        conversation = self.store.get(conversation_id)
+        if conversation is None:
+            raise NotFound(f"conversation {conversation_id} not found")
+        if self.is_admin(token):
+            return conversation
+        if not hmac.compare_digest(_token_hash(token), conversation.token_hash):
+            raise Forbidden("this token does not belong to this conversation")
+        return conversation
+
+    def is_admin(self, token: str | None) -> bool:
+        return bool(token) and hmac.compare_digest(_token_hash(token or ""), self._admin_hash)
+
+    def post_message(self, conversation_id: str, text: str) -> TurnResult:
+        text = text.strip()
+        if not text:
+            raise BadInput("text must not be empty")
+        if len(text) > self.settings.max_message_chars:
+            raise TooLarge(f"text is longer than {self.settings.max_message_chars} characters")
+        return self.turns.handle(conversation_id, text)
+
+    def transcript(self, conversation_id: str, after_seq: int = 0) -> list[Message]:
+        if self.store.get(conversation_id) is None:
+            raise NotFound(f"conversation {conversation_id} not found")
+        return self.store.messages(conversation_id, after_seq)
+
+    # ----------------------------------------------------------------- operations
+
+    def readiness(self) -> dict[str, bool]:
+        result: dict[str, bool] = {}
+        for name, check in self._checks.items():
+            try:
+                result[name] = bool(check())
+            except Exception:  # a failing dependency makes us unready, not crash
+                log.exception("readiness check %s failed", name)
+                result[name] = False
+        return result
+
+    def close(self) -> None:
+        if self._on_close:
+            self._on_close()
+
+    def _verify_identity(self, identity: SignedIdentity) -> Customer:
+        secret = self.settings.identity_secret
+        if secret is None:
+            raise BadInput("signed identities are not enabled on this shop (SHOPKEEPER_IDENTITY_SECRET is unset)")
+        expected = sign_identity(secret.get_secret_value(), identity.customer_id)
+        if not hmac.compare_digest(expected, identity.signature.lower()):
+            raise Unauthorized("identity signature does not match")
+        user = self.orders.get_user(identity.customer_id)
+        if user is None:
+            raise Unauthorized("identity names an unknown customer")
+        return Customer(
+            customer_id=user.user_id,
+            name=f"{user.first_name} {user.last_name}".strip(),
+            email=user.email,
+            verified_by="signed_identity",
+        )
+
+
+def build_service(settings: Settings, progress: ProgressFn | None = None) -> Service:
+    """Open (and on first start, build) everything the service needs. Heavy: models load here."""
+    # Imported here so that importing bot.service stays cheap for the CLI's --help.
+    from bot.agent.embedded import EmbeddedEngine
+    from bot.agent.guardrails import guard_output
+    from bot.nlu import Understander
+    from bot.pii import PiiScrubber
+    from bot.stores import open_store
+    from connectors.commerce import open_shop
+    from connectors.commerce.catalogue import catalogue_documents
+    from knowledge import DEMO_KNOWLEDGE_DIR, KnowledgeBase
+
+    report = progress or _no_progress
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+    shop = open_shop(settings, progress=lambda done, total: report("Building the shop", done, total))
+    kb = KnowledgeBase.open(settings)
+    policies = settings.knowledge_dir or DEMO_KNOWLEDGE_DIR
+    kb.ingest_paths(
+        [policies], kind="policy", progress=lambda done, total, label: report("Indexing policies", done, total)
+    )
+    kb.ingest_documents(
+        catalogue_documents(shop),
+        progress=lambda done, total, label: report("Indexing the catalogue", done, total),
+        prune_kind="product",
+    )
+
+    scrubber = PiiScrubber()
+    understander = Understander()
+    # Warm the models now so the first shopper does not wait for them and /readyz means ready.
+    report("Loading models", 0, 1)
+    kb.search("warm up", k=1)
+    scrubber.scrub("warm up me@example.com", {})
+    report("Loading models", 1, 1)
+
+    store, bus = open_store(settings)
+    engine = EmbeddedEngine(orders=shop, inventory=shop, retriever=kb)
+    turns = TurnHandler(
+        store=store,
+        bus=bus,
+        scrubber=scrubber,
+        understand=lambda text, locale: understander.understand(text, locale=locale),
+        engine=engine,
+        guard=guard_output,
+    )
+
+    if settings.admin_token is not None:
+        admin_token = settings.admin_token.get_secret_value()
+    else:
+        admin_token = secrets.token_urlsafe(24)
+        log.warning("SHOPKEEPER_ADMIN_TOKEN is unset; this run's admin token is %s", admin_token)
+
+    return Service(
+        settings=settings,
+        store=store,
+        bus=bus,
+        turns=turns,
+        orders=shop,
+        inventory=shop,
+        retriever=kb,
+        admin_token=admin_token,
+        checks={
+            "shop": lambda: not shop.is_empty(),
+            "knowledge": lambda: kb.count() > 0,
+            "store": lambda: store.get("__readyz__") is None,
+        },
+    )
+
