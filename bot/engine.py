@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Callable, Iterator, Mapping, Protocol
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 from bot.errors import NotFound
 from bot.ports import ConversationStore, Engine, EventBus

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import AsyncIterator, Iterable, Protocol, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from typing import Protocol
 
 from bot.types import (
     Conversation,

@@ -6,12 +6,18 @@ import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from bot.engine import TurnHandler
 from bot.errors import BadInput, Forbidden, NotFound, TooLarge, Unauthorized
-from bot.ports import ConversationStore, EventBus, InventoryBackend, OrderBackend, Retriever
+from bot.ports import (
+    ConversationStore,
+    EventBus,
+    InventoryBackend,
+    OrderBackend,
+    Retriever,
+)
 from bot.settings import Settings
 from bot.types import Conversation, Customer, Language, Message, TurnResult, new_id
 
@@ -147,13 +153,14 @@ class Service:
 def build_service(settings: Settings, progress: ProgressFn | None = None) -> Service:
     """Open (and on first start, build) everything the service needs. Heavy: models load here."""
     # Imported here so that importing bot.service stays cheap for the CLI's --help.
+    from connectors.commerce.catalogue import catalogue_documents
+
     from bot.agent.embedded import EmbeddedEngine
     from bot.agent.guardrails import guard_output
     from bot.nlu import Understander
     from bot.pii import PiiScrubber
     from bot.stores import open_store
     from connectors.commerce import open_shop
-    from connectors.commerce.catalogue import catalogue_documents
     from knowledge import DEMO_KNOWLEDGE_DIR, KnowledgeBase
 
     report = progress or _no_progress

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Mapping
+from typing import Literal
 
 Language = Literal["en", "zh"]
 ConversationState = Literal["bot", "waiting_for_agent", "agent", "closed"]
