@@ -1,0 +1,119 @@
+"""JSON encoding of the stored domain values (Conversation, Message, Event) and back."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping, cast
+
+from bot.types import JSON, Citation, Conversation, Customer, Event, Message
+
+
+def citation_to_json(citation: Citation) -> dict[str, JSON]:
+    return {"source": citation.source, "title": citation.title, "snippet": citation.snippet}
+
+
+def citation_from_json(data: Mapping[str, Any]) -> Citation:
+    return Citation(source=str(data["source"]), title=str(data["title"]), snippet=str(data["snippet"]))
+
+
+def message_to_json(message: Message) -> dict[str, JSON]:
+    """The public shape of a message too: what the HTTP API and the websocket send."""
+    return {
+        "id": message.id,
+        "conversation_id": message.conversation_id,
+        "seq": message.seq,
+        "role": message.role,
+        "text": message.text,
+        "citations": [citation_to_json(c) for c in message.citations],
+        "created_at": message.created_at,
+        "author": message.author,
+    }
+
+
+def message_from_json(data: Mapping[str, Any]) -> Message:
+    return Message(
+        conversation_id=str(data["conversation_id"]),
+        role=data["role"],
+        text=str(data["text"]),
+        seq=int(data.get("seq", 0)),
+        id=str(data["id"]),
+        created_at=float(data["created_at"]),
+        citations=tuple(citation_from_json(c) for c in data.get("citations", ())),
+        author=str(data.get("author", "")),
+    )
+
+
+def _customer_to_json(customer: Customer | None) -> dict[str, JSON] | None:
+    if customer is None:
+        return None
+    return {
+        "customer_id": customer.customer_id,
+        "name": customer.name,
+        "email": customer.email,
+        "verified_by": customer.verified_by,
+    }
+
+
+def _customer_from_json(data: Mapping[str, Any] | None) -> Customer | None:
+    if data is None:
+        return None
+    return Customer(
+        customer_id=str(data["customer_id"]),
+        name=str(data.get("name", "")),
+        email=str(data.get("email", "")),
+        verified_by=data.get("verified_by", "order_and_email"),
+    )
+
+
+def conversation_to_json(conversation: Conversation) -> dict[str, JSON]:
+    return {
+        "id": conversation.id,
+        "channel": conversation.channel,
+        "locale": conversation.locale,
+        "state": conversation.state,
+        "customer": _customer_to_json(conversation.customer),
+        "token_hash": conversation.token_hash,
+        "created_at": conversation.created_at,
+        "updated_at": conversation.updated_at,
+        "memory": dict(conversation.memory),
+        "vault": dict(conversation.vault),
+        "handoff_reason": conversation.handoff_reason,
+    }
+
+
+def conversation_from_json(data: Mapping[str, Any]) -> Conversation:
+    return Conversation(
+        id=str(data["id"]),
+        channel=str(data.get("channel", "web")),
+        locale=data.get("locale"),
+        state=data.get("state", "bot"),
+        customer=_customer_from_json(data.get("customer")),
+        token_hash=str(data.get("token_hash", "")),
+        created_at=float(data["created_at"]),
+        updated_at=float(data["updated_at"]),
+        memory={str(k): str(v) for k, v in dict(data.get("memory") or {}).items()},
+        vault={str(k): str(v) for k, v in dict(data.get("vault") or {}).items()},
+        handoff_reason=str(data.get("handoff_reason", "")),
+    )
+
+
+def event_to_json(event: Event) -> dict[str, JSON]:
+    """Keeps data apart from the envelope so decoding is exact (Event.to_json flattens it)."""
+    return {"type": event.type, "conversation_id": event.conversation_id, "data": dict(event.data)}
+
+
+def event_from_json(data: Mapping[str, Any]) -> Event:
+    return Event(
+        type=data["type"],
+        conversation_id=str(data["conversation_id"]),
+        data=cast(dict[str, JSON], dict(data.get("data") or {})),
+    )
+
+
+def dumps(value: JSON) -> str:
+    # Compact and non-ASCII as is: Chinese transcripts stay readable in redis-cli.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str | bytes) -> Any:
+    return json.loads(text)
