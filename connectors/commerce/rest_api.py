@@ -1,0 +1,93 @@
+"""A small read-only REST API over a shop backend, mounted by the server at /shop/v1."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Callable, Protocol
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query
+
+from bot.ports import InventoryBackend, OrderBackend
+from bot.types import JSON
+
+from connectors.commerce.records import order_to_record, product_to_record, user_to_record, variant_to_record
+
+
+class ShopBackend(OrderBackend, InventoryBackend, Protocol):
+    """Both commerce ports in one object, as SqliteShop and RestShop provide them."""
+
+
+def _bearer_guard(token: str | None) -> Callable[[str | None], None]:
+    def check(authorization: str | None = Header(None)) -> None:
+        if token is None:
+            return
+        scheme, _, given = (authorization or "").partition(" ")
+        # compare_digest: the time taken must not reveal how much of the token matched.
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+            raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
+
+    return check
+
+
+def shop_router(shop: ShopBackend, token: str | None = None) -> APIRouter:
+    """Routes for customers, orders, products and stock; JSON uses tau2 field names plus extras."""
+    router = APIRouter(dependencies=[Depends(_bearer_guard(token))])
+
+    @router.get("/customers/{user_id}")
+    def get_customer(user_id: str) -> dict[str, JSON]:
+        user = shop.get_user(user_id)
+        if user is None:
+            raise HTTPException(404, f"customer {user_id} not found")
+        return user_to_record(user)
+
+    @router.get("/customers")
+    def find_customer(
+        email: str | None = Query(None),
+        first_name: str | None = Query(None),
+        last_name: str | None = Query(None),
+        zip: str | None = Query(None),
+    ) -> dict[str, JSON]:
+        if email:
+            user_id = shop.find_user_by_email(email)
+        elif first_name and last_name and zip:
+            user_id = shop.find_user_by_name_zip(first_name, last_name, zip)
+        else:
+            raise HTTPException(400, "give ?email= or ?first_name=&last_name=&zip=")
+        if user_id is None:
+            raise HTTPException(404, "no customer matches")
+        return {"user_id": user_id}
+
+    @router.get("/customers/{user_id}/orders")
+    def customer_orders(user_id: str) -> list[JSON]:
+        if shop.get_user(user_id) is None:
+            raise HTTPException(404, f"customer {user_id} not found")
+        return [order_to_record(o) for o in shop.list_orders(user_id)]
+
+    @router.get("/orders/{order_id}")
+    def get_order(order_id: str) -> dict[str, JSON]:
+        order = shop.get_order(order_id)
+        if order is None:
+            raise HTTPException(404, f"order {order_id} not found")
+        return order_to_record(order)
+
+    @router.get("/products")
+    def list_products() -> list[JSON]:
+        return [product_to_record(p) for p in shop.list_products()]
+
+    @router.get("/products/{product_id}")
+    def get_product(product_id: str) -> dict[str, JSON]:
+        product = shop.get_product(product_id)
+        if product is None:
+            raise HTTPException(404, f"product {product_id} not found")
+        return product_to_record(product)
+
+    @router.get("/stock/{item_id}")
+    def get_stock(item_id: str) -> dict[str, JSON]:
+        found = shop.find_variant(item_id)
+        if found is None:
+            raise HTTPException(404, f"item {item_id} not found")
+        product, found_id = found
+        variant = next(v for v in product.variants if v.item_id == found_id)
+        return {"product_id": product.product_id, "name": product.name, **variant_to_record(variant)}
+
+    return router
