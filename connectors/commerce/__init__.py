@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.errors import BackendError, NotFound
 from bot.settings import Settings
-
 from connectors.commerce.catalogue import catalogue_documents
 from connectors.commerce.demo_data import generate_demo_data
 from connectors.commerce.records import ShopData, normalise_order_id

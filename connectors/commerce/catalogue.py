@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from bot.ports import InventoryBackend
 from bot.types import Document, Product, Variant
-
-from connectors.commerce.demo_catalogue import OPTION_ZH
-
-
-def _zh(word: str) -> str:
-    return OPTION_ZH.get(word, word)
+from connectors.commerce.option_names import option_zh
 
 
 def _variant_en(v: Variant) -> str:
@@ -24,7 +19,7 @@ def _variant_en(v: Variant) -> str:
 
 
 def _variant_zh(v: Variant) -> str:
-    options = "，".join(f"{_zh(k)}：{_zh(val)}" for k, val in v.options.items())
+    options = "，".join(f"{option_zh(k)}：{option_zh(val)}" for k, val in v.options.items())
     if not v.available:
         state = "缺货"
     elif v.stock is not None:

@@ -3,34 +3,138 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bot.types import JSON
-
 from connectors.commerce.demo_catalogue import generate_catalogue
 from connectors.commerce.records import JSONObject, ShopData
 
 DEMO_SEED = 20240601
 # A fixed "today" so the same seed gives the same data on any day; dates fall in the year before it.
-DEMO_END = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
+DEMO_END = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
-_EN_FIRST = ("Olivia", "Liam", "Emma", "Noah", "Ava", "Ethan", "Sophia", "Mason", "Isabella", "Lucas", "Mia",
-             "James", "Amelia", "Benjamin", "Harper", "Daniel", "Evelyn", "Henry", "Grace", "Samuel", "Chloe",
-             "Owen", "Nora", "Jack", "Lily", "Aiden", "Zoe", "Caleb", "Hannah", "Isaac")
-_EN_LAST = ("Smith", "Johnson", "Brown", "Garcia", "Miller", "Davis", "Wilson", "Anderson", "Taylor", "Thomas",
-            "Moore", "Martin", "Jackson", "White", "Harris", "Clark", "Lewis", "Walker", "Young", "King",
-            "Lopez", "Hill", "Scott", "Green", "Baker", "Nelson", "Carter", "Mitchell", "Rossi", "Kim")
-_ZH_FIRST = ("Wei", "Fang", "Jing", "Min", "Lei", "Yang", "Xiaoming", "Na", "Hao", "Yan", "Jun", "Li",
-             "Ying", "Tao", "Mei", "Qiang", "Xin", "Yu", "Chen", "Hui")
+_EN_FIRST = (
+    "Olivia",
+    "Liam",
+    "Emma",
+    "Noah",
+    "Ava",
+    "Ethan",
+    "Sophia",
+    "Mason",
+    "Isabella",
+    "Lucas",
+    "Mia",
+    "James",
+    "Amelia",
+    "Benjamin",
+    "Harper",
+    "Daniel",
+    "Evelyn",
+    "Henry",
+    "Grace",
+    "Samuel",
+    "Chloe",
+    "Owen",
+    "Nora",
+    "Jack",
+    "Lily",
+    "Aiden",
+    "Zoe",
+    "Caleb",
+    "Hannah",
+    "Isaac",
+)
+_EN_LAST = (
+    "Smith",
+    "Johnson",
+    "Brown",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Wilson",
+    "Anderson",
+    "Taylor",
+    "Thomas",
+    "Moore",
+    "Martin",
+    "Jackson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Walker",
+    "Young",
+    "King",
+    "Lopez",
+    "Hill",
+    "Scott",
+    "Green",
+    "Baker",
+    "Nelson",
+    "Carter",
+    "Mitchell",
+    "Rossi",
+    "Kim",
+)
+_ZH_FIRST = (
+    "Wei",
+    "Fang",
+    "Jing",
+    "Min",
+    "Lei",
+    "Yang",
+    "Xiaoming",
+    "Na",
+    "Hao",
+    "Yan",
+    "Jun",
+    "Li",
+    "Ying",
+    "Tao",
+    "Mei",
+    "Qiang",
+    "Xin",
+    "Yu",
+    "Chen",
+    "Hui",
+)
 _ZH_LAST = ("Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Ma", "Zhu")
-_STREETS = ("Main Street", "Oak Avenue", "Maple Drive", "Harbor Road", "Cedar Lane", "Pine Street", "Elm Street",
-            "Lakeview Drive", "Sunset Boulevard", "River Road", "Hillcrest Avenue", "Park Avenue")
-_US_CITIES = (("Seattle", "WA", "981"), ("Portland", "OR", "972"), ("San Francisco", "CA", "941"),
-              ("Los Angeles", "CA", "900"), ("Denver", "CO", "802"), ("Austin", "TX", "787"),
-              ("Chicago", "IL", "606"), ("Boston", "MA", "021"), ("New York", "NY", "100"),
-              ("Atlanta", "GA", "303"), ("Miami", "FL", "331"), ("Phoenix", "AZ", "850"))
-_CN_CITIES = (("Shanghai", "Shanghai", "200"), ("Beijing", "Beijing", "100"), ("Shenzhen", "Guangdong", "518"),
-              ("Hangzhou", "Zhejiang", "310"), ("Guangzhou", "Guangdong", "510"))
+_STREETS = (
+    "Main Street",
+    "Oak Avenue",
+    "Maple Drive",
+    "Harbor Road",
+    "Cedar Lane",
+    "Pine Street",
+    "Elm Street",
+    "Lakeview Drive",
+    "Sunset Boulevard",
+    "River Road",
+    "Hillcrest Avenue",
+    "Park Avenue",
+)
+_US_CITIES = (
+    ("Seattle", "WA", "981"),
+    ("Portland", "OR", "972"),
+    ("San Francisco", "CA", "941"),
+    ("Los Angeles", "CA", "900"),
+    ("Denver", "CO", "802"),
+    ("Austin", "TX", "787"),
+    ("Chicago", "IL", "606"),
+    ("Boston", "MA", "021"),
+    ("New York", "NY", "100"),
+    ("Atlanta", "GA", "303"),
+    ("Miami", "FL", "331"),
+    ("Phoenix", "AZ", "850"),
+)
+_CN_CITIES = (
+    ("Shanghai", "Shanghai", "200"),
+    ("Beijing", "Beijing", "100"),
+    ("Shenzhen", "Guangdong", "518"),
+    ("Hangzhou", "Zhejiang", "310"),
+    ("Guangzhou", "Guangdong", "510"),
+)
 _CN_STREETS = ("Nanjing Road", "Huaihai Road", "Jianguo Road", "Shennan Avenue", "Wensan Road", "Tianhe Road")
 _BRANDS = ("visa", "mastercard", "amex", "discover")
 
@@ -125,15 +229,29 @@ def _order(
         price = variant["price"]
         assert isinstance(price, float)
         prices.append(price)
-        items.append({"name": product["name"], "product_id": product["product_id"], "item_id": variant["item_id"],
-                      "price": price, "options": _copy(variant["options"])})
+        items.append(
+            {
+                "name": product["name"],
+                "product_id": product["product_id"],
+                "item_id": variant["item_id"],
+                "price": price,
+                "options": _copy(variant["options"]),
+            }
+        )
     methods = user["payment_methods"]
     assert isinstance(methods, dict)
     method = rng.choice(list(methods))
     total = round(sum(prices), 2)
     payments: list[JSON] = [{"transaction_type": "payment", "amount": total, "payment_method_id": method}]
-    record: JSONObject = {"order_id": order_id, "user_id": user["user_id"], "address": _copy(user["address"]),
-                          "items": items, "status": status, "fulfillments": [], "payment_history": payments}
+    record: JSONObject = {
+        "order_id": order_id,
+        "user_id": user["user_id"],
+        "address": _copy(user["address"]),
+        "items": items,
+        "status": status,
+        "fulfillments": [],
+        "payment_history": payments,
+    }
     item_ids = sorted(str(i["item_id"]) for i in items if isinstance(i, dict))
     shipped = status in ("processed", "delivered", "return requested", "exchange requested")
     if shipped:
@@ -155,8 +273,13 @@ def _order(
     elif status == "pending (item modified)":
         # A variant swap was paid or refunded on the original method, as tau2's modify tool does.
         delta = round(rng.uniform(-15, 15), 2)
-        payments.append({"transaction_type": "payment" if delta > 0 else "refund", "amount": abs(delta),
-                         "payment_method_id": method})
+        payments.append(
+            {
+                "transaction_type": "payment" if delta > 0 else "refund",
+                "amount": abs(delta),
+                "payment_method_id": method,
+            }
+        )
     record["created_at"] = created.isoformat().replace("+00:00", "Z")
     return record
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Mapping, cast
+from typing import Literal, cast
 
 from bot.types import (
     JSON,
@@ -297,7 +298,13 @@ def order_to_record(o: Order) -> JSONObject:
         "user_id": o.user_id,
         "address": address_to_record(o.address),
         "items": [
-            {"name": i.name, "product_id": i.product_id, "item_id": i.item_id, "price": i.price, "options": dict(i.options)}
+            {
+                "name": i.name,
+                "product_id": i.product_id,
+                "item_id": i.item_id,
+                "price": i.price,
+                "options": dict(i.options),
+            }
             for i in o.items
         ],
         "status": o.status,

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import hmac
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query
 
 from bot.ports import InventoryBackend, OrderBackend
 from bot.types import JSON
-
-from connectors.commerce.records import order_to_record, product_to_record, user_to_record, variant_to_record
+from connectors.commerce.records import (
+    order_to_record,
+    product_to_record,
+    user_to_record,
+    variant_to_record,
+)
 
 
 class ShopBackend(OrderBackend, InventoryBackend, Protocol):
@@ -33,14 +38,14 @@ def shop_router(shop: ShopBackend, token: str | None = None) -> APIRouter:
     """Routes for customers, orders, products and stock; JSON uses tau2 field names plus extras."""
     router = APIRouter(dependencies=[Depends(_bearer_guard(token))])
 
-    @router.get("/customers/{user_id}")
+    @router.get("/customers/{user_id}", response_model=None)
     def get_customer(user_id: str) -> dict[str, JSON]:
         user = shop.get_user(user_id)
         if user is None:
             raise HTTPException(404, f"customer {user_id} not found")
         return user_to_record(user)
 
-    @router.get("/customers")
+    @router.get("/customers", response_model=None)
     def find_customer(
         email: str | None = Query(None),
         first_name: str | None = Query(None),
@@ -57,31 +62,31 @@ def shop_router(shop: ShopBackend, token: str | None = None) -> APIRouter:
             raise HTTPException(404, "no customer matches")
         return {"user_id": user_id}
 
-    @router.get("/customers/{user_id}/orders")
+    @router.get("/customers/{user_id}/orders", response_model=None)
     def customer_orders(user_id: str) -> list[JSON]:
         if shop.get_user(user_id) is None:
             raise HTTPException(404, f"customer {user_id} not found")
         return [order_to_record(o) for o in shop.list_orders(user_id)]
 
-    @router.get("/orders/{order_id}")
+    @router.get("/orders/{order_id}", response_model=None)
     def get_order(order_id: str) -> dict[str, JSON]:
         order = shop.get_order(order_id)
         if order is None:
             raise HTTPException(404, f"order {order_id} not found")
         return order_to_record(order)
 
-    @router.get("/products")
+    @router.get("/products", response_model=None)
     def list_products() -> list[JSON]:
         return [product_to_record(p) for p in shop.list_products()]
 
-    @router.get("/products/{product_id}")
+    @router.get("/products/{product_id}", response_model=None)
     def get_product(product_id: str) -> dict[str, JSON]:
         product = shop.get_product(product_id)
         if product is None:
             raise HTTPException(404, f"product {product_id} not found")
         return product_to_record(product)
 
-    @router.get("/stock/{item_id}")
+    @router.get("/stock/{item_id}", response_model=None)
     def get_stock(item_id: str) -> dict[str, JSON]:
         found = shop.find_variant(item_id)
         if found is None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
 import httpx
 
 from bot.errors import BackendError
 from bot.types import JSON, Order, Product, ShopUser
-
 from connectors.commerce.records import (
     RecordError,
     order_from_record,
@@ -20,16 +20,38 @@ from connectors.commerce.records import (
 T = TypeVar("T")
 
 
+class HttpResponse(Protocol):
+    """The part of an httpx response RestShop reads."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def text(self) -> str: ...
+
+    def json(self, **kwargs: Any) -> Any: ...
+
+
+class HttpClient(Protocol):
+    """What RestShop needs from a client: httpx.Client, or starlette's TestClient (httpx2-based)."""
+
+    def get(
+        self, url: str, *, params: Mapping[str, str] | None = ..., headers: Mapping[str, str] | None = ...
+    ) -> HttpResponse: ...
+
+    def close(self) -> None: ...
+
+
 class RestShop:
     """OrderBackend + InventoryBackend over HTTP; 404 means None, anything else failing is BackendError."""
 
     def __init__(
-        self, base_url: str, token: str | None = None, client: httpx.Client | None = None, timeout: float = 5.0
+        self, base_url: str, token: str | None = None, client: HttpClient | None = None, timeout: float = 5.0
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._client = client if client is not None else httpx.Client(timeout=timeout)
-        self._timeout = timeout
+        # A client passed in brings its own timeouts (and transport, e.g. a TestClient).
+        self._client: HttpClient = client if client is not None else httpx.Client(timeout=timeout)
 
     def close(self) -> None:
         self._client.close()
@@ -37,8 +59,8 @@ class RestShop:
     def _get(self, path: str, params: dict[str, str] | None = None) -> JSON | None:
         url = self.base_url + path
         try:
-            response = self._client.get(url, params=params, headers=self._headers, timeout=self._timeout)
-        except httpx.HTTPError as exc:
+            response = self._client.get(url, params=params, headers=self._headers)
+        except Exception as exc:  # any transport's failure (httpx, httpx2, a test app) is the backend's
             raise BackendError(f"shop API GET {path} failed: {exc.__class__.__name__}: {exc}") from exc
         if response.status_code == 404:
             return None

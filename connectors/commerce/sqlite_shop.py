@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from bot.errors import BackendError
 from bot.types import JSON, Order, Product, ShopUser
-
 from connectors.commerce.records import (
     JSONObject,
     ShopData,
@@ -98,9 +97,7 @@ class SqliteShop:
                     db.execute(f"DELETE FROM {table}")
                 for seq, (pid, rec) in enumerate(data.products.items()):
                     p = product_from_record(rec)
-                    db.execute(
-                        "INSERT INTO products VALUES (?,?,?,?,?)", (seq, pid, p.name, p.category, _dumps(rec))
-                    )
+                    db.execute("INSERT INTO products VALUES (?,?,?,?,?)", (seq, pid, p.name, p.category, _dumps(rec)))
                     db.executemany(
                         "INSERT INTO variants VALUES (?,?,?,?)",
                         [(v.item_id, seq, int(v.available), v.stock) for v in p.variants],
@@ -158,7 +155,9 @@ class SqliteShop:
         return None if text is None else _loads(text)
 
     def order_record(self, order_id: str) -> JSONObject | None:
-        text = self._one("SELECT record FROM orders WHERE order_key = ? ORDER BY seq LIMIT 1", (normalise_order_id(order_id),))
+        text = self._one(
+            "SELECT record FROM orders WHERE order_key = ? ORDER BY seq LIMIT 1", (normalise_order_id(order_id),)
+        )
         return None if text is None else _loads(text)
 
     def product_record(self, product_id: str) -> JSONObject | None:
@@ -186,7 +185,9 @@ class SqliteShop:
 
     def list_orders(self, user_id: str) -> list[Order]:
         with self._lock:
-            rows = self._db.execute("SELECT record FROM orders WHERE user_id = ? ORDER BY seq", (user_id.strip(),)).fetchall()
+            rows = self._db.execute(
+                "SELECT record FROM orders WHERE user_id = ? ORDER BY seq", (user_id.strip(),)
+            ).fetchall()
         return [order_from_record(_loads(text)) for (text,) in rows]
 
     def orders_with_status(self, status: str, limit: int = 1) -> list[Order]:

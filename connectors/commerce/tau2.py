@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from bot.errors import ConfigError
 from bot.types import JSON
-
 from connectors.commerce.records import (
     JSONObject,
     RecordError,
