@@ -1,0 +1,50 @@
+# shopkeeper: `make run` serves the demo shop, `make test` runs the tests and the smoke eval.
+# Installs are stamped: they run again only when pyproject.toml changes (or the venv is gone).
+
+PYTHON ?= python3
+VENV ?= .venv
+TORCH_VERSION ?= 2.13.0
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test install install-test env-example clean
+
+run: $(VENV)/.installed
+	$(BIN)/shopkeeper serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test
+	@status=0; \
+	$(BIN)/python -m pytest tests || status=$$?; \
+	$(BIN)/shopkeeper eval smoke --smoke || status=$$?; \
+	exit $$status
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# torch first and pinned: a plain `torch` requirement would pull a multi-GB CUDA build.
+$(VENV)/.torch: | $(BIN)/python
+	$(BIN)/pip install "torch==$(TORCH_VERSION)"
+	touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.torch
+	$(BIN)/pip install -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -e ".[test]"
+	touch $@
+
+# Regenerate .env.example from bot/settings.py (a test fails when it is stale).
+env-example: $(VENV)/.installed
+	$(BIN)/shopkeeper env-example > .env.example
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache
