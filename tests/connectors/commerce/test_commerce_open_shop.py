@@ -9,11 +9,11 @@ import pytest
 
 from bot.errors import ConfigError, NotFound
 from bot.settings import Settings
-from connectors.commerce import SqliteShop, open_shop, sample_order
+from connectors.commerce import ShopData, SqliteShop, open_shop, sample_order
 
 
 def test_fills_with_demo_data_then_reuses(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path / "data")
+    settings = Settings.model_validate({"data_dir": tmp_path / "data"})
     calls: list[tuple[int, int]] = []
     shop = open_shop(settings, progress=lambda d, t: calls.append((d, t)))
     assert settings.shop_db_path.is_file() and shop.counts()["orders"] == 1000
@@ -29,25 +29,24 @@ def test_fills_with_demo_data_then_reuses(tmp_path: Path) -> None:
     assert again.counts()["products"] == len(json_shop.products) and again.counts()["orders"] == 0
 
 
-def _tiny_shop(shop: SqliteShop):  # type: ignore[no-untyped-def]
-    from connectors.commerce import ShopData
-
+def _tiny_shop(shop: SqliteShop) -> ShopData:
     products = shop.export()["products"]
     assert isinstance(products, dict)
-    first = next(iter(products.items()))
-    return ShopData(products={first[0]: first[1]}, users={}, orders={})  # type: ignore[dict-item]
+    product_id, record = next(iter(products.items()))
+    assert isinstance(record, dict)
+    return ShopData(products={product_id: record}, users={}, orders={})
 
 
 def test_fills_from_shop_data(tmp_path: Path, demo_shop: SqliteShop) -> None:
     source = tmp_path / "db.json"
     source.write_text(json.dumps(demo_shop.export()))
-    shop = open_shop(Settings(data_dir=tmp_path / "d", shop_data=source))
+    shop = open_shop(Settings.model_validate({"data_dir": tmp_path / "d", "shop_data": source}))
     assert shop.export() == demo_shop.export()
 
 
 def test_bad_shop_data_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="missing.json"):
-        open_shop(Settings(data_dir=tmp_path, shop_data=tmp_path / "missing.json"))
+        open_shop(Settings.model_validate({"data_dir": tmp_path, "shop_data": tmp_path / "missing.json"}))
 
 
 def test_sample_order_without_match(demo_shop: SqliteShop) -> None:
