@@ -1,0 +1,150 @@
+"""FakeService: the Service facade over an in-memory store with scripted replies, for server tests."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import secrets
+from typing import Callable
+
+from bot.errors import BadInput, Forbidden, NotFound, TooLarge, Unauthorized
+from bot.service import SignedIdentity
+from bot.settings import Settings
+from bot.stores.codec import message_to_json
+from bot.stores.memory import MemoryBus, MemoryStore
+from bot.types import (
+    Citation,
+    Conversation,
+    ConversationState,
+    Customer,
+    Event,
+    Handoff,
+    Intent,
+    Language,
+    Message,
+    Reply,
+    Sentiment,
+    Trace,
+    TurnResult,
+    new_id,
+)
+
+Script = Callable[[Conversation, str], tuple[tuple[Reply, ...], ConversationState]]
+"""Decides the fake's answer: (conversation, shopper text) -> (replies, new state)."""
+
+RETURNS = Citation("policies/returns.md", "Returns and refunds", "You can return any item within 30 days.")
+
+
+def default_script(conversation: Conversation, text: str) -> tuple[tuple[Reply, ...], ConversationState]:
+    """Asks for a human -> waiting_for_agent; "boom" -> a crash; anything else is echoed with a citation."""
+    lowered = text.lower()
+    if "boom" in lowered:
+        raise RuntimeError(f"scripted failure on {text!r}")  # carries the payload, as real bugs do
+    if "human" in lowered or "人工" in text:
+        return (Reply("I'm passing you to a colleague."),), "waiting_for_agent"
+    return (Reply(f"You said: {text}", citations=(RETURNS,)),), conversation.state
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class FakeService:
+    """Behaves like bot.service.Service at its boundary: same errors, same stored messages, same events."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        script: Script = default_script,
+        admin_token: str = "admin-secret",
+        ready: dict[str, bool] | None = None,
+    ) -> None:
+        self.settings = settings or Settings(data_dir="/nonexistent", redis_url=None)
+        self.store = MemoryStore()
+        self.bus = MemoryBus()
+        self.script = script
+        self.admin_token = admin_token
+        self.ready = ready if ready is not None else {"shop": True, "knowledge": True, "store": True}
+        self.turns: list[tuple[str, str]] = []
+        self.closed = False
+
+    def start_conversation(
+        self, channel: str = "web", locale: Language | None = None, identity: SignedIdentity | None = None
+    ) -> tuple[Conversation, str]:
+        customer = None
+        if identity is not None:
+            if identity.signature != "good":
+                raise Unauthorized("identity signature does not match")
+            customer = Customer(identity.customer_id, verified_by="signed_identity")
+        token = secrets.token_urlsafe(16)
+        conversation = Conversation(
+            id=new_id("c_"), channel=channel, locale=locale, customer=customer, token_hash=_hash(token)
+        )
+        self.store.create(conversation)
+        return conversation, token
+
+    def authorize(self, conversation_id: str, token: str | None) -> Conversation:
+        if not token:
+            raise Unauthorized("missing bearer token")
+        conversation = self.store.get(conversation_id)
+        if conversation is None:
+            raise NotFound(f"conversation {conversation_id} not found")
+        if self.is_admin(token) or hmac.compare_digest(_hash(token), conversation.token_hash):
+            return conversation
+        raise Forbidden("this token does not belong to this conversation")
+
+    def is_admin(self, token: str | None) -> bool:
+        return bool(token) and hmac.compare_digest(token or "", self.admin_token)
+
+    def post_message(self, conversation_id: str, text: str) -> TurnResult:
+        text = text.strip()
+        if not text:
+            raise BadInput("text must not be empty")
+        if len(text) > self.settings.max_message_chars:
+            raise TooLarge("text is too long")
+        conversation = self.store.get(conversation_id)
+        if conversation is None:
+            raise NotFound(f"conversation {conversation_id} not found")
+        self.turns.append((conversation_id, text))
+        self._record(Message(conversation_id, "shopper", text))
+        self.bus.publish(Event("typing", conversation_id, {"role": "bot"}))
+        replies, state = self.script(conversation, text)
+        for reply in replies:
+            self._record(Message(conversation_id, "bot", reply.text, citations=reply.citations))
+        if state != conversation.state:
+            self.store.save(dataclasses.replace(conversation, state=state))
+            self.bus.publish(Event("state", conversation_id, {"state": state}))
+        handoff = Handoff("requested") if state == "waiting_for_agent" != conversation.state else None
+        trace = Trace(
+            language="en",
+            intent=Intent("scripted", 1.0),
+            sentiment=Sentiment("neutral", 0.0),
+            model_input=text,
+            tool_calls=(),
+            handoff=handoff,
+            engine="embedded",
+            timings_ms={"total": 0.1},
+        )
+        return TurnResult(replies=replies, state=state, trace=trace)
+
+    def agent_says(self, conversation_id: str, text: str, author: str = "Ana") -> Message:
+        """What a human agent's reply looks like to the shopper's side."""
+        return self._record(Message(conversation_id, "agent", text, author=author))
+
+    def transcript(self, conversation_id: str, after_seq: int = 0) -> list[Message]:
+        if self.store.get(conversation_id) is None:
+            raise NotFound(f"conversation {conversation_id} not found")
+        return self.store.messages(conversation_id, after_seq)
+
+    def readiness(self) -> dict[str, bool]:
+        return dict(self.ready)
+
+    def close(self) -> None:
+        self.closed = True
+
+    def _record(self, message: Message) -> Message:
+        stored = self.store.append(message)
+        data = message_to_json(stored)
+        self.bus.publish(Event("message", stored.conversation_id, {"message": data}))
+        return stored
