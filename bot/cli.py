@@ -314,23 +314,25 @@ def _open_knowledge(settings: Settings) -> Any:
 
 
 def _print_summary(summary: object) -> int:
-    """The summary table; returns how many documents failed."""
+    """The summary table, then one line per failed document; returns how many failed."""
+    rows = [(name, getattr(summary, name)) for name in ("added", "updated", "unchanged", "removed")]
+    failures = _failures(getattr(summary, "failed"))
+    named = any(_names(value) for _, value in rows)
     table = Table(title="Ingested", title_justify="left")
     table.add_column("result")
     table.add_column("documents", justify="right")
-    table.add_column("names")
-    for field in ("added", "updated", "unchanged", "removed"):
-        value = getattr(summary, field)
+    if named:
+        table.add_column("names")
+    for name, value in rows:
         names = _names(value)
         shown = ", ".join(names[:8]) + (f", … {len(names) - 8} more" if len(names) > 8 else "")
-        table.add_row(field, str(_count(value)), escape(shown))
-    failures = _failures(getattr(summary, "failed"))
-    table.add_row("failed", str(len(failures) or _count(getattr(summary, "failed"))), "", style="red" if failures else None)
+        table.add_row(name, str(_count(value)), *([escape(shown)] if named else []))
+    table.add_row("failed", str(len(failures)), *([""] if named else []), style="red" if failures else None)
     console = _out()
     console.print(table)
     for name, reason in failures:
         console.print(f"[red]failed[/red] {escape(name)}: {escape(reason)}")
-    return len(failures) or _count(getattr(summary, "failed"))
+    return len(failures)
 
 
 # --------------------------------------------------------------------------- eval
