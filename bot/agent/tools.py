@@ -1,0 +1,165 @@
+"""The tools engines call, reaching the shop only through a ToolContext that carries the verified customer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Mapping, Sequence
+
+from bot.ports import InventoryBackend, OrderBackend, Retriever
+from bot.types import JSON, Customer, DocKind, Language, Order, Passage, Product, ToolCall
+
+_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
+_ORDER_ID = re.compile(r"#?\s?[Ww](\d{7})")
+
+
+@dataclass(frozen=True)
+class ToolContext:
+    """What a tool may see: the backends, whose data it may read, and this conversation's vault."""
+
+    orders: OrderBackend
+    inventory: InventoryBackend
+    retriever: Retriever
+    customer: Customer | None
+    """The verified shopper; None until verified. Never taken from a tool argument."""
+    vault: Mapping[str, str]
+    """This conversation's placeholders -> raw values, so tools can resolve "<EMAIL_1>"."""
+    calls: list[ToolCall] = field(default_factory=list, compare=False)
+    """Every tool call of the turn, in order, for the trace (shared by with_customer copies)."""
+
+    def with_customer(self, customer: Customer) -> ToolContext:
+        """The same context for a shopper verified during this turn; the call log is shared."""
+        return replace(self, customer=customer, calls=self.calls)
+
+    def record(self, name: str, arguments: Mapping[str, JSON], ok: bool, result: JSON) -> None:
+        self.calls.append(ToolCall(name=name, arguments=dict(arguments), ok=ok, result=result))
+
+
+def normalise_order_id(order_id: str) -> str:
+    """"W1234567", "#w1234567", "# W1234567" -> "#W1234567"; anything else stripped as is."""
+    m = _ORDER_ID.fullmatch(order_id.strip())
+    return f"#W{m.group(1)}" if m else order_id.strip()
+
+
+def verify_order_owner(ctx: ToolContext, order_id: str, email_or_placeholder: str) -> Customer | None:
+    """The order's owner when the email matches the one on their account, else None.
+
+    An unknown order and a wrong email give the same answer, so the tool cannot be used to
+    learn which order numbers exist.
+    """
+    order_id = normalise_order_id(order_id)
+    email = _resolve(ctx, email_or_placeholder).strip().lower()
+    arguments: dict[str, JSON] = {"order_id": order_id, "email": _safe_argument(email_or_placeholder)}
+    order = ctx.orders.get_order(order_id) if email else None
+    user = ctx.orders.get_user(order.user_id) if order else None
+    if user is None or not email or user.email.strip().lower() != email:
+        ctx.record("verify_order_owner", arguments, False, "no order with this number and email")
+        return None
+    customer = Customer(
+        customer_id=user.user_id,
+        name=f"{user.first_name} {user.last_name}".strip(),
+        email=user.email,
+        verified_by="order_and_email",
+    )
+    ctx.record("verify_order_owner", arguments, True, {"verified": True})
+    return customer
+
+
+def get_order_status(ctx: ToolContext, order_id: str) -> Order | None:
+    """One of the verified customer's orders; anyone else's order is reported as not found."""
+    order_id = normalise_order_id(order_id)
+    arguments: dict[str, JSON] = {"order_id": order_id}
+    if ctx.customer is None:
+        ctx.record("get_order_status", arguments, False, "the shopper is not verified")
+        return None
+    order = ctx.orders.get_order(order_id)
+    if order is None or order.user_id != ctx.customer.customer_id:
+        ctx.record("get_order_status", arguments, False, "order not found")
+        return None
+    ctx.record("get_order_status", arguments, True, order_json(order))
+    return order
+
+
+def list_customer_orders(ctx: ToolContext, limit: int = 5) -> list[Order]:
+    """The verified customer's most recent orders (newest first when the backend dates them)."""
+    if ctx.customer is None:
+        ctx.record("list_customer_orders", {"limit": limit}, False, "the shopper is not verified")
+        return []
+    orders = ctx.orders.list_orders(ctx.customer.customer_id)
+    orders = [o for o in orders if o.user_id == ctx.customer.customer_id]
+    if any(o.created_at for o in orders):
+        orders.sort(key=lambda o: o.created_at, reverse=True)
+    orders = orders[:limit]
+    ctx.record(
+        "list_customer_orders",
+        {"limit": limit},
+        True,
+        [{"order_id": o.order_id, "status": o.status} for o in orders],
+    )
+    return orders
+
+
+def search_knowledge(
+    ctx: ToolContext, query: str, language: Language | None, *, k: int = 5, kind: DocKind | None = None
+) -> list[Passage]:
+    """The shop's knowledge for a query; order documents only ever for the verified customer."""
+    passages = ctx.retriever.search(
+        query, k=k, kind=kind, language=language, customer_id=ctx.customer.customer_id if ctx.customer else None
+    )
+    ctx.record(
+        "search_knowledge",
+        {"query": query, "language": language, "kind": kind},
+        True,
+        [{"source": p.source, "title": p.title, "section": p.section, "score": round(p.score, 4)} for p in passages],
+    )
+    return passages
+
+
+def find_products(ctx: ToolContext, text: str, limit: int = 3) -> list[Product]:
+    """Catalogue products whose English or Chinese name appears in the text."""
+    lowered = text.lower()
+    found = [
+        p
+        for p in ctx.inventory.list_products()
+        if (p.name and p.name.lower() in lowered) or (p.name_zh and p.name_zh in text)
+    ]
+    found.sort(key=lambda p: -len(p.name))  # "Wireless Earbuds" before "Earbuds"
+    found = found[:limit]
+    ctx.record(
+        "find_products",
+        {"text": text},
+        True,
+        [{"product_id": p.product_id, "name": p.name, "available": sum(v.available for v in p.variants)} for p in found],
+    )
+    return found
+
+
+def order_json(order: Order) -> dict[str, JSON]:
+    """What a tool result may show of an order: no address, no payment details."""
+    items: list[JSON] = [
+        {"item_id": i.item_id, "name": i.name, "options": dict(i.options)} for i in order.items
+    ]
+    return {
+        "order_id": order.order_id,
+        "status": order.status,
+        "items": items,
+        "tracking_ids": list(tracking_ids(order)),
+        "created_at": order.created_at,
+    }
+
+
+def tracking_ids(order: Order) -> Sequence[str]:
+    return [t for f in order.fulfillments for t in f.tracking_ids]
+
+
+def _resolve(ctx: ToolContext, value: str) -> str:
+    value = value.strip()
+    if _PLACEHOLDER.fullmatch(value):
+        return ctx.vault.get(value, "")
+    return value
+
+
+def _safe_argument(value: str) -> str:
+    """Trace arguments carry placeholders, never a raw email."""
+    value = value.strip()
+    return value if _PLACEHOLDER.fullmatch(value) or "@" not in value else "<redacted>"
