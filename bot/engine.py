@@ -17,6 +17,7 @@ from bot.types import (
     Event,
     Handoff,
     Intent,
+    Language,
     Message,
     Reply,
     Sentiment,
@@ -45,7 +46,7 @@ _FAILURE_REPLY = {
 }
 
 
-Understand = Callable[[str, "str | None"], Understanding]
+Understand = Callable[[str, Language | None], Understanding]
 Guard = Callable[[Decision, dict[str, str]], Decision]
 
 
