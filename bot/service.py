@@ -215,7 +215,7 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
         checks={
             "shop": lambda: not shop.is_empty(),
             "knowledge": lambda: kb.count() > 0,
-            "store": lambda: store.get("__readyz__") is None,
+            "store": lambda: store.get("__readyz__") is None,  # a round trip to Redis when configured
         },
     )
 

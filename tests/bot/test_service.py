@@ -1,0 +1,99 @@
+"""The Service facade: tokens, signed identities and message limits, over fakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.agent.guardrails import guard_output
+from bot.engine import TurnHandler
+from bot.errors import BadInput, Forbidden, NotFound, TooLarge, Unauthorized
+from bot.nlu import Understander
+from bot.pii import PiiScrubber
+from bot.service import Service, SignedIdentity, sign_identity
+from bot.settings import Settings
+from bot.stores.memory import MemoryBus, MemoryStore
+from bot.testing import FakeRetriever, FakeShop, ScriptedEngine
+
+SECRET = "shop-secret"
+ADMIN = "admin-token"
+
+
+def make_service(**settings: object) -> Service:
+    config = Settings.model_validate({"identity_secret": SECRET, "max_message_chars": 50, **settings})
+    store, bus, shop = MemoryStore(), MemoryBus(), FakeShop()
+    understander = Understander()
+    turns = TurnHandler(
+        store=store,
+        bus=bus,
+        scrubber=PiiScrubber(),
+        understand=lambda text, locale: understander.understand(text, locale=locale),
+        engine=ScriptedEngine(),
+        guard=guard_output,
+    )
+    return Service(
+        settings=config,
+        store=store,
+        bus=bus,
+        turns=turns,
+        orders=shop,
+        inventory=shop,
+        retriever=FakeRetriever(),
+        admin_token=ADMIN,
+        checks={"store": store.ping, "broken": lambda: 1 / 0 == 0},
+    )
+
+
+def test_tokens_are_checked() -> None:
+    service = make_service()
+    conversation, token = service.start_conversation(locale="en")
+    other, other_token = service.start_conversation()
+    assert service.authorize(conversation.id, token).id == conversation.id
+    assert service.authorize(conversation.id, ADMIN).id == conversation.id
+    with pytest.raises(Unauthorized):
+        service.authorize(conversation.id, None)
+    with pytest.raises(Forbidden):
+        service.authorize(conversation.id, other_token)
+    with pytest.raises(NotFound):
+        service.authorize("c_nope", token)
+    assert token not in repr(service.store.get(conversation.id)), "only the token's hash is stored"
+    assert service.is_admin(ADMIN) and not service.is_admin(token) and not service.is_admin(None)
+
+
+def test_a_signed_identity_binds_the_customer() -> None:
+    service = make_service()
+    conversation, _ = service.start_conversation(
+        identity=SignedIdentity("jane_doe_1001", sign_identity(SECRET, "jane_doe_1001"))
+    )
+    assert conversation.customer is not None
+    assert conversation.customer.customer_id == "jane_doe_1001"
+    assert conversation.customer.verified_by == "signed_identity"
+
+
+def test_forged_or_unknown_identities_are_refused() -> None:
+    service = make_service()
+    with pytest.raises(Unauthorized):
+        service.start_conversation(identity=SignedIdentity("jane_doe_1001", sign_identity("wrong", "jane_doe_1001")))
+    with pytest.raises(Unauthorized):
+        service.start_conversation(identity=SignedIdentity("nobody_1", sign_identity(SECRET, "nobody_1")))
+    unsigned_shop = make_service(identity_secret=None)
+    with pytest.raises(BadInput):
+        unsigned_shop.start_conversation(identity=SignedIdentity("jane_doe_1001", "00"))
+
+
+def test_message_limits() -> None:
+    service = make_service()
+    conversation, _ = service.start_conversation()
+    with pytest.raises(BadInput):
+        service.post_message(conversation.id, "   ")
+    with pytest.raises(TooLarge):
+        service.post_message(conversation.id, "x" * 51)
+    assert service.post_message(conversation.id, "hello").replies
+
+
+def test_transcript_of_unknown_conversation() -> None:
+    with pytest.raises(NotFound):
+        make_service().transcript("c_nope")
+
+
+def test_readiness_reports_each_check_and_survives_a_crash() -> None:
+    assert make_service().readiness() == {"store": True, "broken": False}
