@@ -1,0 +1,156 @@
+"""The shop's knowledge base: load, chunk, embed, store and search policies, products and orders."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Iterable
+
+from bot.settings import Settings
+from bot.types import DocKind, Document, Language, Passage
+from knowledge.bm25 import configure_jieba
+from knowledge.embeddings import CachedEmbedder, Embedder, HashingEmbedder, SentenceTransformerEmbedder
+from knowledge.ingest import IngestSummary, ProgressCallback, PruneScope, ingest
+from knowledge.loaders import LoadResult, load_folder, load_paths
+from knowledge.retrieval import RELEVANCE_THRESHOLD, RELEVANCE_THRESHOLDS, HybridRetriever, ScoredPassage
+from knowledge.store import ChunkStore
+
+#: The bundled Harbor Goods policies (English and Chinese Markdown).
+DEMO_KNOWLEDGE_DIR = Path(__file__).resolve().parent / "demo" / "policies"
+
+__all__ = [
+    "DEMO_KNOWLEDGE_DIR",
+    "RELEVANCE_THRESHOLD",
+    "RELEVANCE_THRESHOLDS",
+    "Embedder",
+    "HashingEmbedder",
+    "IngestSummary",
+    "KnowledgeBase",
+    "ProgressCallback",
+    "ScoredPassage",
+    "SentenceTransformerEmbedder",
+]
+
+
+class KnowledgeBase:
+    """Facade over store, embedder, ingestion and hybrid retrieval; implements Retriever and KnowledgeIndex."""
+
+    def __init__(self, store: ChunkStore, embedder: Embedder, cache_dir: Path) -> None:
+        self.store = store
+        self.embedder = embedder
+        # Documents go through the disk cache (re-ingestion is free); queries skip it (one-off texts).
+        self.document_embedder = CachedEmbedder(embedder, cache_dir)
+        self.retriever = HybridRetriever(store, embedder)
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
+        """Connect to the store; no model is loaded until the first embedding or search."""
+        configure_jieba(settings.cache_dir / "jieba")
+        chosen = embedder or SentenceTransformerEmbedder(settings.embedding_model, threads=settings.torch_threads)
+        return cls(ChunkStore.open(settings), chosen, settings.cache_dir)
+
+    # ------------------------------------------------------------------ writing
+
+    def ingest_paths(
+        self,
+        paths: Iterable[Path | str],
+        kind: DocKind = "policy",
+        progress: ProgressCallback | None = None,
+    ) -> IngestSummary:
+        """Ingest files and folders. A folder is owned whole: its files that disappeared are removed.
+
+        Sources are paths relative to the folder (or the file name for a single file).
+        Files that cannot be read are listed in `failed` and the rest goes on.
+        """
+        summary = IngestSummary()
+        offset = 0
+        for raw in paths:
+            path = Path(raw)
+            prune: PruneScope | None = None
+            if path.is_dir():
+                root = str(path.resolve())
+                loaded = load_folder(path, kind)
+                prune = PruneScope(kind=kind, root=root)
+            elif path.is_file():
+                root = str(path.resolve().parent)
+                loaded = load_paths([path], kind)
+            else:
+                summary = summary + IngestSummary(failed=[(str(path), "no such file or folder")])
+                continue
+            part = self._ingest(loaded, root=root, prune=prune, progress=_shifted(progress, offset))
+            offset += part.added + part.updated + part.unchanged + part.removed + len(part.failed) - len(loaded.failed)
+            summary = summary + part
+        return summary
+
+    def ingest_documents(
+        self,
+        docs: Iterable[Document],
+        progress: ProgressCallback | None = None,
+        prune_kind: DocKind | None = None,
+    ) -> IngestSummary:
+        """Ingest documents built elsewhere (catalogue, orders). With prune_kind, stored documents of
+        that kind missing from `docs` are removed (a full sync of, say, every product)."""
+        prune = PruneScope(kind=prune_kind) if prune_kind else None
+        return self._ingest(LoadResult(documents=list(docs)), root="", prune=prune, progress=progress)
+
+    def upsert(self, documents: Iterable[Document]) -> dict[str, int]:
+        """The KnowledgeIndex port: counts of added, updated, unchanged (and removed, failed)."""
+        return self.ingest_documents(documents).counts()
+
+    def _ingest(
+        self, loaded: LoadResult, *, root: str, prune: PruneScope | None, progress: ProgressCallback | None
+    ) -> IngestSummary:
+        with self._write_lock:
+            summary = ingest(
+                self.store,
+                self.document_embedder,
+                loaded.documents,
+                root=root,
+                prune=prune,
+                progress=progress,
+                on_change=self.retriever.apply,
+                keep=[name for name, _ in loaded.failed],
+            )
+        return summary + IngestSummary(failed=list(loaded.failed))
+
+    # ------------------------------------------------------------------ reading
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        kind: DocKind | None = None,
+        language: Language | None = None,
+        customer_id: str | None = None,
+    ) -> list[Passage]:
+        """The Retriever port. Passage.score is relevance in [0, 1]; compare with RELEVANCE_THRESHOLDS[lang]."""
+        return self.retriever.search(query, k=k, kind=kind, language=language, customer_id=customer_id)
+
+    def search_scored(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        kind: DocKind | None = None,
+        language: Language | None = None,
+        customer_id: str | None = None,
+    ) -> list[ScoredPassage]:
+        """`search` with the parts of every score (fused RRF, dense cosine, BM25 coverage)."""
+        return self.retriever.search_scored(query, k=k, kind=kind, language=language, customer_id=customer_id)
+
+    def count(self) -> int:
+        """Number of stored chunks (all kinds)."""
+        return self.store.count()
+
+    def refresh(self) -> None:
+        """Reload the in-memory BM25 index from the store (after another replica ingested)."""
+        self.retriever.refresh()
+
+
+def _shifted(progress: ProgressCallback | None, offset: int) -> ProgressCallback | None:
+    """Progress of one path among several: keeps `done` counting up across paths."""
+    if progress is None or offset == 0:
+        return progress
+    return lambda done, total, label: progress(offset + done, offset + total, label)

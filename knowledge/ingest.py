@@ -1,0 +1,175 @@
+"""Incremental ingestion: skip unchanged documents by content hash, replace changed ones, prune vanished ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from bot.errors import BackendError, ShopkeeperError
+from bot.types import DocKind, Document
+from knowledge.chunking import Chunk, chunk_document, document_hash
+from knowledge.embeddings import Embedder
+from knowledge.store import ChunkStore
+
+#: progress(done, total, label): called after each document (and each removal) is handled.
+ProgressCallback = Callable[[int, int, str], None]
+#: Told which sources were dropped and which chunks were written, so in-memory indexes can follow.
+ChangeListener = Callable[[set[str], list[Chunk]], None]
+
+# Embedding many documents together keeps the model's batches full; 64 chunks is one batch.
+_GROUP_CHUNKS = 64
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """What one ingestion did, counted in documents."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    """(source or file name, reason) of every document that could not be loaded or stored."""
+    chunks: int = 0
+    """Chunks written (added or updated documents only)."""
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "failed": len(self.failed),
+        }
+
+    def __add__(self, other: IngestSummary) -> IngestSummary:
+        return IngestSummary(
+            added=self.added + other.added,
+            updated=self.updated + other.updated,
+            unchanged=self.unchanged + other.unchanged,
+            removed=self.removed + other.removed,
+            failed=self.failed + other.failed,
+            chunks=self.chunks + other.chunks,
+        )
+
+
+@dataclass(frozen=True)
+class PruneScope:
+    """Which stored documents a re-ingestion owns: those of `kind` (and of `root`, when given)."""
+
+    kind: DocKind
+    root: str | None = None
+
+
+def _invalid(doc: Document) -> str | None:
+    if not doc.source:
+        return "document has no source id"
+    if not doc.text.strip():
+        return "document is empty"
+    if doc.kind == "order" and not doc.customer_id:
+        # An order nobody owns could never be retrieved (and must never be retrieved by anybody).
+        return "order document without customer_id"
+    return None
+
+
+def ingest(
+    store: ChunkStore,
+    embedder: Embedder,
+    documents: Iterable[Document],
+    *,
+    root: str = "",
+    prune: PruneScope | None = None,
+    progress: ProgressCallback | None = None,
+    on_change: ChangeListener | None = None,
+    keep: Iterable[str] = (),
+) -> IngestSummary:
+    """Bring the store in line with `documents`; with `prune`, also drop owned sources not among them.
+
+    `keep` names sources that must survive pruning although absent (files that failed to load
+    this time: an unreadable file is a problem to report, not a reason to forget the policy).
+    """
+    # A source given twice in one batch: the last copy wins, as if ingested one after the other.
+    incoming = list({doc.source: doc for doc in documents}.values())
+    existing = store.sources()
+    present = {doc.source for doc in incoming} | set(keep)
+    to_remove = []
+    if prune is not None:
+        to_remove = sorted(
+            source
+            for source, info in existing.items()
+            if info.kind == prune.kind and (prune.root is None or info.root == prune.root) and source not in present
+        )
+    total = len(incoming) + len(to_remove)
+    done = 0
+    counts = {"added": 0, "updated": 0, "unchanged": 0, "chunks": 0}
+    failed: list[tuple[str, str]] = []
+
+    def tick(label: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total, label)
+
+    group: list[tuple[Document, list[Chunk]]] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        chunks = [c for _, doc_chunks in group for c in doc_chunks]
+        try:
+            vectors = embedder.embed([c.embedding_text() for c in chunks])
+            sources = {doc.source for doc, _ in group}
+            store.delete_sources(sources)
+            store.add(chunks, vectors)
+        except ShopkeeperError:
+            raise
+        except Exception as exc:  # Chroma and torch raise many types; the caller needs one
+            raise BackendError(f"could not store {len(group)} documents: {exc}") from exc
+        if on_change is not None:
+            on_change(sources, chunks)
+        for doc, doc_chunks in group:
+            counts["updated" if doc.source in existing else "added"] += 1
+            counts["chunks"] += len(doc_chunks)
+            tick(doc.source)
+        group.clear()
+
+    for doc in incoming:
+        reason = _invalid(doc)
+        if reason is not None:
+            failed.append((doc.source or "(no source)", reason))
+            tick(doc.source)
+            continue
+        digest = document_hash(doc)
+        known = existing.get(doc.source)
+        if known is not None and known.doc_hash == digest and (not root or known.root == root):
+            counts["unchanged"] += 1
+            tick(doc.source)
+            continue
+        chunks = chunk_document(doc, root=root, doc_hash=digest)
+        if not chunks:
+            failed.append((doc.source, "document has headings but no text"))
+            tick(doc.source)
+            continue
+        group.append((doc, chunks))
+        if sum(len(c) for _, c in group) >= _GROUP_CHUNKS:
+            flush()
+    flush()
+
+    if to_remove:
+        try:
+            store.delete_sources(to_remove)
+        except Exception as exc:
+            raise BackendError(f"could not remove {len(to_remove)} documents: {exc}") from exc
+        if on_change is not None:
+            on_change(set(to_remove), [])
+        for source in to_remove:
+            tick(source)
+
+    return IngestSummary(
+        added=counts["added"],
+        updated=counts["updated"],
+        unchanged=counts["unchanged"],
+        removed=len(to_remove),
+        failed=failed,
+        chunks=counts["chunks"],
+    )

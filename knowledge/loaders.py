@@ -1,0 +1,197 @@
+"""Turn files (Markdown, plain text, HTML) into Documents; unreadable files are reported, not fatal."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterable
+
+from bot.errors import BadInput
+from bot.types import DocKind, Document, Language
+
+TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+# Formats the design promises but this issue does not implement yet: say so instead of guessing.
+PLANNED_SUFFIXES = frozenset({".pdf", ".csv", ".json", ".jsonl", ".docx"})
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+_LETTER = re.compile(r"[A-Za-z]")
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+
+
+class UnsupportedFormat(BadInput):
+    """A file type the loaders cannot read (yet)."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """Documents that loaded, and the files that did not with the reason why."""
+
+    documents: list[Document] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def detect_language(text: str) -> Language:
+    """zh when CJK characters make up at least a fifth of the letters, else en.
+
+    A fifth, not a half: Chinese policies are full of Latin brand names, emails and prices.
+    """
+    cjk = len(_CJK.findall(text))
+    latin_words = len(re.findall(r"[A-Za-z]+", text))
+    # Compare CJK characters with Latin *words*: one Chinese character carries about a word.
+    return "zh" if cjk and cjk >= 0.2 * (cjk + latin_words) else "en"
+
+
+def language_from_name(path: Path) -> Language | None:
+    """The language tagged in a file name like `returns.zh.md`, if any."""
+    suffixes = [s.lower() for s in path.suffixes[:-1]]
+    for tag in reversed(suffixes):
+        if tag in (".zh", ".zh-cn", ".zh_cn", ".cn"):
+            return "zh"
+        if tag in (".en", ".en-us", ".en_us"):
+            return "en"
+    return None
+
+
+def first_heading(text: str) -> str:
+    """The text of the first Markdown heading, or ''."""
+    for line in text.splitlines():
+        match = _HEADING.match(line)
+        if match:
+            return match.group(2).strip()
+    return ""
+
+
+def title_from_stem(path: Path) -> str:
+    """`returns.zh.md` -> `Returns`; used when a file has no heading."""
+    stem = path.name.split(".")[0]
+    return re.sub(r"[-_]+", " ", stem).strip().capitalize() or path.name
+
+
+class _ReadableHTML(HTMLParser):
+    """Collects the visible text of an HTML page, with headings rewritten as Markdown headings."""
+
+    _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "nav", "footer"})
+    _BLOCK = frozenset({"p", "div", "section", "article", "li", "tr", "br", "table", "ul", "ol", "main", "header"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title = ""
+        self._skip_depth = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self._in_title = True
+        if tag in self._SKIP:
+            self._skip_depth += 1
+        elif re.fullmatch(r"h[1-6]", tag):
+            self.parts.append("\n\n" + "#" * int(tag[1]) + " ")
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        if tag in self._SKIP and self._skip_depth:
+            self._skip_depth -= 1
+        elif re.fullmatch(r"h[1-6]", tag) or tag in ("p", "table", "ul", "ol"):
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        if self._skip_depth:
+            return
+        self.parts.append(re.sub(r"\s+", " ", data))
+
+    def text(self) -> str:
+        raw = "".join(self.parts)
+        lines = [line.strip() for line in raw.splitlines()]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def html_to_text(html: str) -> tuple[str, str]:
+    """(page title, readable text with Markdown headings) of an HTML document."""
+    parser = _ReadableHTML()
+    parser.feed(html)
+    parser.close()
+    return parser.title.strip(), parser.text()
+
+
+def load_file(path: Path, *, source: str, kind: DocKind = "policy") -> Document:
+    """One file as a Document; raises UnsupportedFormat or OSError/UnicodeDecodeError on failure."""
+    suffix = path.suffix.lower()
+    if suffix in PLANNED_SUFFIXES:
+        raise UnsupportedFormat(
+            f"{suffix} files are not supported yet (planned for a later issue); convert to Markdown or text"
+        )
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnsupportedFormat(f"unsupported file type {suffix or '(none)'}; use .md, .txt or .html")
+    # utf-8-sig: files saved by Windows editors start with a BOM that would end up in the title.
+    raw = path.read_text(encoding="utf-8-sig")
+    if suffix in HTML_SUFFIXES:
+        page_title, text = html_to_text(raw)
+        title = first_heading(text) or page_title or title_from_stem(path)
+    else:
+        text = raw.replace("\r\n", "\n").strip()
+        title = first_heading(text) or title_from_stem(path)
+    if not text.strip():
+        raise BadInput("the file is empty")
+    updated = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).isoformat(timespec="seconds")
+    return Document(
+        source=source,
+        title=title,
+        text=text,
+        kind=kind,
+        language=language_from_name(path) or detect_language(text),
+        updated_at=updated,
+    )
+
+
+def iter_files(root: Path) -> list[Path]:
+    """Files under a folder, sorted, skipping hidden files and folders (.git, .DS_Store)."""
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
+
+
+def load_folder(root: Path, kind: DocKind = "policy") -> LoadResult:
+    """Every file under root; sources are paths relative to root (posix separators)."""
+    result = LoadResult()
+    for path in iter_files(root):
+        source = path.relative_to(root).as_posix()
+        _load_into(result, path, source, kind)
+    return result
+
+
+def load_paths(paths: Iterable[Path], kind: DocKind = "policy") -> LoadResult:
+    """Files and folders; a file's source is its name, a folder's files are relative to the folder."""
+    result = LoadResult()
+    for path in paths:
+        if path.is_dir():
+            sub = load_folder(path, kind)
+            result.documents.extend(sub.documents)
+            result.failed.extend(sub.failed)
+        else:
+            _load_into(result, path, path.name, kind)
+    return result
+
+
+def _load_into(result: LoadResult, path: Path, source: str, kind: DocKind) -> None:
+    try:
+        result.documents.append(load_file(path, source=source, kind=kind))
+    except BadInput as exc:
+        result.failed.append((source, exc.message))
+    except UnicodeDecodeError:
+        result.failed.append((source, "not valid UTF-8 text"))
+    except OSError as exc:
+        result.failed.append((source, exc.strerror or str(exc)))

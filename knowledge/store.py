@@ -1,0 +1,133 @@
+"""The Chroma collection holding chunks and their vectors: embedded on disk, or a `chroma run` server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from urllib.parse import urlparse
+
+import numpy as np
+
+from bot.errors import BackendError, ConfigError
+from bot.settings import Settings
+from knowledge.chunking import Chunk
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+    from knowledge.embeddings import Vectors
+
+COLLECTION = "shopkeeper-knowledge"
+
+#: A Chroma `where` clause.
+Where = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What the store knows about one ingested document."""
+
+    doc_hash: str
+    kind: str
+    root: str
+
+
+def make_client(settings: Settings) -> ClientAPI:
+    """HttpClient when settings.chroma_url is set, else a PersistentClient under the data dir."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
+        if not url.hostname:
+            raise ConfigError(f"SHOPKEEPER_CHROMA_URL={settings.chroma_url!r} is not a http://host:port URL")
+        ssl = url.scheme == "https"
+        port = url.port or (443 if ssl else 8000)
+        try:
+            return chromadb.HttpClient(host=url.hostname, port=port, ssl=ssl, settings=chroma_settings)
+        except Exception as exc:  # connection refused, wrong version ... all mean the same to the operator
+            raise BackendError(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}") from exc
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+class ChunkStore:
+    """Chunks with explicit vectors in one cosine-space Chroma collection (never Chroma's own embedder)."""
+
+    def __init__(self, client: ClientAPI, name: str = COLLECTION) -> None:
+        self.client = client
+        self.collection: Collection = client.get_or_create_collection(
+            name,
+            configuration={"hnsw": {"space": "cosine"}},
+            # None: Chroma's default embedder downloads an ONNX model; we always pass vectors.
+            embedding_function=None,
+        )
+        self._batch = max(1, min(client.get_max_batch_size(), 1000))
+
+    @classmethod
+    def open(cls, settings: Settings) -> ChunkStore:
+        return cls(make_client(settings))
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def add(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
+        for start in range(0, len(chunks), self._batch):
+            part = chunks[start : start + self._batch]
+            self.collection.upsert(
+                ids=[c.id for c in part],
+                embeddings=np.asarray(vectors[start : start + len(part)], dtype=np.float32),
+                documents=[c.text for c in part],
+                metadatas=[c.metadata() for c in part],
+            )
+
+    def delete_sources(self, sources: Iterable[str]) -> None:
+        for source in sources:
+            self.collection.delete(where={"source": source})
+
+    def all_chunks(self, where: Where | None = None) -> list[Chunk]:
+        """Every stored chunk (text + metadata, no vectors), paged so big stores stay in bounds."""
+        chunks: list[Chunk] = []
+        offset = 0
+        while True:
+            page = self.collection.get(
+                where=dict(where) if where else None,
+                include=["documents", "metadatas"],
+                limit=self._batch,
+                offset=offset,
+            )
+            ids = page["ids"]
+            documents = page["documents"] or []
+            metadatas = page["metadatas"] or []
+            for chunk_id, text, meta in zip(ids, documents, metadatas):
+                chunks.append(Chunk.from_metadata(chunk_id, text or "", dict(meta or {})))
+            if len(ids) < self._batch:
+                return chunks
+            offset += len(ids)
+
+    def sources(self) -> dict[str, SourceInfo]:
+        """source -> hash, kind and root of every stored document."""
+        found: dict[str, SourceInfo] = {}
+        for chunk in self.all_chunks():
+            found.setdefault(chunk.source, SourceInfo(chunk.doc_hash, chunk.kind, chunk.root))
+        return found
+
+    def query(self, vector: Vectors, n: int, where: Where | None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the n nearest chunks that pass the filter."""
+        if n <= 0:
+            return []
+        try:
+            result = self.collection.query(
+                query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
+                n_results=n,
+                where=dict(where) if where else None,
+                include=["distances"],
+            )
+        except Exception as exc:
+            raise BackendError(f"vector search failed: {exc}") from exc
+        ids = result["ids"][0] if result["ids"] else []
+        distances = result["distances"][0] if result["distances"] else []
+        # Chroma's cosine distance is 1 - cosine similarity.
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances)]
