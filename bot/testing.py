@@ -33,12 +33,20 @@ _ADDRESS_OMAR = Address("7 Elm Ave", "", "Austin", "TX", "USA", "73301")
 
 USERS: tuple[ShopUser, ...] = (
     ShopUser(
-        "jane_doe_1001", "Jane", "Doe", "jane.doe@example.com", _ADDRESS_JANE,
+        "jane_doe_1001",
+        "Jane",
+        "Doe",
+        "jane.doe@example.com",
+        _ADDRESS_JANE,
         (PaymentMethod("credit_card_1001", "credit_card", "visa", "4242"),),
         ("#W1000001", "#W1000002"),
     ),
     ShopUser(
-        "li_wei_2002", "Wei", "Li", "li.wei@example.cn", _ADDRESS_LI,
+        "li_wei_2002",
+        "Wei",
+        "Li",
+        "li.wei@example.cn",
+        _ADDRESS_LI,
         (PaymentMethod("paypal_2002", "paypal"),),
         ("#W2000001",),
     ),
@@ -47,34 +55,49 @@ USERS: tuple[ShopUser, ...] = (
 
 PRODUCTS: tuple[Product, ...] = (
     Product(
-        "8310926033", "Water Bottle",
+        "8310926033",
+        "Water Bottle",
         (
             Variant("1434748144", {"capacity": "500ml", "color": "blue"}, True, 24.5, 12),
             Variant("7843064651", {"capacity": "750ml", "color": "black"}, False, 29.0, 0),
         ),
-        name_zh="水杯", description="Insulated steel bottle.", category="kitchen",
+        name_zh="水杯",
+        description="Insulated steel bottle.",
+        category="kitchen",
     ),
     Product(
-        "6945232052", "Wireless Earbuds",
+        "6945232052",
+        "Wireless Earbuds",
         (Variant("3694871183", {"color": "white"}, True, 79.99, 40),),
-        name_zh="无线耳机", description="Bluetooth 5.3 earbuds.", category="electronics",
+        name_zh="无线耳机",
+        description="Bluetooth 5.3 earbuds.",
+        category="electronics",
     ),
 )
 
 ORDERS: tuple[Order, ...] = (
     Order(
-        "#W1000001", "jane_doe_1001", "delivered", _ADDRESS_JANE,
+        "#W1000001",
+        "jane_doe_1001",
+        "delivered",
+        _ADDRESS_JANE,
         (OrderItem("1434748144", "8310926033", "Water Bottle", 24.5, {"capacity": "500ml", "color": "blue"}),),
         (Fulfillment(("357962501027",), ("1434748144",)),),
         created_at="2026-10-02",
     ),
     Order(
-        "#W1000002", "jane_doe_1001", "pending", _ADDRESS_JANE,
+        "#W1000002",
+        "jane_doe_1001",
+        "pending",
+        _ADDRESS_JANE,
         (OrderItem("3694871183", "6945232052", "Wireless Earbuds", 79.99, {"color": "white"}),),
         created_at="2026-11-20",
     ),
     Order(
-        "#W2000001", "li_wei_2002", "processed", _ADDRESS_LI,
+        "#W2000001",
+        "li_wei_2002",
+        "processed",
+        _ADDRESS_LI,
         (OrderItem("3694871183", "6945232052", "Wireless Earbuds", 79.99, {"color": "white"}),),
         (Fulfillment(("882461930554",), ("3694871183",)),),
         created_at="2026-11-18",
@@ -105,7 +128,9 @@ class FakeShop:
     def find_user_by_name_zip(self, first_name: str, last_name: str, zip_code: str) -> str | None:
         for u in self.users.values():
             if (u.first_name.lower(), u.last_name.lower(), u.address.zip) == (
-                first_name.strip().lower(), last_name.strip().lower(), zip_code.strip()
+                first_name.strip().lower(),
+                last_name.strip().lower(),
+                zip_code.strip(),
             ):
                 return u.user_id
         return None
@@ -140,35 +165,59 @@ POLICY_PASSAGES: tuple[Passage, ...] = (
         "returns.en#1",
         "## The 30-day return window\nYou can return items within **30 days of the delivery date**. Items must be "
         "unused and in their original condition. Gift cards cannot be returned.",
-        "returns.en.md", "Returns and Refunds Policy", "The 30-day return window", "policy", "en",
+        "returns.en.md",
+        "Returns and Refunds Policy",
+        "The 30-day return window",
+        "policy",
+        "en",
     ),
     Passage(
         "returns.en#2",
         "## Refunds\nRefunds to the original payment method appear on your statement within 5-7 business days. "
         "Refunds to a gift card are immediate once the return is approved.",
-        "returns.en.md", "Returns and Refunds Policy", "Refunds", "policy", "en",
+        "returns.en.md",
+        "Returns and Refunds Policy",
+        "Refunds",
+        "policy",
+        "en",
     ),
     Passage(
         "shipping.en#1",
         "## Delivery times\nStandard shipping takes 3-5 business days within the US. Orders over $50 ship for free. "
         "We do not ship to PO boxes.",
-        "shipping.en.md", "Shipping Policy", "Delivery times", "policy", "en",
+        "shipping.en.md",
+        "Shipping Policy",
+        "Delivery times",
+        "policy",
+        "en",
     ),
     Passage(
         "contact.en#1",
         "## Human support\nOur human support team is available Monday to Friday, 9:00-18:00 ET. "
         "You can also email support@harbor-goods.example.",
-        "contact.en.md", "Contact Us", "Human support", "policy", "en",
+        "contact.en.md",
+        "Contact Us",
+        "Human support",
+        "policy",
+        "en",
     ),
     Passage(
         "returns.zh#1",
         "## 30天退货期\n自签收之日起 **30 天内** 可申请退货。商品须未使用且保持原样。礼品卡不支持退货。",
-        "returns.zh.md", "退货与退款政策", "30天退货期", "policy", "zh",
+        "returns.zh.md",
+        "退货与退款政策",
+        "30天退货期",
+        "policy",
+        "zh",
     ),
     Passage(
         "shipping.zh#1",
         "## 配送时间\n美国境内标准配送需要 3-5 个工作日。订单满 50 美元包邮。我们不向邮政信箱配送。",
-        "shipping.zh.md", "配送政策", "配送时间", "policy", "zh",
+        "shipping.zh.md",
+        "配送政策",
+        "配送时间",
+        "policy",
+        "zh",
     ),
 )
 

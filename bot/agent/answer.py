@@ -77,7 +77,9 @@ def compose_answer(question: str, passages: Sequence[Passage], *, max_sentences:
     def score(pi: int, s_terms: frozenset[str]) -> float:
         overlap = sum(math.log(1 + n / df[t]) for t in s_terms & q_terms)
         heading = terms(relevant[pi].section + " " + relevant[pi].title) & q_terms
-        return overlap / math.sqrt(1 + len(s_terms)) + 0.3 * len(heading) / (1 + len(q_terms)) + 0.2 * relevant[pi].score
+        return (
+            overlap / math.sqrt(1 + len(s_terms)) + 0.3 * len(heading) / (1 + len(q_terms)) + 0.2 * relevant[pi].score
+        )
 
     scored = [(score(pi, t), pi, si, s) for pi, si, s, t in candidates if t & q_terms]
     if not scored:

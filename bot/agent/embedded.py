@@ -119,7 +119,10 @@ class EmbeddedEngine:
         elif in_order_flow and label in ("inform", "out_of_scope") and not turn.ctx.customer:
             # The shopper answered our question without what we asked for: ask again.
             turn.failed()
-            turn.say("ask_order_and_email" if not turn.memory.get(ORDER_ID) else "ask_email", order_id=turn.memory.get(ORDER_ID, ""))
+            turn.say(
+                "ask_order_and_email" if not turn.memory.get(ORDER_ID) else "ask_email",
+                order_id=turn.memory.get(ORDER_ID, ""),
+            )
         elif label in ("greeting", "thanks", "goodbye"):
             turn.say(label)
         else:
@@ -196,7 +199,8 @@ class EmbeddedEngine:
         else:
             memory[FLOW] = ORDER_FLOW
             lines = "\n".join(
-                say("order_line", turn.lang, order_id=o.order_id, status=status_text(o.status, turn.lang)) for o in orders
+                say("order_line", turn.lang, order_id=o.order_id, status=status_text(o.status, turn.lang))
+                for o in orders
             )
             turn.say("which_order", orders=lines)
 

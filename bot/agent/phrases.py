@@ -8,7 +8,8 @@ from bot.types import Language
 
 PHRASES: Mapping[str, Mapping[Language, str]] = {
     "greeting": {
-        "en": "Hello! I can help with your orders, our shipping, returns and other policies, and our products. What can I do for you?",
+        "en": "Hello! I can help with your orders, our shipping, returns and other policies, and our products. "
+        "What can I do for you?",
         "zh": "您好！我可以帮您查询订单，解答配送、退换货等政策问题以及商品问题。请问有什么可以帮您？",
     },
     "thanks": {
@@ -24,7 +25,8 @@ PHRASES: Mapping[str, Mapping[Language, str]] = {
         "zh": "好的，正在为您转接人工客服，他们会尽快在这里回复您。",
     },
     "handoff_negative_sentiment": {
-        "en": "I'm really sorry about this. I'm bringing in a human colleague who can sort it out with you; they will reply here shortly.",
+        "en": "I'm really sorry about this. I'm bringing in a human colleague who can sort it out with you; "
+        "they will reply here shortly.",
         "zh": "非常抱歉给您带来不好的体验。我已为您转接人工客服，他们会尽快在这里回复您。",
     },
     "handoff_repeated_failure": {
@@ -32,7 +34,8 @@ PHRASES: Mapping[str, Mapping[Language, str]] = {
         "zh": "抱歉我没能解决您的问题，正在为您转接人工客服，他们会在这里回复您。",
     },
     "ask_order_and_email": {
-        "en": "I can check that for you. What is your order number (it looks like #W1234567), and the email address on the order?",
+        "en": "I can check that for you. What is your order number (it looks like #W1234567), "
+        "and the email address on the order?",
         "zh": "我来帮您查询。请提供您的订单号（格式如 #W1234567）以及下单时使用的邮箱地址。",
     },
     "ask_email": {
@@ -71,7 +74,8 @@ PHRASES: Mapping[str, Mapping[Language, str]] = {
         "zh": "您的账户中暂时没有订单。",
     },
     "no_answer": {
-        "en": "I'm sorry, I couldn't find an answer to that in our help pages. Could you rephrase it, or would you like me to connect you with a human colleague?",
+        "en": "I'm sorry, I couldn't find an answer to that in our help pages. Could you rephrase it, "
+        "or would you like me to connect you with a human colleague?",
         "zh": "抱歉，我在帮助文档中没有找到相关答案。您可以换个说法再问一次，或者需要我为您转接人工客服吗？",
     },
     "complaint": {

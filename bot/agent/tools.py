@@ -36,7 +36,7 @@ class ToolContext:
 
 
 def normalise_order_id(order_id: str) -> str:
-    """"W1234567", "#w1234567", "# W1234567" -> "#W1234567"; anything else stripped as is."""
+    """ "W1234567", "#w1234567", "# W1234567" -> "#W1234567"; anything else stripped as is."""
     m = _ORDER_ID.fullmatch(order_id.strip())
     return f"#W{m.group(1)}" if m else order_id.strip()
 
@@ -129,16 +129,17 @@ def find_products(ctx: ToolContext, text: str, limit: int = 3) -> list[Product]:
         "find_products",
         {"text": text},
         True,
-        [{"product_id": p.product_id, "name": p.name, "available": sum(v.available for v in p.variants)} for p in found],
+        [
+            {"product_id": p.product_id, "name": p.name, "available": sum(v.available for v in p.variants)}
+            for p in found
+        ],
     )
     return found
 
 
 def order_json(order: Order) -> dict[str, JSON]:
     """What a tool result may show of an order: no address, no payment details."""
-    items: list[JSON] = [
-        {"item_id": i.item_id, "name": i.name, "options": dict(i.options)} for i in order.items
-    ]
+    items: list[JSON] = [{"item_id": i.item_id, "name": i.name, "options": dict(i.options)} for i in order.items]
     return {
         "order_id": order.order_id,
         "status": order.status,
