@@ -184,9 +184,7 @@ def chat(
         interactive = sys.stdin.isatty()
         service = _build(settings)
         try:
-            conversation, _token = service.start_conversation(
-                channel="cli", locale=locale.value if locale else None
-            )
+            conversation, _token = service.start_conversation(channel="cli", locale=locale.value if locale else None)
             if interactive:
                 _chat_interactive(service, conversation.id)
             elif not _chat_lines(service, conversation.id, sys.stdin):
@@ -355,7 +353,9 @@ def run_eval(
         from eval.harness import SuiteOptions, print_result, run_suite, write_report
 
         with terminal_progress() as progress:
-            result = run_suite(suite, SuiteOptions(settings=settings, smoke=smoke, data_dir=data_dir, progress=progress))
+            result = run_suite(
+                suite, SuiteOptions(settings=settings, smoke=smoke, data_dir=data_dir, progress=progress)
+            )
         console = _out()
         print_result(result, console, smoke=smoke)
         folder = report or Path("reports") / suite

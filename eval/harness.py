@@ -31,7 +31,7 @@ class Chart:
     name: str
     """File stem of the PNG in the report folder (e.g. "pass_rate" -> pass_rate.png)."""
     title: str
-    draw: Callable[["Axes"], None]
+    draw: Callable[["Axes"], object]
 
 
 @dataclass

@@ -216,7 +216,9 @@ def smoke(options: SuiteOptions) -> SuiteResult:
     conversations = load_conversations()
     domains = shop_email_domains()
     with ExitStack() as stack:
-        data_dir = options.data_dir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="shopkeeper-smoke-")))
+        data_dir = options.data_dir or Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="shopkeeper-smoke-"))
+        )
         settings = options.settings.model_copy(update={"data_dir": data_dir})
         started = time.perf_counter()
         service = build_service(settings, options.progress)
@@ -311,4 +313,3 @@ def _latency_chart(latencies: list[float]) -> Chart:
         ax.set_ylabel("turns")
 
     return Chart(name="latency", title="Per-turn latency", draw=draw)
-

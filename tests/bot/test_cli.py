@@ -54,7 +54,9 @@ class ScriptedService:
     said: list[str] = field(default_factory=list)
     closed: bool = False
 
-    def start_conversation(self, channel: str = "web", locale: str | None = None, identity: object = None) -> tuple[Conversation, str]:
+    def start_conversation(
+        self, channel: str = "web", locale: str | None = None, identity: object = None
+    ) -> tuple[Conversation, str]:
         return Conversation(id="c_test", channel=channel), "token"
 
     def post_message(self, conversation_id: str, text: str) -> TurnResult:

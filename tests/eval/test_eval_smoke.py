@@ -26,8 +26,19 @@ def test_the_data_set_is_bilingual_and_covers_the_brief() -> None:
     assert len({c.id for c in conversations}) == len(conversations)
     for language in ("en", "zh"):
         topics = {c.topic for c in conversations if c.language == language}
-        assert {"shipping", "returns", "exchanges", "warranty", "payment", "privacy", "contact",
-                "order_status", "verification", "handoff", "smalltalk"} <= topics
+        assert {
+            "shipping",
+            "returns",
+            "exchanges",
+            "warranty",
+            "payment",
+            "privacy",
+            "contact",
+            "order_status",
+            "verification",
+            "handoff",
+            "smalltalk",
+        } <= topics
     for conversation in conversations:
         for turn in conversation.turns:
             slots = set(re.findall(r"\{([a-z_]+)\}", turn.user))
