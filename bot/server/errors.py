@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import traceback
+from typing import Any, Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -58,10 +59,10 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     return JSONResponse(error_body(code, message), status_code=status, headers=headers)
 
 
-def describe_validation(errors: list[dict[str, object]] | object) -> str:
+def describe_validation(errors: Sequence[Any]) -> str:
     """Pydantic's error list as one readable sentence: "text: Field required; locale: ..."."""
     parts: list[str] = []
-    for err in errors if isinstance(errors, list) else []:
+    for err in errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
         parts.append(f"{'.'.join(loc) or 'body'}: {err.get('msg', 'invalid')}")
     return "; ".join(parts) or "the request is invalid"
@@ -121,7 +122,9 @@ class CatchAll:
             await self.app(scope, receive, tracking_send)
         except Exception as exc:
             frames = "".join(traceback.format_tb(exc.__traceback__))
-            logger.error("unhandled %s on %s %s\n%s", type(exc).__name__, scope.get("method"), scope.get("path"), frames)
+            logger.error(
+                "unhandled %s on %s %s\n%s", type(exc).__name__, scope.get("method"), scope.get("path"), frames
+            )
             if callable(self.on_error):
                 self.on_error()
             if started:

@@ -63,9 +63,7 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = error_response(
-            413, "body_too_large", f"the request body is larger than {self.max_bytes} bytes"
-        )
+        response = error_response(413, "body_too_large", f"the request body is larger than {self.max_bytes} bytes")
         await response(scope, receive, send)
 
 

@@ -8,7 +8,6 @@ import logging
 from typing import Any, Coroutine
 
 import anyio
-
 from fastapi import APIRouter, WebSocket
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 

@@ -108,9 +108,7 @@ class MemoryBus:
 
     def publish(self, event: Event) -> None:
         with self._lock:
-            targets = list(self._subscribers.get(event.conversation_id, ())) + list(
-                self._subscribers.get(ALL, ())
-            )
+            targets = list(self._subscribers.get(event.conversation_id, ())) + list(self._subscribers.get(ALL, ()))
         for sub in targets:
             if not sub.deliver(event):
                 logger.debug("dropping subscriber of %s: its event loop is closed", sub.conversation_id)

@@ -71,13 +71,19 @@ def test_start_conversation_malformed_json_400(client: TestClient) -> None:
 
 def test_post_message_200_with_replies_and_citations(client: TestClient, conversation: tuple[str, str]) -> None:
     cid, token = conversation
-    response = client.post(f"/v1/conversations/{cid}/messages", json={"text": "Can I return shoes?"}, headers=auth(token))
+    response = client.post(
+        f"/v1/conversations/{cid}/messages", json={"text": "Can I return shoes?"}, headers=auth(token)
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["state"] == "bot"
     assert body["replies"][0]["text"] == "You said: Can I return shoes?"
     assert body["replies"][0]["citations"] == [
-        {"source": "policies/returns.md", "title": "Returns and refunds", "snippet": "You can return any item within 30 days."}
+        {
+            "source": "policies/returns.md",
+            "title": "Returns and refunds",
+            "snippet": "You can return any item within 30 days.",
+        }
     ]
     assert "trace" not in body
 
@@ -91,9 +97,13 @@ def test_post_message_handoff_changes_state(client: TestClient, conversation: tu
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer "}])
-def test_post_message_without_token_401(client: TestClient, conversation: tuple[str, str], headers: dict[str, str]) -> None:
+def test_post_message_without_token_401(
+    client: TestClient, conversation: tuple[str, str], headers: dict[str, str]
+) -> None:
     cid, _ = conversation
-    assert_error(client.post(f"/v1/conversations/{cid}/messages", json={"text": "hi"}, headers=headers), 401, "unauthorized")
+    assert_error(
+        client.post(f"/v1/conversations/{cid}/messages", json={"text": "hi"}, headers=headers), 401, "unauthorized"
+    )
 
 
 def test_post_message_with_another_conversations_token_403(client: TestClient, conversation: tuple[str, str]) -> None:
@@ -106,15 +116,21 @@ def test_post_message_with_another_conversations_token_403(client: TestClient, c
 
 def test_post_message_unknown_conversation_404(client: TestClient, conversation: tuple[str, str]) -> None:
     _, token = conversation
-    assert_error(client.post("/v1/conversations/c_nope/messages", json={"text": "hi"}, headers=auth(token)), 404, "not_found")
+    assert_error(
+        client.post("/v1/conversations/c_nope/messages", json={"text": "hi"}, headers=auth(token)), 404, "not_found"
+    )
 
 
 def test_post_message_bad_json_400(client: TestClient, conversation: tuple[str, str]) -> None:
     cid, token = conversation
     headers = {**auth(token), "Content-Type": "application/json"}
-    assert_error(client.post(f"/v1/conversations/{cid}/messages", content=b'{"text": ', headers=headers), 400, "malformed_json")
+    assert_error(
+        client.post(f"/v1/conversations/{cid}/messages", content=b'{"text": ', headers=headers), 400, "malformed_json"
+    )
     assert_error(client.post(f"/v1/conversations/{cid}/messages", content=b"", headers=headers), 400, "malformed_json")
-    assert_error(client.post(f"/v1/conversations/{cid}/messages", content=b"\xff\xfe", headers=headers), 400, "malformed_json")
+    assert_error(
+        client.post(f"/v1/conversations/{cid}/messages", content=b"\xff\xfe", headers=headers), 400, "malformed_json"
+    )
 
 
 def test_post_message_missing_or_wrong_type_text_422(client: TestClient, conversation: tuple[str, str]) -> None:
@@ -126,10 +142,16 @@ def test_post_message_missing_or_wrong_type_text_422(client: TestClient, convers
 
 def test_post_message_empty_text_400(client: TestClient, conversation: tuple[str, str]) -> None:
     cid, token = conversation
-    assert_error(client.post(f"/v1/conversations/{cid}/messages", json={"text": "   "}, headers=auth(token)), 400, "empty_message")
+    assert_error(
+        client.post(f"/v1/conversations/{cid}/messages", json={"text": "   "}, headers=auth(token)),
+        400,
+        "empty_message",
+    )
 
 
-def test_post_message_text_over_limit_413(client: TestClient, conversation: tuple[str, str], service: FakeService) -> None:
+def test_post_message_text_over_limit_413(
+    client: TestClient, conversation: tuple[str, str], service: FakeService
+) -> None:
     cid, token = conversation
     response = client.post(f"/v1/conversations/{cid}/messages", json={"text": "x" * 201}, headers=auth(token))
     assert_error(response, 413, "message_too_long")
@@ -208,8 +230,11 @@ def test_unknown_route_and_method_are_json_errors(client: TestClient) -> None:
 def test_cors_allows_the_widget_on_another_origin(client: TestClient) -> None:
     response = client.options(
         "/v1/conversations",
-        headers={"Origin": "https://shop.example", "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "authorization,content-type"},
+        headers={
+            "Origin": "https://shop.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        },
     )
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] in ("*", "https://shop.example")

@@ -33,7 +33,12 @@ def test_readyz_503_names_the_failing_component() -> None:
 def test_metrics_is_prometheus_text(client: TestClient) -> None:
     response = client.get("/metrics")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
-    for name in ("shopkeeper_turns_total", "shopkeeper_handoffs_total", "shopkeeper_errors_total", "shopkeeper_websockets"):
+    for name in (
+        "shopkeeper_turns_total",
+        "shopkeeper_handoffs_total",
+        "shopkeeper_errors_total",
+        "shopkeeper_websockets",
+    ):
         assert f"# TYPE {name}" in response.text
 
 

@@ -37,10 +37,10 @@ def until_message(ws: Any, role: str) -> dict[str, Any]:
             return frame
 
 
-@pytest.mark.parametrize(
-    ("which", "code"), [("no_token", 4401), ("wrong_token", 4403), ("unknown", 4404)]
-)
-def test_bad_credentials_close_with_code(client: TestClient, conversation: tuple[str, str], which: str, code: int) -> None:
+@pytest.mark.parametrize(("which", "code"), [("no_token", 4401), ("wrong_token", 4403), ("unknown", 4404)])
+def test_bad_credentials_close_with_code(
+    client: TestClient, conversation: tuple[str, str], which: str, code: int
+) -> None:
     cid, token = conversation
     target = {
         "no_token": url(cid),
@@ -144,7 +144,9 @@ def test_a_failing_turn_reports_an_error_frame(client: TestClient, conversation:
         assert frame["code"] == "internal" and "boom" not in frame["message"]
 
 
-def test_closing_the_socket_unsubscribes(client: TestClient, service: FakeService, conversation: tuple[str, str]) -> None:
+def test_closing_the_socket_unsubscribes(
+    client: TestClient, service: FakeService, conversation: tuple[str, str]
+) -> None:
     cid, token = conversation
     with client.websocket_connect(url(cid, token)) as ws:
         ws.receive_json()

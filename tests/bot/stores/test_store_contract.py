@@ -127,9 +127,7 @@ def test_bus_delivers_to_conversation_and_wildcard_subscribers(backend: tuple[Co
         ]
         for event in events:
             await asyncio.to_thread(bus.publish, event)
-        got = await asyncio.wait_for(
-            asyncio.gather(_collect(mine, 2), _collect(everything, 3)), timeout=10
-        )
+        got = await asyncio.wait_for(asyncio.gather(_collect(mine, 2), _collect(everything, 3)), timeout=10)
         with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(_collect(other, 1), timeout=0.3)
         for sub in (mine, other, everything):
