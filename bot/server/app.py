@@ -15,6 +15,7 @@ from bot.server import conversations, health, pages, stream
 from bot.server.deps import ServiceApi
 from bot.server.errors import CatchAll, install_error_handlers
 from bot.server.limits import BodyLimit
+from bot.server.logs import install_token_redaction
 from bot.server.metrics import Metrics
 from bot.settings import Settings, get_settings
 
@@ -28,6 +29,7 @@ def _app(settings: Settings, lifespan: object | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,  # type: ignore[arg-type]
     )
+    install_token_redaction()
     app.state.service = None
     app.state.startup_error = None
     app.state.metrics = Metrics()

@@ -98,3 +98,26 @@ def test_lazy_app_reports_a_failed_build(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_module_exports() -> None:
     assert callable(app_module.create_app) and callable(app_module.create_app_from_settings)
+
+
+def test_tokens_are_redacted_from_server_logs() -> None:
+    import logging
+
+    from bot.server.logs import RedactTokens, redact
+
+    assert (
+        redact("/v1/conversations/c1/stream?token=abc-_123&after=4")
+        == "/v1/conversations/c1/stream?token=[redacted]&after=4"
+    )
+    record = logging.LogRecord(
+        "uvicorn.error",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "WebSocket %s" %s',
+        ("1.2.3.4", "/s?after=1&token=sekret", "[accepted]"),
+        None,
+    )
+    assert RedactTokens().filter(record) and "sekret" not in record.getMessage()
+    create_app(FakeService())
+    assert any(isinstance(f, RedactTokens) for f in logging.getLogger("uvicorn.error").filters)
