@@ -44,6 +44,9 @@ _OFFLINE_ENV = {
 }
 
 
+_NOISY_LOGGERS = ("presidio-analyzer", "presidio-anonymizer", "sentence_transformers", "chromadb", "httpx")
+
+
 class Locale(str, Enum):
     en = "en"
     zh = "zh"
@@ -115,6 +118,10 @@ def _configure_logging(settings: Settings, quiet: bool = False) -> None:
         # In chat, eval and ingest the terminal belongs to the conversation or the table.
         level = logging.ERROR
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
+    if level > logging.DEBUG:
+        # Libraries that narrate every model and recognizer they load at INFO.
+        for noisy in _NOISY_LOGGERS:
+            logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 
 @app.callback()
@@ -174,7 +181,9 @@ def _print_reply(console: Console, reply: "Reply", prefix: str = "") -> None:
 
 @app.command()
 def chat(
-    locale: Optional[Locale] = typer.Option(None, help="Reply language; unset: follow the shopper's language."),
+    locale: Optional[Locale] = typer.Option(
+        None, help="Preferred language, used when a message's own language is unclear (replies follow the shopper)."
+    ),
     data_dir: Optional[Path] = typer.Option(None, help="Where all local state lives (SHOPKEEPER_DATA_DIR)."),
 ) -> None:
     """Chat with the bot in the terminal. Without a terminal on stdin, reads one message per line."""

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 import pytest
 from typer.testing import CliRunner
 
 from bot import cli
+from bot.agent.embedded import EmbeddedEngine
+from bot.agent.guardrails import guard_output
+from bot.engine import TurnHandler
 from bot.errors import BackendError, BadInput
+from bot.nlu import Understander
 from bot.progress import quiet_progress, rich_progress
+from bot.service import Service
 from bot.settings import Settings
+from bot.stores.memory import MemoryBus, MemoryStore
+from bot.testing import FakeRetriever, FakeShop
 from bot.types import Citation, Conversation, Intent, Reply, Sentiment, Trace, TurnResult
 from knowledge.ingest import IngestSummary
 
@@ -277,3 +286,57 @@ def test_rich_progress_keeps_one_bar_per_stage() -> None:
     text = out.getvalue()
     assert text.count("Building the shop") >= 1
     assert "10/10" in text and "Indexing policies" in text
+
+
+# --------------------------------------------------------------------------- chat against a real turn
+
+
+class _EmailScrub:
+    """Emails only, by regex: this test is about the CLI and the turn, not PII detection."""
+
+    def scrub(self, text: str, vault: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+        vault = dict(vault)
+
+        def swap(match: re.Match[str]) -> str:
+            for placeholder, value in vault.items():
+                if value == match.group(0):
+                    return placeholder
+            placeholder = f"<EMAIL_{len(vault) + 1}>"
+            vault[placeholder] = match.group(0)
+            return placeholder
+
+        return re.sub(r"[\w.+-]+@[\w-]+\.[\w.]+\b", swap, text), vault
+
+    def restore(self, text: str, vault: Mapping[str, str]) -> str:
+        for placeholder, value in vault.items():
+            text = text.replace(placeholder, value)
+        return text
+
+
+def _small_service(settings: Settings) -> Service:
+    """The real Service, TurnHandler and EmbeddedEngine over the in-package fakes (no models)."""
+    shop, retriever = FakeShop(), FakeRetriever()
+    store, bus = MemoryStore(), MemoryBus()
+    understander = Understander()
+    turns = TurnHandler(
+        store=store,
+        bus=bus,
+        scrubber=_EmailScrub(),
+        understand=lambda text, locale: understander.understand(text, locale=locale),  # type: ignore[arg-type]
+        engine=EmbeddedEngine(orders=shop, inventory=shop, retriever=retriever),
+        guard=guard_output,
+    )
+    return Service(settings, store, bus, turns, shop, shop, retriever, admin_token="admin")
+
+
+def test_scripted_chat_through_the_real_turn(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "_build", _small_service)
+    script = "How many days do I have to return an item?\nWhere is order #W1000001? My email is jane.doe@example.com\n"
+
+    result = runner.invoke(cli.app, ["chat"], input=script)
+
+    assert result.exit_code == 0, result.output
+    assert "30 days" in result.stdout
+    assert "  [returns.en.md] Returns and Refunds Policy" in result.stdout.splitlines()
+    assert "#W1000001" in result.stdout and "delivered" in result.stdout
+    assert "Traceback" not in result.output
