@@ -322,7 +322,7 @@ def _small_service(settings: Settings) -> Service:
         store=store,
         bus=bus,
         scrubber=_EmailScrub(),
-        understand=lambda text, locale: understander.understand(text, locale=locale),  # type: ignore[arg-type]
+        understand=lambda text, locale: understander.understand(text, locale=locale),
         engine=EmbeddedEngine(orders=shop, inventory=shop, retriever=retriever),
         guard=guard_output,
     )
