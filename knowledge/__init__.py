@@ -9,7 +9,13 @@ from typing import Iterable
 from bot.settings import Settings
 from bot.types import DocKind, Document, Language, Passage
 from knowledge.bm25 import configure_jieba
-from knowledge.embeddings import CachedEmbedder, Embedder, HashingEmbedder, SentenceTransformerEmbedder
+from knowledge.embeddings import (
+    CachedEmbedder,
+    Embedder,
+    HashingEmbedder,
+    SentenceTransformerEmbedder,
+    embedder_name,
+)
 from knowledge.ingest import IngestSummary, ProgressCallback, PruneScope, ingest
 from knowledge.loaders import LoadResult, load_folder, load_paths
 from knowledge.retrieval import RELEVANCE_THRESHOLD, RELEVANCE_THRESHOLDS, HybridRetriever, ScoredPassage
@@ -48,7 +54,7 @@ class KnowledgeBase:
         """Connect to the store; no model is loaded until the first embedding or search."""
         configure_jieba(settings.cache_dir / "jieba")
         chosen = embedder or SentenceTransformerEmbedder(settings.embedding_model, threads=settings.torch_threads)
-        return cls(ChunkStore.open(settings), chosen, settings.cache_dir)
+        return cls(ChunkStore.open(settings, embedder_name(chosen)), chosen, settings.cache_dir)
 
     # ------------------------------------------------------------------ writing
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
+
+import numpy as np
 
 from bot.errors import BackendError, ShopkeeperError
 from bot.types import DocKind, Document
 from knowledge.chunking import Chunk, chunk_document, document_hash
-from knowledge.embeddings import Embedder
+from knowledge.embeddings import Embedder, Vectors, embedder_languages, embedder_name
 from knowledge.store import ChunkStore
 
 #: progress(done, total, label): called after each document (and each removal) is handled.
@@ -61,6 +64,27 @@ class PruneScope:
     root: str | None = None
 
 
+def embed_chunks(embedder: Embedder, chunks: list[Chunk]) -> Vectors:
+    """Vectors for chunks; chunks in a language the embedder cannot read get a placeholder.
+
+    MiniLM turns Chinese into [UNK]s: embedding it costs half the ingestion time for vectors
+    that retrieval never consults (dense search is limited to the embedder's languages), and
+    Chroma needs a vector per record. The placeholder is a fixed pseudo-random unit vector per
+    chunk id, so the index holds distinct points rather than thousands of identical ones.
+    """
+    languages = embedder_languages(embedder)
+    readable = [i for i, c in enumerate(chunks) if languages is None or c.language in languages]
+    vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
+    if readable:
+        vectors[readable] = embedder.embed([chunks[i].embedding_text() for i in readable])
+    for i, chunk in enumerate(chunks):
+        if languages is not None and chunk.language not in languages:
+            seed = int.from_bytes(hashlib.sha256(chunk.id.encode()).digest()[:8], "little")
+            placeholder = np.random.default_rng(seed).standard_normal(embedder.dim).astype(np.float32)
+            vectors[i] = placeholder / np.linalg.norm(placeholder)
+    return vectors
+
+
 def _invalid(doc: Document) -> str | None:
     if not doc.source:
         return "document has no source id"
@@ -100,6 +124,7 @@ def ingest(
             if info.kind == prune.kind and (prune.root is None or info.root == prune.root) and source not in present
         )
     total = len(incoming) + len(to_remove)
+    space = embedder_name(embedder)
     done = 0
     counts = {"added": 0, "updated": 0, "unchanged": 0, "chunks": 0}
     failed: list[tuple[str, str]] = []
@@ -117,7 +142,7 @@ def ingest(
             return
         chunks = [c for _, doc_chunks in group for c in doc_chunks]
         try:
-            vectors = embedder.embed([c.embedding_text() for c in chunks])
+            vectors = embed_chunks(embedder, chunks)
             sources = {doc.source for doc, _ in group}
             store.delete_sources(sources)
             store.add(chunks, vectors)
@@ -139,7 +164,8 @@ def ingest(
             failed.append((doc.source or "(no source)", reason))
             tick(doc.source)
             continue
-        digest = document_hash(doc)
+        # The vector space is part of the content: a new embedding model re-embeds everything.
+        digest = hashlib.sha256(f"{document_hash(doc)}:{space}".encode()).hexdigest()
         known = existing.get(doc.source)
         if known is not None and known.doc_hash == digest and (not root or known.root == root):
             counts["unchanged"] += 1

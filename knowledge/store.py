@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from urllib.parse import urlparse
@@ -18,7 +19,14 @@ if TYPE_CHECKING:
 
     from knowledge.embeddings import Vectors
 
-COLLECTION = "shopkeeper-knowledge"
+COLLECTION_PREFIX = "shopkeeper-"
+
+
+def collection_name(space: str) -> str:
+    """One collection per vector space: switching the embedding model starts a fresh index
+    (Chroma fixes a collection's dimension; mixing models would silently ruin the ranking)."""
+    slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", space).strip("-._") or "default"
+    return (COLLECTION_PREFIX + slug)[:200]
 
 #: A Chroma `where` clause.
 Where = Mapping[str, Any]
@@ -56,7 +64,7 @@ def make_client(settings: Settings) -> ClientAPI:
 class ChunkStore:
     """Chunks with explicit vectors in one cosine-space Chroma collection (never Chroma's own embedder)."""
 
-    def __init__(self, client: ClientAPI, name: str = COLLECTION) -> None:
+    def __init__(self, client: ClientAPI, name: str) -> None:
         self.client = client
         self.collection: Collection = client.get_or_create_collection(
             name,
@@ -67,8 +75,9 @@ class ChunkStore:
         self._batch = max(1, min(client.get_max_batch_size(), 1000))
 
     @classmethod
-    def open(cls, settings: Settings) -> ChunkStore:
-        return cls(make_client(settings))
+    def open(cls, settings: Settings, space: str) -> ChunkStore:
+        """The collection of vector space `space` (the embedder's name) in the configured Chroma."""
+        return cls(make_client(settings), collection_name(space))
 
     def count(self) -> int:
         return self.collection.count()

@@ -1,0 +1,82 @@
+"""The same knowledge base against a real `chroma run` server (skipped when the CLI is missing)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+
+from bot.settings import Settings
+from bot.types import Document
+from knowledge import DEMO_KNOWLEDGE_DIR, KnowledgeBase
+from knowledge.embeddings import SentenceTransformerEmbedder
+
+
+def _chroma_cli() -> str | None:
+    beside_python = Path(sys.executable).parent / "chroma"
+    return str(beside_python) if beside_python.exists() else shutil.which("chroma")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    cli = _chroma_cli()
+    if cli is None:
+        pytest.skip("the chroma CLI is not installed in this environment; `pip install chromadb` provides it")
+    port = _free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = (path / "server.log").open("wb")
+    server = subprocess.Popen([cli, "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"chroma run did not start: {(path / 'server.log').read_text(errors='replace')[-2000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def test_hybrid_retrieval_through_a_chroma_server(
+    chroma_url: str, demo_kb: KnowledgeBase, demo_settings: Settings, minilm: SentenceTransformerEmbedder
+) -> None:
+    # The demo data dir's embedding cache makes this ingestion free: no model call at all.
+    settings = demo_settings.model_copy(update={"chroma_url": chroma_url})
+    kb = KnowledgeBase.open(settings, embedder=minilm)
+    assert kb.ingest_paths([DEMO_KNOWLEDGE_DIR]).added == 16
+    assert kb.document_embedder.misses == 0 and kb.document_embedder.hits > 0
+    kb.ingest_documents([Document(source="order:W1", title="Order W1", text="Order W1 refund status: pending.",
+                                  kind="order", customer_id="alice_1")])
+    assert kb.count() == demo_kb.count() + 1
+
+    again = KnowledgeBase.open(settings, embedder=minilm)  # a second replica sees the same store
+    assert again.ingest_paths([DEMO_KNOWLEDGE_DIR]).unchanged == 16
+    assert again.search("What is your return policy?", k=3, language="en")[0].source == "returns.en.md"
+    assert again.search("退货政策是什么", k=3, language="zh")[0].source == "returns.zh.md"
+    assert all(p.kind != "order" for p in again.search("order W1 refund status", k=20))
+    assert again.search("order W1 refund status", k=1, customer_id="alice_1")[0].source == "order:W1"
