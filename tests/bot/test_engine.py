@@ -53,7 +53,9 @@ def test_turn_stores_both_sides_and_the_model_sees_placeholders_only() -> None:
     transcript = handler.store.messages("c_test")
     assert [(m.seq, m.role) for m in transcript] == [(1, "shopper"), (2, "bot")]
     stored = handler.store.get("c_test")
-    assert stored is not None and stored.memory == {"flow": "x"} and stored.vault == {"<EMAIL_1>": "jane.doe@example.com"}
+    assert (
+        stored is not None and stored.memory == {"flow": "x"} and stored.vault == {"<EMAIL_1>": "jane.doe@example.com"}
+    )
     assert set(result.trace.timings_ms) >= {"scrub", "understand", "decide", "guard", "restore", "store"}
 
 

@@ -14,7 +14,15 @@ def _u(label: str = "policy_question", score: float = 0.0) -> Understanding:
 
 
 def test_explicit_requests_in_both_languages() -> None:
-    for text in ("Can I talk to a human?", "let me speak to an agent", "I need a real person", "转人工", "人工", "真人", "客服"):
+    for text in (
+        "Can I talk to a human?",
+        "let me speak to an agent",
+        "I need a real person",
+        "转人工",
+        "人工",
+        "真人",
+        "客服",
+    ):
         handoff = should_hand_off(nlu.understand(text), {})
         assert handoff is not None and handoff.reason == "requested", text
 

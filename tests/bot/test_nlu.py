@@ -54,7 +54,12 @@ def test_clear_intents_are_more_confident_than_fallbacks() -> None:
 
 @pytest.mark.parametrize(
     ("text", "order_id"),
-    [("W1234567", "#W1234567"), ("#w1234567", "#W1234567"), ("订单号 W1234567", "#W1234567"), ("订单号W1234567的物流", "#W1234567")],
+    [
+        ("W1234567", "#W1234567"),
+        ("#w1234567", "#W1234567"),
+        ("订单号 W1234567", "#W1234567"),
+        ("订单号W1234567的物流", "#W1234567"),
+    ],
 )
 def test_order_id_is_normalised(text: str, order_id: str) -> None:
     assert extract_slots(text)["order_id"] == order_id

@@ -72,9 +72,7 @@ def test_credit_card_needs_a_valid_luhn_checksum(pii: PiiScrubber) -> None:
 
 
 def test_other_entities(pii: PiiScrubber) -> None:
-    text, vault = pii.scrub(
-        "IBAN DE89370400440532013000, IP 192.168.1.20, SSN 536-22-1234, phone +44 20 7946 0958", {}
-    )
+    text, vault = pii.scrub("IBAN DE89370400440532013000, IP 192.168.1.20, SSN 536-22-1234, phone +44 20 7946 0958", {})
     assert text == "IBAN <IBAN_1>, IP <IP_1>, SSN <SSN_1>, phone <PHONE_1>"
 
 
@@ -92,8 +90,10 @@ def test_typed_placeholders_are_left_alone(pii: PiiScrubber) -> None:
 
 
 def test_latency_of_a_200_char_message(pii: PiiScrubber) -> None:
-    message = ("Hi, I'm Jane Doe. Order #W1234567 has not arrived; email jane.doe@example.com or call "
-               "(415) 555-0134. Card 4111 1111 1111 1111, item 1008292230 at $129.99, please check it today.")[:200]
+    message = (
+        "Hi, I'm Jane Doe. Order #W1234567 has not arrived; email jane.doe@example.com or call "
+        "(415) 555-0134. Card 4111 1111 1111 1111, item 1008292230 at $129.99, please check it today."
+    )[:200]
     timings = []
     for _ in range(15):
         started = time.perf_counter()
