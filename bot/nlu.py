@@ -38,6 +38,7 @@ INTENT_PATTERNS: Mapping[str, Sequence[tuple[str, float]]] = {
     "order_status": (
         (r"\bwhere('?s| is)\b.{0,20}\b(order|package|parcel|shipment|delivery|stuff)\b", 3.0),
         (r"\b(track|tracking)\b", 2.0),
+        (r"\bstatus\b.{0,20}\border\b|\border\b.{0,20}\bstatus\b", 2.0),
         (r"\border status\b|\bstatus of my order\b|\bmy order\b|\bmy package\b|\bmy parcel\b", 2.0),
         (r"\b(has|have)n'?t (arrived|shipped|come)\b|\bnot (arrived|received|delivered)\b", 2.0),
         (r"\bwhen (will|does|do) (it|my order|my package|they) (arrive|ship|come)\b", 2.0),
@@ -254,6 +255,9 @@ def classify_intent(text: str, slots: Mapping[str, str] | None = None) -> Intent
     lowered = _ANY_PLACEHOLDER.sub(" ", text.lower())
     slots = slots if slots is not None else extract_slots(text)
     scores = {label: sum(w for p, w in pats if re.search(p, lowered)) for label, pats in INTENT_PATTERNS.items()}
+    if slots.get("order_id") and scores.get("order_status", 0) > 0:
+        # An order number next to an order word is about that order, whatever else the message says.
+        scores["order_status"] += 1.0
     content = {k: v for k, v in scores.items() if k not in _SMALL_TALK and v > 0}
     if content:
         # "Hi, where is my order?" is an order question: small talk only wins on its own.

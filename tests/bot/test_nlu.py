@@ -92,3 +92,9 @@ def test_sentiment() -> None:
     assert nlu.understand("你好，我的快递到了吗").sentiment.label == "neutral"
     mild = nlu.understand("The delivery was a bit slow").sentiment
     assert -0.8 < mild.score < 0
+
+
+def test_a_greeting_does_not_hide_an_order_question() -> None:
+    u = Understander().understand("Hi, what's the status of order #W1234567? My email is <EMAIL_1>")
+    assert u.intent.label == "order_status"
+    assert u.slots == {"order_id": "#W1234567", "email": "<EMAIL_1>"}
