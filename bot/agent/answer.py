@@ -7,8 +7,9 @@ import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Sequence
+from typing import Callable, Sequence
 
+from bot.agent.sentences import Sentence, conditional_sentence, fact_kinds, question_kinds, split_sentences
 from bot.types import Citation, Language, Passage
 
 #: Passages scoring under this (the Retriever's relevance, roughly [0, 1]) are not evidence at
@@ -19,25 +20,49 @@ MIN_PASSAGE_SCORE = 0.3
 STRONG_PASSAGE_SCORE = 0.55
 #: Sentences scoring under this share of the best one are not added to the answer.
 KEEP_RATIO = 0.5
+#: A sentence from another document than the best sentence's must score this share of it.
+OTHER_SOURCE_RATIO = 0.8
 MAX_SENTENCES = 3
+#: Passages whose sentences are considered (the retriever's best first).
+MAX_PASSAGES = 4
+#: Extra weight of the question-term share found in the sentence itself (rather than only in its
+#: section heading or list lead-in, which count for the coverage too).
+BODY_WEIGHT = 0.3
+#: Added to a sentence that states the kind of fact the question asks for (a duration for "how long" ...).
+FACT_BONUS = 0.35
+#: Added to a sentence stating any concrete fact (a number, an amount, an email) when the question
+#: asks for none in particular.
+CONCRETE_BONUS = 0.1
+#: Taken from a sentence about a special case ("If your order is still pending, ...") unless the
+#: question asks "what if".
+CONDITION_PENALTY = 0.1
 SNIPPET_CHARS = 240
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+#: Scores each sentence against the question in [0, 1] (e.g. embedding similarity); added to the lexical score.
+SentenceScorer = Callable[[str, Sequence[str]], Sequence[float]]
+
+_WHAT_IF = re.compile(r"\bwhat if\b|\bwhat happens\b|\bif\b|如果|万一|要是", re.IGNORECASE)
+#: Sentences that lean on the one before them ("It does not restart ...") read badly alone.
+_PRONOUN = re.compile(r"^(?:(?:it|this|that|they|these|those|such)\b|它|这|此|该)", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _EN_WORD = re.compile(r"[a-z0-9]+")
-_SPLIT = re.compile(r"(?<=[.!?。！？；;])\s+|(?<=[。！？；])|\n+")
-_MARKUP = re.compile(r"\*\*|__|`|^\s*(?:[-*+]|\d+[.)])\s+|^#+\s*|\[(.*?)\]\([^)]*\)")
+#: The words that only say what kind of fact is wanted ("how long", "多久"): not content terms.
+_HOW = re.compile(
+    r"\bhow (?:long|much|many|soon|fast|quickly|often)\b|多久|多长时间|多长|几天|几点|多少钱", re.IGNORECASE
+)
 
 EN_STOPWORDS = frozenset(
     "a an the and or but if of to in on at for from by with about as is are was were be been being "
     "do does did doing have has had i me my we our you your it its this that these those there what "
     "which who whom how when where why can could would should will shall may might must please any "
-    "some all not no so than too very just also into out up down over under again then once here "
-    "they them their he she his her get got tell know want like need us am".split()
+    "some all no so than too very just also into out up down over under again then once here "
+    "they them their he she his her get got tell know want like need us am take takes "
+    "policy policies rule rules".split()
 )
 ZH_STOPWORDS = frozenset(
     "的 了 吗 呢 吧 啊 是 我 你 您 他 她 它 我们 你们 在 有 和 与 及 或 就 都 也 还 要 想 请 请问 "
     "什么 怎么 怎样 如何 多少 哪 哪些 哪里 能 能否 可以 会 这 那 这个 那个 一个 一下 吗？ 么 给 把 被 让 "
-    "个 对 为 从 到 说 问 里 上 下".split()
+    "个 对 为 从 到 说 问 里 上 下 你们 吗 政策 规定".split()
 )
 
 
@@ -51,69 +76,156 @@ class Answer:
     """The language of the passages used (may differ from the shopper's)."""
 
 
-def compose_answer(question: str, passages: Sequence[Passage], *, max_sentences: int = MAX_SENTENCES) -> Answer | None:
+def compose_answer(
+    question: str,
+    passages: Sequence[Passage],
+    *,
+    max_sentences: int = MAX_SENTENCES,
+    scorer: SentenceScorer | None = None,
+) -> Answer | None:
     """The best 1-3 sentences of the relevant passages, or None when nothing relevant was found.
 
-    Sentences are scored by weighted term overlap with the question (rarer terms among the
-    candidates weigh more), plus the passage's retrieval score and its heading's overlap. The
-    kept sentences are shown in their passage order so they read as the document does.
+    A sentence scores by the idf-weighted share of the question's terms it holds (its list's
+    lead-in and its section heading count too), plus a bonus when it states the kind of fact the
+    question asks for (a duration for "how long", an amount for "how much", an email or phone
+    number for "how do I contact you"), plus its passage's retrieval score. Sentences about the
+    page itself ("This page explains ...") and dangling lead-ins are never chosen. An optional
+    `scorer` (for instance a sentence-embedding similarity) adds its [0, 1] score to each.
+    The kept sentences are shown in document order, those of the best sentence's passage first.
     """
     relevant = [p for p in passages if p.score >= MIN_PASSAGE_SCORE]
     if not relevant:
         return None
-    q_terms = terms(question)
-    candidates: list[tuple[int, int, str, frozenset[str]]] = []  # passage index, position, sentence, terms
-    for pi, passage in enumerate(relevant[:4]):
-        for si, sentence in enumerate(sentences(passage.text)):
-            candidates.append((pi, si, sentence, terms(sentence)))
+    q_terms = _question_terms(question)
+    wanted = question_kinds(question)
+    conditional_question = conditional_sentence(question) or bool(_WHAT_IF.search(question))
+    candidates = [
+        _Candidate(pi, s, terms(s.text), terms(s.lead), fact_kinds(s.text))
+        for pi, passage in enumerate(relevant[:MAX_PASSAGES])
+        for s in split_sentences(passage.text)
+        if not s.meta
+    ]
     if not candidates:
         return None
-    df: dict[str, int] = {}
-    for *_, s_terms in candidates:
-        for t in s_terms & q_terms:
-            df[t] = df.get(t, 0) + 1
-    n = len(candidates)
+    headings = [terms(p.section) for p in relevant[:MAX_PASSAGES]]
+    titles = [terms(p.title) for p in relevant[:MAX_PASSAGES]]
+    weight = _idf(q_terms, [c.terms | c.lead_terms for c in candidates])
+    total = sum(weight.values()) or 1.0
 
-    def score(pi: int, s_terms: frozenset[str]) -> float:
-        overlap = sum(math.log(1 + n / df[t]) for t in s_terms & q_terms)
-        heading = terms(relevant[pi].section + " " + relevant[pi].title) & q_terms
-        return (
-            overlap / math.sqrt(1 + len(s_terms)) + 0.3 * len(heading) / (1 + len(q_terms)) + 0.2 * relevant[pi].score
+    def share(found: frozenset[str]) -> float:
+        return sum(weight[t] for t in found & weight.keys()) / total
+
+    scored: list[tuple[float, _Candidate]] = []
+    for c in candidates:
+        body = share(c.terms)
+        # The question's terms found in the sentence, its list's lead-in or its section heading:
+        # "What does the warranty not cover?" is answered by the items under that heading.
+        covered = share(c.terms | c.lead_terms | headings[c.pi])
+        asked_fact = bool(wanted & c.facts)
+        if not (covered or asked_fact):
+            continue
+        value = (
+            covered
+            + BODY_WEIGHT * body / (1 + 0.02 * len(c.terms))
+            + 0.1 * share(titles[c.pi])
+            + (FACT_BONUS if asked_fact else CONCRETE_BONUS if c.facts else 0.0)
+            + 0.2 * relevant[c.pi].score
+            - 0.01 * c.sentence.position
+            - (CONDITION_PENALTY if conditional_sentence(c.sentence.text) and not conditional_question else 0.0)
+            - (CONDITION_PENALTY if _PRONOUN.match(c.sentence.text) else 0.0)
         )
-
-    scored = [(score(pi, t), pi, si, s) for pi, si, s, t in candidates if t & q_terms]
+        scored.append((value, c))
     if not scored:
         top = relevant[0]
         if top.score < STRONG_PASSAGE_SCORE:
             return None
-        scored = [(1.0, 0, si, s) for si, s in enumerate(sentences(top.text)[:2])]
+        # No shared words (a Chinese question, an English policy): its first sentences, and the
+        # ones stating the asked-for kind of fact before the rest.
+        own = [c for c in candidates if c.pi == 0]
+        own.sort(key=lambda c: (not (wanted & c.facts), c.sentence.position))
+        scored = [(1.0, c) for c in own[:2]]
+    if scorer is not None and scored:
+        extra = scorer(question, [c.sentence.text for _, c in scored])
+        scored = [(value + float(e), c) for (value, c), e in zip(scored, extra)]
     scored.sort(key=lambda x: -x[0])
-    best = scored[0][0]
-    chosen = [x for x in scored[:max_sentences] if x[0] >= KEEP_RATIO * best]
-    # Sentences from the best sentence's passage first, in document order.
-    lead = chosen[0][1]
-    chosen.sort(key=lambda x: (x[1] != lead, x[1], x[2]))
+    chosen = _pick(scored, [p.source for p in relevant], max_sentences)
+    follow = _follow_up(chosen[0], candidates)
+    if follow is not None and max_sentences > 1 and follow not in chosen:
+        chosen = [chosen[0], follow, *chosen[1 : max_sentences - 1]]
+    lead_passage = chosen[0].pi
+    chosen.sort(key=lambda c: (c.pi != lead_passage, c.pi, c.sentence.position))
     # One citation per source document, even when two of its chunks contributed.
     used: dict[str, tuple[Passage, list[str]]] = {}
-    for _, pi, _, s in chosen:
-        used.setdefault(relevant[pi].source, (relevant[pi], []))[1].append(s)
+    for c in chosen:
+        used.setdefault(relevant[c.pi].source, (relevant[c.pi], []))[1].append(c.sentence.text)
     citations = tuple(_citation(p, support) for p, support in used.values())
-    joiner = "" if relevant[lead].language == "zh" else " "
-    return Answer(text=joiner.join(s for _, _, _, s in chosen), citations=citations, language=relevant[lead].language)
+    language = relevant[lead_passage].language
+    joiner = "" if language == "zh" else " "
+    return Answer(text=joiner.join(c.sentence.text for c in chosen), citations=citations, language=language)
 
 
 def sentences(text: str) -> list[str]:
-    """Readable sentences of a passage, markdown removed; headings and fragments dropped."""
-    out: list[str] = []
-    for line in text.splitlines():
-        if re.match(r"^\s*#", line) or re.match(r"^\s*\|", line):
-            continue  # headings and table rows do not read as answers
-        clean = _MARKUP.sub(lambda m: m.group(1) or "", line).strip()
-        for piece in _SPLIT.split(clean):
-            piece = piece.strip()
-            if len(piece) >= 8 if not _CJK.search(piece) else len(piece) >= 4:
-                out.append(piece)
-    return out
+    """Readable sentences of a passage, markdown removed; headings, fragments and lead-ins dropped."""
+    return [s.text for s in split_sentences(text) if not s.meta]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    pi: int
+    """Index of its passage among the relevant ones."""
+    sentence: Sentence
+    terms: frozenset[str]
+    lead_terms: frozenset[str]
+    facts: frozenset[str]
+
+
+def _pick(scored: list[tuple[float, _Candidate]], sources: Sequence[str], max_sentences: int) -> list[_Candidate]:
+    """The best sentence, then the next best that are close enough and say something new."""
+    best, first = scored[0]
+    chosen = [first]
+    for value, c in scored[1:]:
+        if len(chosen) >= max_sentences or value < KEEP_RATIO * best:
+            break
+        # Another document must be nearly as good as the best: mixing policies confuses.
+        if sources[c.pi] != sources[first.pi] and value < OTHER_SOURCE_RATIO * best:
+            continue
+        if any(_same_fact(c, o) for o in chosen):
+            continue  # the same fact twice (two policies often repeat a rule)
+        chosen.append(c)
+    return chosen
+
+
+def _follow_up(best: _Candidate, candidates: Sequence[_Candidate]) -> _Candidate | None:
+    """The sentence right after the best one when it states a fact: "You can ask us to delete your
+    information. Email privacy@... with your request." reads as one answer."""
+    for c in candidates:
+        if c.pi == best.pi and c.sentence.position == best.sentence.position + 1 and c.facts and not c.sentence.lead:
+            return c
+    return None
+
+
+def _same_fact(a: _Candidate, b: _Candidate) -> bool:
+    """Mostly the same words and the same numbers ("3-5 days" and "1-2 days" are two facts)."""
+    return _overlap(a.terms, b.terms) > 0.6 and _NUMBER.findall(a.sentence.text) == _NUMBER.findall(b.sentence.text)
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def _idf(q_terms: frozenset[str], docs: Sequence[frozenset[str]]) -> dict[str, float]:
+    """Weights of the question's terms: rarer among the candidate sentences weigh more; absent terms 0."""
+    n = len(docs)
+    weights: dict[str, float] = {}
+    for t in q_terms:
+        df = sum(1 for d in docs if t in d)
+        weights[t] = math.log(1 + n / df) if df else 0.0
+    return weights
+
+
+def _question_terms(question: str) -> frozenset[str]:
+    """The question's content terms, without the words that only say what kind of fact it wants."""
+    return terms(_HOW.sub(" ", question))
 
 
 def terms(text: str) -> frozenset[str]:
@@ -137,10 +249,14 @@ def _citation(passage: Passage, used: list[str]) -> Citation:
 def _stem(word: str) -> str:
     if word.endswith("ss"):
         return word  # address, express
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"  # deliveries -> delivery
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
             word = word[: -len(suffix)]
             break
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]  # exchange, exchanges, exchanged -> exchang
     if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
         word = word[:-1]  # shipp -> ship
     return word

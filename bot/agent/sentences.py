@@ -1,0 +1,145 @@
+"""Sentences of a policy passage as answer candidates: markdown removed, list items joined to their lead-in,
+page-tour and cross-reference sentences marked, and the kinds of fact (duration, money, contact, hours) each holds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SPLIT = re.compile(r"(?<=[.!?。！？；;])\s+|(?<=[。！？；])|\n+")
+_MARKUP = re.compile(r"\*\*|__|`|\[(.*?)\]\([^)]*\)")
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_END = re.compile(r"[.!?。！？；;:：]$")
+
+#: Sentences that describe the page rather than the policy ("This page explains ...") or only
+#: point elsewhere ("See our Exchange Policy."): never an answer on their own.
+_META = re.compile(
+    r"^(?:this (?:page|policy|section) (?:explains|describes|covers|tells)|here (?:is|are) (?:how|what|when|where)"
+    r"|(?:please )?see our [\w\s]+(?:policy|page)\.?$|本页|以下是|请参阅《[^》]*》。?$)",
+    re.IGNORECASE,
+)
+
+#: What kind of fact a question asks for, and the patterns of sentences that state one.
+FACT_KINDS = ("duration", "money", "contact", "hours")
+_QUESTION_CUES: dict[str, re.Pattern[str]] = {
+    "duration": re.compile(
+        r"\bhow (?:long|soon|fast|quickly)\b|\bhow many (?:days|weeks|hours|months|years)\b|\bwhen\b|\bdeadline\b"
+        r"|多久|几天|多长|多快|几个工作日|什么时候|何时|时效|期限|期多",
+        re.IGNORECASE,
+    ),
+    "money": re.compile(
+        r"\bhow much\b|\bcosts?\b|\bprices?\b|\bfees?\b|\bcharges?\b|\bfree\b|\bwho pays\b"
+        r"|谁出|谁付|谁承担|多少钱|运费|费用|价格|收费|包邮|免费|多少",
+        re.IGNORECASE,
+    ),
+    "contact": re.compile(
+        r"\bcontact\b|\breach (?:you|us)\b|\bphone\b|\be-?mail\b|\bcall\b|联系|电话|邮箱|邮件|客服",
+        re.IGNORECASE,
+    ),
+    "hours": re.compile(r"\bhours\b|\bopen\b|\bbusiness days?\b|几点|工作时间|营业|上班|服务时间", re.IGNORECASE),
+}
+_NUMBER_RANGE = r"\d+(?:\.\d+)?\s*(?:[–—-]\s*\d+\s*)?"
+_FACTS: dict[str, re.Pattern[str]] = {
+    "duration": re.compile(
+        rf"{_NUMBER_RANGE}(?:business\s+|working\s+)?(?:days?|hours?|minutes?|weeks?|months?|years?)\b"
+        rf"|\b\d+-(?:day|year|month)\b|\bone year\b|\bimmediate(?:ly)?\b|\bsame day\b|\bnever expire"
+        rf"|{_NUMBER_RANGE}(?:个)?(?:工作日|天|小时|分钟|周|个月|年)|即时|当天|永久有效",
+        re.IGNORECASE,
+    ),
+    "money": re.compile(r"\$\s?\d|\d+(?:\.\d+)?\s*(?:美元|dollars?\b|usd\b)|\bfree\b|免费|免运费|全免", re.IGNORECASE),
+    "contact": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d\s().-]{8,}\d"),
+    "hours": re.compile(r"\b\d{1,2}:\d{2}\b|\bmonday\b|\bfriday\b|24 hours|周一|周五|24 小时", re.IGNORECASE),
+}
+_CONDITIONAL = re.compile(r"^(?:(?:if|unless|when|once|while)\b|如果|若|除非|一旦)", re.IGNORECASE)
+#: List items shorter than this read as fragments ("Gift cards.") and are shown after their lead-in.
+_FRAGMENT_CHARS = {"en": 60, "zh": 24}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One candidate sentence of a passage."""
+
+    text: str
+    """What the reply shows: the sentence, or "lead-in: item" for a short list item."""
+    lead: str = ""
+    """The sentence that introduced the list this item belongs to ("The following items cannot be returned")."""
+    position: int = 0
+    """Index among the passage's sentences (0 = first)."""
+    meta: bool = False
+    """About the page, or only a pointer elsewhere; not an answer."""
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Every candidate sentence of a passage, in order. Headings, table rows and dangling lead-ins
+    ("It can:") are not candidates; address-like runs of short lines become one sentence."""
+    out: list[Sentence] = []
+    lead = ""
+    block: list[str] = []  # consecutive short lines without punctuation (a postal address)
+
+    def flush() -> None:
+        if block:
+            joined = ", ".join(block)
+            if _long_enough(joined):
+                out.append(Sentence(joined, position=len(out)))
+            block.clear()
+
+    for raw in text.splitlines():
+        if not raw.strip():
+            flush()
+            continue
+        if re.match(r"^\s*#", raw) or re.match(r"^\s*\|", raw):
+            flush()
+            lead = ""
+            continue  # headings and table rows do not read as answers
+        is_item = bool(_BULLET.match(raw))
+        line = _MARKUP.sub(lambda m: m.group(1) or "", _BULLET.sub("", raw)).strip()
+        if not is_item and not _END.search(line) and len(line) < 60:
+            block.append(line)
+            continue
+        flush()
+        if not is_item:
+            lead = ""
+        pieces = [p.strip() for p in _SPLIT.split(line) if p and p.strip()]
+        for i, piece in enumerate(pieces):
+            if piece.endswith((":", "：")) and len(piece) > 1:
+                if i == len(pieces) - 1 and not is_item:
+                    lead = piece[:-1].strip()
+                continue  # a lead-in says nothing until its list does
+            if not _long_enough(piece):
+                continue
+            out.append(_item(piece, lead if is_item else "", len(out)))
+    flush()
+    return out
+
+
+def question_kinds(question: str) -> frozenset[str]:
+    """The kinds of fact a question asks for: "how long ..." -> {"duration"}."""
+    return frozenset(kind for kind, cue in _QUESTION_CUES.items() if cue.search(question))
+
+
+def fact_kinds(sentence: str) -> frozenset[str]:
+    """The kinds of fact a sentence states: "within 3-5 business days" -> {"duration"}."""
+    return frozenset(kind for kind, pattern in _FACTS.items() if pattern.search(sentence))
+
+
+def conditional_sentence(text: str) -> bool:
+    """Whether a sentence states a special case ("If ...", "Unless ...", "如果 ...")."""
+    return bool(_CONDITIONAL.match(text))
+
+
+def _item(piece: str, lead: str, position: int) -> Sentence:
+    meta = bool(_META.search(piece))
+    if not lead:
+        return Sentence(piece, position=position, meta=meta)
+    zh = bool(CJK.search(piece))
+    if len(piece) >= _FRAGMENT_CHARS["zh" if zh else "en"]:
+        return Sentence(piece, lead=lead, position=position, meta=meta)
+    if zh:
+        return Sentence(f"{lead}：{piece}", lead=lead, position=position, meta=meta)
+    item = piece[0].lower() + piece[1:] if len(piece) > 1 and piece[1].islower() else piece
+    return Sentence(f"{lead}: {item}", lead=lead, position=position, meta=meta)
+
+
+def _long_enough(piece: str) -> bool:
+    return len(piece) >= 4 if CJK.search(piece) else len(piece) >= 8
