@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -30,6 +32,7 @@ from bot.types import (
 log = logging.getLogger(__name__)
 
 HISTORY_TURNS = 20
+_LOCK_STRIPES = 64
 
 
 class Scrubber(Protocol):
@@ -106,8 +109,15 @@ class TurnHandler:
         self.understand = understand
         self.engine = engine
         self.guard = guard
+        # Turns of one conversation run one at a time (the widget may post over HTTP and the socket at
+        # once); striped locks keep that true without a lock object per conversation.
+        self._locks = tuple(threading.Lock() for _ in range(_LOCK_STRIPES))
 
     def handle(self, conversation_id: str, text: str) -> TurnResult:
+        with self._locks[zlib.crc32(conversation_id.encode()) % _LOCK_STRIPES]:
+            return self._handle(conversation_id, text)
+
+    def _handle(self, conversation_id: str, text: str) -> TurnResult:
         conversation = self.store.get(conversation_id)
         if conversation is None:
             raise NotFound(f"conversation {conversation_id} not found")

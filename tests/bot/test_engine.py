@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Sequence
 
 import pytest
@@ -126,3 +127,15 @@ def test_events_reach_a_watcher_in_order() -> None:
     assert [e.type for e in events] == ["message", "typing", "message", "state"]
     assert events[0].data["message"]["role"] == "shopper"  # type: ignore[index,call-overload]
     assert events[3].data == {"state": "waiting_for_agent"}
+
+
+def test_turns_of_one_conversation_do_not_interleave() -> None:
+    handler = make_handler(ScriptedEngine())
+    new_conversation(handler)
+    threads = [threading.Thread(target=handler.handle, args=("c_test", f"message {i}")) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    roles = [m.role for m in handler.store.messages("c_test")]
+    assert roles == ["shopper", "bot"] * 8, "each shopper message is followed by its own reply"
