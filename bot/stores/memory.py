@@ -23,6 +23,7 @@ class MemoryStore:
         self._lock = threading.Lock()
         self._conversations: dict[str, Conversation] = {}
         self._messages: dict[str, list[Message]] = {}
+        self._fields: dict[str, dict[str, str]] = {}
 
     def create(self, conversation: Conversation) -> None:
         with self._lock:
@@ -59,6 +60,38 @@ class MemoryStore:
         with self._lock:
             found = [c for c in self._conversations.values() if state is None or c.state == state]
         return [c.id for c in sorted(found, key=lambda c: c.created_at)]
+
+    # Small named string fields grouped by scope (handoff tickets, claims, agent sessions).
+
+    def field_get(self, scope: str, name: str) -> str | None:
+        with self._lock:
+            return self._fields.get(scope, {}).get(name)
+
+    def field_set(self, scope: str, name: str, value: str) -> None:
+        with self._lock:
+            self._fields.setdefault(scope, {})[name] = value
+
+    def field_set_if_absent(self, scope: str, name: str, value: str) -> bool:
+        """Atomic: True when this call set the field, False when it already had a value."""
+        with self._lock:
+            fields = self._fields.setdefault(scope, {})
+            if name in fields:
+                return False
+            fields[name] = value
+            return True
+
+    def field_delete(self, scope: str, name: str, expected: str | None = None) -> bool:
+        """Deletes the field (only if it holds `expected`, when given); True when something was deleted."""
+        with self._lock:
+            fields = self._fields.get(scope, {})
+            if name not in fields or (expected is not None and fields[name] != expected):
+                return False
+            del fields[name]
+            return True
+
+    def fields(self, scope: str) -> dict[str, str]:
+        with self._lock:
+            return dict(self._fields.get(scope, {}))
 
     def ping(self) -> bool:
         return True

@@ -39,6 +39,16 @@ redis.call('ZADD', KEYS[2 + tonumber(ARGV[5])], ARGV[4], ARGV[3])
 return 1
 """
 
+# Compare-and-delete: release a claim only if it is still ours.
+_FIELD_DELETE = """
+if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[3] then return 0 end
+return redis.call('HDEL', KEYS[1], ARGV[1])
+"""
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
 
 class RedisKeys:
     """Every key and channel name in one place, under one prefix."""
@@ -61,6 +71,9 @@ class RedisKeys:
     def channel(self, conversation_id: str) -> str:
         return f"{self.prefix}:conv:{conversation_id}"
 
+    def fields(self, scope: str) -> str:
+        return f"{self.prefix}:fields:{scope}"
+
 
 class RedisStore:
     """Conversation as a JSON string key, transcript as a list, ids in one sorted set per state."""
@@ -70,6 +83,7 @@ class RedisStore:
         self._keys = keys or RedisKeys()
         self._append = client.register_script(_APPEND)
         self._put = client.register_script(_PUT)
+        self._field_delete = client.register_script(_FIELD_DELETE)
 
     @classmethod
     def from_url(cls, url: str, prefix: str = "shopkeeper") -> "RedisStore":
@@ -106,6 +120,27 @@ class RedisStore:
     def list_ids(self, state: str | None = None) -> list[str]:
         key = self._keys.all_ids() if state is None else self._keys.ids_in(state)
         return [i.decode() if isinstance(i, bytes) else str(i) for i in self._call(self._r.zrange, key, 0, -1)]
+
+    # Small named string fields grouped by scope, one hash per scope (HSETNX makes claims atomic).
+
+    def field_get(self, scope: str, name: str) -> str | None:
+        raw = self._call(self._r.hget, self._keys.fields(scope), name)
+        return None if raw is None else _text(raw)
+
+    def field_set(self, scope: str, name: str, value: str) -> None:
+        self._call(self._r.hset, self._keys.fields(scope), name, value)
+
+    def field_set_if_absent(self, scope: str, name: str, value: str) -> bool:
+        return bool(self._call(self._r.hsetnx, self._keys.fields(scope), name, value))
+
+    def field_delete(self, scope: str, name: str, expected: str | None = None) -> bool:
+        flag = "" if expected is None else "1"
+        args = [name, flag, expected or ""]
+        return int(self._call(self._field_delete, keys=[self._keys.fields(scope)], args=args)) > 0
+
+    def fields(self, scope: str) -> dict[str, str]:
+        raw = self._call(self._r.hgetall, self._keys.fields(scope))
+        return {_text(k): _text(v) for k, v in raw.items()}
 
     def ping(self) -> bool:
         try:
