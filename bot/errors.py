@@ -45,3 +45,8 @@ class BackendError(ShopkeeperError):
     """A dependency (shop API, vector store, model endpoint) failed."""
 
     status = 502
+
+
+class ActionRefused(Conflict):
+    """A shop refused a write action (wrong status, unknown item, short balance ...); the message
+    is the shop's own sentence, e.g. "Non-pending order cannot be cancelled"."""

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Protocol
 
 from bot.types import (
+    Address,
     Conversation,
     Decision,
     DocKind,
@@ -70,6 +71,48 @@ class InventoryBackend(Protocol):
     def find_variant(self, item_id: str) -> tuple[Product, str] | None:
         """The product holding variant item_id, and the item id, or None."""
         ...
+
+
+class OrderActions(Protocol):
+    """Write actions on orders and customers, with tau2-bench retail semantics (docs/tools.md).
+
+    Every method checks everything before it changes anything and raises
+    bot.errors.ActionRefused with the shop's sentence when it refuses. With preview=True it
+    returns what the record would look like and changes nothing, so the bot can state exactly
+    what will happen before the shopper confirms. Ownership is the caller's job (the tools).
+    """
+
+    def cancel_pending_order(self, order_id: str, reason: str, *, preview: bool = False) -> Order: ...
+
+    def modify_pending_order_address(self, order_id: str, address: Address, *, preview: bool = False) -> Order: ...
+
+    def modify_pending_order_payment(self, order_id: str, payment_method_id: str, *, preview: bool = False) -> Order: ...
+
+    def modify_pending_order_items(
+        self,
+        order_id: str,
+        item_ids: Sequence[str],
+        new_item_ids: Sequence[str],
+        payment_method_id: str,
+        *,
+        preview: bool = False,
+    ) -> Order: ...
+
+    def modify_user_address(self, user_id: str, address: Address, *, preview: bool = False) -> ShopUser: ...
+
+    def return_delivered_order_items(
+        self, order_id: str, item_ids: Sequence[str], payment_method_id: str, *, preview: bool = False
+    ) -> Order: ...
+
+    def exchange_delivered_order_items(
+        self,
+        order_id: str,
+        item_ids: Sequence[str],
+        new_item_ids: Sequence[str],
+        payment_method_id: str,
+        *,
+        preview: bool = False,
+    ) -> Order: ...
 
 
 class ConversationStore(Protocol):

@@ -329,3 +329,15 @@ class Order:
     payment_history: tuple[PaymentRecord, ...] = ()
     created_at: str = ""
     """ISO date when the backend knows it (the demo data does; tau2 data does not)."""
+    cancel_reason: str | None = None
+    """Set by a cancellation: "no longer needed" or "ordered by mistake"."""
+    exchange_items: tuple[str, ...] | None = None
+    """Item ids the shopper sends back in a requested exchange (sorted)."""
+    exchange_new_items: tuple[str, ...] | None = None
+    """Item ids they receive instead (sorted on their own, so positions do not pair up)."""
+    exchange_payment_method_id: str | None = None
+    exchange_price_difference: float | None = None
+    """Rounded to the cent; negative means money goes back to the shopper."""
+    return_items: tuple[str, ...] | None = None
+    """Item ids of a requested return (sorted, duplicates kept)."""
+    return_payment_method_id: str | None = None

@@ -52,6 +52,8 @@ class SuiteResult:
     """Sentences for the report: what was run, on what data, what is known to be missing."""
     seconds: float = 0.0
     """Wall time of the run, filled in by the harness."""
+    printed: list[str] = field(default_factory=list)
+    """Lines printed under the figures (e.g. a score such as "114/114" and each mismatch)."""
 
     def missed(self) -> dict[str, str]:
         """Metric -> a sentence, for every threshold the metrics miss (a missing metric misses too)."""
@@ -171,6 +173,8 @@ def print_result(result: SuiteResult, console: Console, smoke: bool = False) -> 
         style = "red" if metric in failing else ""
         table.add_row(metric, _fmt(value), limit, style=style)
     console.print(table)
+    for line in result.printed:
+        console.print(line, markup=False, highlight=False)
     if smoke:
         problems = result.failures()
         if problems:

@@ -112,6 +112,14 @@ def _str_map(record: JSONObject, key: str, where: str) -> dict[str, str]:
     return cast(dict[str, str], value)
 
 
+def _opt_str(record: JSONObject, key: str, where: str) -> str | None:
+    return None if record.get(key) is None else _str(record, key, where)
+
+
+def _opt_str_list(record: JSONObject, key: str, where: str) -> tuple[str, ...] | None:
+    return None if record.get(key) is None else _str_list(record, key, where)
+
+
 # --------------------------------------------------------------------------- record -> domain
 
 
@@ -233,6 +241,15 @@ def order_from_record(value: JSON, where: str = "order") -> Order:
             _payment(v, f"{where}.payment_history[{i}]") for i, v in enumerate(_list(rec, "payment_history", where))
         ),
         created_at=_str(rec, "created_at", where, default=""),
+        cancel_reason=_opt_str(rec, "cancel_reason", where),
+        exchange_items=_opt_str_list(rec, "exchange_items", where),
+        exchange_new_items=_opt_str_list(rec, "exchange_new_items", where),
+        exchange_payment_method_id=_opt_str(rec, "exchange_payment_method_id", where),
+        exchange_price_difference=None if rec.get("exchange_price_difference") is None else _num(
+            rec, "exchange_price_difference", where
+        ),
+        return_items=_opt_str_list(rec, "return_items", where),
+        return_payment_method_id=_opt_str(rec, "return_payment_method_id", where),
     )
 
 
@@ -316,4 +333,44 @@ def order_to_record(o: Order) -> JSONObject:
     }
     if o.created_at:
         rec["created_at"] = o.created_at
+    for key, value in _order_extras(o).items():
+        if value is not None:
+            rec[key] = value
     return rec
+
+
+def _order_extras(o: Order) -> dict[str, JSON]:
+    """The seven optional tau2 order fields, in tau2's key order."""
+    return {
+        "cancel_reason": o.cancel_reason,
+        "exchange_items": None if o.exchange_items is None else list(o.exchange_items),
+        "exchange_new_items": None if o.exchange_new_items is None else list(o.exchange_new_items),
+        "exchange_payment_method_id": o.exchange_payment_method_id,
+        "exchange_price_difference": o.exchange_price_difference,
+        "return_items": None if o.return_items is None else list(o.return_items),
+        "return_payment_method_id": o.return_payment_method_id,
+    }
+
+
+def order_to_tau2(o: Order) -> JSONObject:
+    """An order exactly as tau2's tools return it: all 14 keys, the optional ones null when unset."""
+    rec = order_to_record(o)
+    rec.pop("created_at", None)
+    full = {key: value for key, value in rec.items() if key not in _ORDER_EXTRA_KEYS}
+    full.update(_order_extras(o))
+    if o.created_at:
+        full["created_at"] = o.created_at
+    return full
+
+
+_ORDER_EXTRA_KEYS = frozenset(
+    (
+        "cancel_reason",
+        "exchange_items",
+        "exchange_new_items",
+        "exchange_payment_method_id",
+        "exchange_price_difference",
+        "return_items",
+        "return_payment_method_id",
+    )
+)

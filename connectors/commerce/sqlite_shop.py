@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from bot.errors import BackendError
-from bot.types import JSON, Order, Product, ShopUser
+from bot.types import JSON, Address, Order, Product, ShopUser
+from connectors.commerce import retail_actions as actions
 from connectors.commerce.records import (
     JSONObject,
     ShopData,
@@ -61,11 +62,13 @@ def _loads(text: str) -> JSONObject:
 
 
 class SqliteShop:
-    """OrderBackend + InventoryBackend over a SQLite file; safe to share across threads."""
+    """OrderBackend + InventoryBackend + OrderActions over a SQLite file; safe to share across threads."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        # Held from an action's first read to its commit, so two writes never interleave.
+        self._write_lock = threading.Lock()
         try:
             self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
             self._db.executescript(_SCHEMA)
@@ -214,3 +217,85 @@ class SqliteShop:
             (item_id.strip(),),
         )
         return None if text is None else (product_from_record(_loads(text)), item_id.strip())
+
+    # ------------------------------------------------------------------ OrderActions
+
+    def _apply(self, run: Callable[[], actions.Changes], preview: bool) -> JSONObject:
+        with self._write_lock:
+            changes = run()
+            if not preview:
+                self._commit(changes)
+        return changes.result
+
+    def _commit(self, changes: actions.Changes) -> None:
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for order_id, rec in changes.orders.items():
+                    db.execute(
+                        "UPDATE orders SET record = ?, status = ? WHERE order_id = ?",
+                        (_dumps(rec), str(rec["status"]), order_id),
+                    )
+                for user_id, rec in changes.users.items():
+                    zip_code = user_from_record(rec).address.zip
+                    db.execute(
+                        "UPDATE users SET record = ?, zip_key = ? WHERE user_id = ?",
+                        (_dumps(rec), _key(zip_code), user_id),
+                    )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def _order_action(self, run: Callable[[], actions.Changes], preview: bool) -> Order:
+        return order_from_record(self._apply(run, preview))
+
+    def cancel_pending_order(self, order_id: str, reason: str, *, preview: bool = False) -> Order:
+        return self._order_action(lambda: actions.cancel_pending_order(self, order_id, reason), preview)
+
+    def modify_pending_order_address(self, order_id: str, address: Address, *, preview: bool = False) -> Order:
+        return self._order_action(lambda: actions.modify_pending_order_address(self, order_id, address), preview)
+
+    def modify_pending_order_payment(self, order_id: str, payment_method_id: str, *, preview: bool = False) -> Order:
+        return self._order_action(
+            lambda: actions.modify_pending_order_payment(self, order_id, payment_method_id), preview
+        )
+
+    def modify_pending_order_items(
+        self,
+        order_id: str,
+        item_ids: Sequence[str],
+        new_item_ids: Sequence[str],
+        payment_method_id: str,
+        *,
+        preview: bool = False,
+    ) -> Order:
+        return self._order_action(
+            lambda: actions.modify_pending_order_items(self, order_id, item_ids, new_item_ids, payment_method_id),
+            preview,
+        )
+
+    def modify_user_address(self, user_id: str, address: Address, *, preview: bool = False) -> ShopUser:
+        return user_from_record(self._apply(lambda: actions.modify_user_address(self, user_id, address), preview))
+
+    def return_delivered_order_items(
+        self, order_id: str, item_ids: Sequence[str], payment_method_id: str, *, preview: bool = False
+    ) -> Order:
+        return self._order_action(
+            lambda: actions.return_delivered_order_items(self, order_id, item_ids, payment_method_id), preview
+        )
+
+    def exchange_delivered_order_items(
+        self,
+        order_id: str,
+        item_ids: Sequence[str],
+        new_item_ids: Sequence[str],
+        payment_method_id: str,
+        *,
+        preview: bool = False,
+    ) -> Order:
+        return self._order_action(
+            lambda: actions.exchange_delivered_order_items(self, order_id, item_ids, new_item_ids, payment_method_id),
+            preview,
+        )

@@ -1,44 +1,11 @@
-"""The tools engines call, reaching the shop only through a ToolContext that carries the verified customer."""
+"""The embedded engine's shopper tools: in-chat verification, order status, knowledge and product search."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
-from typing import Mapping, Sequence
+from typing import Sequence
 
-from bot.ports import InventoryBackend, OrderBackend, Retriever
-from bot.types import JSON, Customer, DocKind, Language, Order, Passage, Product, ToolCall
-
-_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
-_ORDER_ID = re.compile(r"#?\s?[Ww](\d{7})")
-
-
-@dataclass(frozen=True)
-class ToolContext:
-    """What a tool may see: the backends, whose data it may read, and this conversation's vault."""
-
-    orders: OrderBackend
-    inventory: InventoryBackend
-    retriever: Retriever
-    customer: Customer | None
-    """The verified shopper; None until verified. Never taken from a tool argument."""
-    vault: Mapping[str, str]
-    """This conversation's placeholders -> raw values, so tools can resolve "<EMAIL_1>"."""
-    calls: list[ToolCall] = field(default_factory=list, compare=False)
-    """Every tool call of the turn, in order, for the trace (shared by with_customer copies)."""
-
-    def with_customer(self, customer: Customer) -> ToolContext:
-        """The same context for a shopper verified during this turn; the call log is shared."""
-        return replace(self, customer=customer, calls=self.calls)
-
-    def record(self, name: str, arguments: Mapping[str, JSON], ok: bool, result: JSON) -> None:
-        self.calls.append(ToolCall(name=name, arguments=dict(arguments), ok=ok, result=result))
-
-
-def normalise_order_id(order_id: str) -> str:
-    """ "W1234567", "#w1234567", "# W1234567" -> "#W1234567"; anything else stripped as is."""
-    m = _ORDER_ID.fullmatch(order_id.strip())
-    return f"#W{m.group(1)}" if m else order_id.strip()
+from bot.agent.tools.context import ToolContext, normalise_order_id, resolve, safe_argument
+from bot.types import JSON, Customer, DocKind, Language, Order, Passage, Product
 
 
 def verify_order_owner(ctx: ToolContext, order_id: str, email_or_placeholder: str) -> Customer | None:
@@ -48,8 +15,8 @@ def verify_order_owner(ctx: ToolContext, order_id: str, email_or_placeholder: st
     learn which order numbers exist.
     """
     order_id = normalise_order_id(order_id)
-    email = _resolve(ctx, email_or_placeholder).strip().lower()
-    arguments: dict[str, JSON] = {"order_id": order_id, "email": _safe_argument(email_or_placeholder)}
+    email = resolve(ctx, email_or_placeholder).strip().lower()
+    arguments: dict[str, JSON] = {"order_id": order_id, "email": safe_argument(email_or_placeholder)}
     order = ctx.orders.get_order(order_id) if email else None
     user = ctx.orders.get_user(order.user_id) if order else None
     if user is None or not email or user.email.strip().lower() != email:
@@ -151,16 +118,3 @@ def order_json(order: Order) -> dict[str, JSON]:
 
 def tracking_ids(order: Order) -> Sequence[str]:
     return [t for f in order.fulfillments for t in f.tracking_ids]
-
-
-def _resolve(ctx: ToolContext, value: str) -> str:
-    value = value.strip()
-    if _PLACEHOLDER.fullmatch(value):
-        return ctx.vault.get(value, "")
-    return value
-
-
-def _safe_argument(value: str) -> str:
-    """Trace arguments carry placeholders, never a raw email."""
-    value = value.strip()
-    return value if _PLACEHOLDER.fullmatch(value) or "@" not in value else "<redacted>"

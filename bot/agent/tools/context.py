@@ -1,0 +1,64 @@
+"""ToolContext: everything a tool may reach — the backends, the verified customer, this conversation's state."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Mapping
+
+from bot.ports import InventoryBackend, OrderActions, OrderBackend, Retriever
+from bot.types import JSON, Customer, ToolCall
+
+_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
+_ORDER_ID = re.compile(r"#?\s?[Ww](\d{7})")
+
+
+@dataclass(frozen=True)
+class ToolContext:
+    """What a tool may see: the backends, whose data it may read, and this conversation's vault."""
+
+    orders: OrderBackend
+    inventory: InventoryBackend
+    retriever: Retriever
+    customer: Customer | None
+    """The verified shopper; None until verified. Never taken from a tool argument."""
+    vault: Mapping[str, str]
+    """This conversation's placeholders -> raw values, so tools can resolve "<EMAIL_1>"."""
+    calls: list[ToolCall] = field(default_factory=list, compare=False)
+    """Every tool call of the turn, in order, for the trace (shared by with_customer copies)."""
+    actions: OrderActions | None = None
+    """The shop's write actions; None on a read-only backend (write tools then refuse)."""
+    state: dict[str, str] = field(default_factory=dict, compare=False)
+    """The conversation's memory (string values): pending confirmation, audit log, attempt counts.
+    The engine passes its working memory so what tools write here is stored with the turn."""
+    conversation_id: str = ""
+    """For the audit log."""
+    handoffs: list[str] = field(default_factory=list, compare=False)
+    """Summaries of transfer_to_human_agents calls of this turn; the engine hands off when non-empty."""
+
+    def with_customer(self, customer: Customer) -> ToolContext:
+        """The same context for a shopper verified during this turn; logs and state are shared."""
+        return replace(self, customer=customer, calls=self.calls, state=self.state, handoffs=self.handoffs)
+
+    def record(self, name: str, arguments: Mapping[str, JSON], ok: bool, result: JSON) -> None:
+        self.calls.append(ToolCall(name=name, arguments=dict(arguments), ok=ok, result=result))
+
+
+def normalise_order_id(order_id: str) -> str:
+    """ "W1234567", "#w1234567", "# W1234567" -> "#W1234567"; anything else stripped as is."""
+    m = _ORDER_ID.fullmatch(order_id.strip())
+    return f"#W{m.group(1)}" if m else order_id.strip()
+
+
+def resolve(ctx: ToolContext, value: str) -> str:
+    """A placeholder such as "<EMAIL_1>" -> the raw value from the vault ("" when unknown)."""
+    value = value.strip()
+    if _PLACEHOLDER.fullmatch(value):
+        return ctx.vault.get(value, "")
+    return value
+
+
+def safe_argument(value: str) -> str:
+    """Trace arguments carry placeholders, never a raw email."""
+    value = value.strip()
+    return value if _PLACEHOLDER.fullmatch(value) or "@" not in value else "<redacted>"
