@@ -1,0 +1,162 @@
+"""The channel seam: what every IM platform module implements, and the values that cross it."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from bot.errors import BackendError, BadInput
+
+#: Signed timestamps older (or further in the future) than this are replays: 401.
+REPLAY_WINDOW_S = 300
+
+
+class BadPayload(BadInput):
+    """A verified request whose body is not what the platform documents: 400, nothing processed."""
+
+
+class DeliveryError(BackendError):
+    """Sending to the platform failed after retries; the message says which platform and how, never the text."""
+
+
+@dataclass(frozen=True)
+class WebhookRequest:
+    """One webhook delivery exactly as it arrived: the raw bytes are what signatures cover."""
+
+    method: str
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """Header names in lower case."""
+    query: Mapping[str, str] = field(default_factory=dict)
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name.lower(), "")
+
+
+@dataclass(frozen=True)
+class Handshake:
+    """The answer to a platform's URL-verification request; nothing else happens for it."""
+
+    body: str
+    media_type: str = "text/plain"
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One shopper message from a platform, before it has a conversation."""
+
+    event_id: str
+    """The platform's id of the message or event: retries carry the same one, so it deduplicates."""
+    chat_id: str
+    """Where replies go and what identifies the conversation (a chat, channel, phone or user id)."""
+    user_id: str
+    text: str
+    """The text, or a readable stand-in for images, stickers, files and locations."""
+    reply_token: str = ""
+    """A short-lived token some platforms (LINE) prefer for the first reply."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One reply to send: text, optional quick-reply buttons (degraded to text where unsupported)."""
+
+    recipient: str
+    text: str
+    buttons: tuple[str, ...] = ()
+    reply_token: str = ""
+
+
+class WebhookChannel(ABC):
+    """An IM platform. The webhook flow calls verify first and only then handshake / parse."""
+
+    name: ClassVar[str]
+    ack_body: ClassVar[str] = "ok"
+    """What the platform gets back once a delivery is accepted (answered before processing)."""
+
+    @abstractmethod
+    def verify(self, request: WebhookRequest, now: float) -> bool:
+        """True only for a request that provably comes from the platform (and is fresh where signed)."""
+
+    def handshake(self, request: WebhookRequest) -> Handshake | None:
+        """The URL-verification answer when this (verified) request is one; None otherwise."""
+        return None
+
+    @abstractmethod
+    def parse(self, request: WebhookRequest) -> list[Inbound]:
+        """Shopper messages of a verified delivery; [] for ignored events (echoes, receipts); BadPayload if bad."""
+
+    @abstractmethod
+    async def send(self, out: Outgoing) -> None:
+        """Deliver one reply; raises DeliveryError when the platform refuses it."""
+
+
+# --------------------------------------------------------------------------- helpers for modules
+
+
+def same(expected: str | bytes, given: str | bytes) -> bool:
+    """Constant-time equality of two secrets or signatures; empty never matches."""
+    a = expected.encode() if isinstance(expected, str) else expected
+    b = given.encode() if isinstance(given, str) else given
+    return bool(a) and bool(b) and hmac.compare_digest(a, b)
+
+
+def fresh(timestamp: str, now: float, window: float = REPLAY_WINDOW_S) -> bool:
+    """A signed unix-seconds timestamp within the replay window."""
+    try:
+        value = float(timestamp)
+    except (TypeError, ValueError):
+        return False
+    return abs(now - value) <= window
+
+
+def load_json(body: bytes | str) -> dict[str, Any]:
+    """The body as a JSON object, or BadPayload."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadPayload("the body is not valid JSON") from exc
+    if not isinstance(data, dict):
+        raise BadPayload("the body is not a JSON object")
+    return data
+
+
+def obj(value: Any) -> dict[str, Any]:
+    """A nested JSON object, or {} when the field is missing or of another type (so odd events are ignored)."""
+    return value if isinstance(value, dict) else {}
+
+
+def items(value: Any) -> list[dict[str, Any]]:
+    """The objects of a JSON array field; anything else is dropped."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def text_of(value: Any) -> str:
+    """A string field, or "" (numbers become strings: platform ids are sometimes numeric)."""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, (str, int)):
+        return str(value)
+    return ""
+
+
+def button_fallback(out: Outgoing) -> str:
+    """The text with its buttons listed, for platforms (or sizes) without quick replies."""
+    if not out.buttons:
+        return out.text
+    return out.text + "\n" + " / ".join(out.buttons)
+
+
+def secret(value: Any) -> str:
+    """The plain value of a SecretStr-or-str setting ("" when unset)."""
+    if value is None:
+        return ""
+    getter = getattr(value, "get_secret_value", None)
+    return str(getter()) if getter else str(value)
+
+
+def bearer(token: str) -> Mapping[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -1,0 +1,102 @@
+"""Calls to platform send APIs: httpx with retries and backoff on 429/5xx, honouring Retry-After."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import httpx
+
+from connectors.channels.base import DeliveryError
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def retry_after(response: httpx.Response, now: float | None = None) -> float | None:
+    """Seconds the platform asked us to wait (delta-seconds or an HTTP date), or None."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when - (now if now is not None else time.time()))
+
+
+class Outbound:
+    """One shared async client; every platform module sends through `request`."""
+
+    def __init__(
+        self,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retries: int = 3,
+        backoff_s: float = 0.5,
+        max_wait_s: float = 30.0,
+        timeout_s: float = 10.0,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._client = httpx.AsyncClient(transport=transport, timeout=timeout_s)
+        self.retries = retries
+        self.backoff_s = backoff_s
+        self.max_wait_s = max_wait_s
+        self._sleep = sleep
+
+    async def request(
+        self,
+        platform: str,
+        method: str,
+        url: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """The 2xx response; DeliveryError after the last retry or on a 4xx other than 429."""
+        for attempt in range(self.retries + 1):
+            last = attempt == self.retries
+            try:
+                response = await self._client.request(method, url, json=json, params=params, headers=headers)
+            except httpx.TransportError as exc:
+                if last:
+                    raise DeliveryError(f"{platform}: could not reach the API ({type(exc).__name__})") from exc
+                await self._sleep(self._backoff(attempt, None))
+                continue
+            if response.status_code == 429 or response.status_code >= 500:
+                if last:
+                    raise DeliveryError(f"{platform}: the API answered {response.status_code} after retries")
+                wait = self._backoff(attempt, retry_after(response))
+                # Logged without the URL: some APIs carry the token in it (Telegram, Graph query strings).
+                log.info("%s answered %d; retrying in %.1f s", platform, response.status_code, wait)
+                await self._sleep(wait)
+                continue
+            if response.status_code >= 400:
+                raise DeliveryError(f"{platform}: the API refused the message ({response.status_code})")
+            return response
+        raise DeliveryError(f"{platform}: no attempt was made")  # unreachable with retries >= 0
+
+    def _backoff(self, attempt: int, asked: float | None) -> float:
+        wait = asked if asked is not None else self.backoff_s * (2**attempt)
+        return min(wait, self.max_wait_s)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+def json_body(platform: str, response: httpx.Response) -> dict[str, Any]:
+    """A platform's JSON answer; DeliveryError when it is not JSON (a misrouted API base, say)."""
+    try:
+        data = response.json()
+    except ValueError as exc:
+        raise DeliveryError(f"{platform}: the API answered with something other than JSON") from exc
+    if not isinstance(data, dict):
+        raise DeliveryError(f"{platform}: the API answered with an unexpected JSON shape")
+    return data
