@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from bot.agent.tools.context import ToolContext
 from bot.agent.tools.describe import describe
-from bot.agent.tools.registry import WRITE_TOOLS, call_tool
+from bot.agent.tools.registry import BACKEND_DOWN, WRITE_TOOLS, call_tool
 from bot.agent.tools.tau2_json import order_record
+from bot.errors import BackendError
 from bot.types import JSON, Language, ToolCall, now
 
 PENDING_KEY = "pending_action"
@@ -76,13 +77,19 @@ def propose(ctx: ToolContext, name: str, arguments: Mapping[str, JSON], language
     if name not in WRITE_TOOLS:
         raise ValueError(f"{name} is not a write tool")
     ctx.state.pop(PENDING_KEY, None)
-    before = _before(ctx, name, arguments)
     outcome = call_tool(ctx, name, arguments, preview=True)
     preview = ToolCall(f"{name}:preview", outcome.call.arguments, outcome.call.ok, outcome.call.result)
-    ctx.calls.append(preview)
     if not outcome.call.ok or ctx.customer is None:
+        ctx.calls.append(preview)
         return Proposal(preview)
-    statement = describe(ctx, name, arguments, before, outcome.call.result, language)
+    try:
+        # A preview changes nothing, so the order read now is the order as it was before.
+        statement = describe(ctx, name, arguments, _before(ctx, arguments), outcome.call.result, language)
+    except BackendError:
+        preview = ToolCall(preview.name, preview.arguments, False, BACKEND_DOWN)
+        ctx.calls.append(preview)
+        return Proposal(preview)
+    ctx.calls.append(preview)
     ctx.state[PENDING_KEY] = json.dumps(
         {
             "name": name,
@@ -147,7 +154,7 @@ def _audit(ctx: ToolContext, call: ToolCall, statement: str, confirmation: str) 
     log.info("write %s by %s in %s: ok=%s", call.name, customer.customer_id, ctx.conversation_id, call.ok)
 
 
-def _before(ctx: ToolContext, name: str, arguments: Mapping[str, JSON]) -> JSON:
+def _before(ctx: ToolContext, arguments: Mapping[str, JSON]) -> JSON:
     """The order as it is now (for amounts the statement quotes), when the customer may see it."""
     order_id = arguments.get("order_id")
     if ctx.customer is None or not isinstance(order_id, str):
