@@ -163,6 +163,9 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
     from connectors.commerce import open_shop
     from knowledge import DEMO_KNOWLEDGE_DIR, KnowledgeBase
 
+    from connectors.channels import check_channel_settings
+
+    check_channel_settings(settings)  # an enabled IM platform without its secret stops here, before the heavy work
     report = progress or _no_progress
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
@@ -218,4 +221,3 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
             "store": lambda: store.get("__readyz__") is None,  # a round trip to Redis when configured
         },
     )
-

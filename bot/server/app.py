@@ -17,6 +17,7 @@ from bot.server.errors import CatchAll, install_error_handlers
 from bot.server.limits import BodyLimit
 from bot.server.logs import install_token_redaction
 from bot.server.metrics import Metrics
+from bot.server.webhooks import install as install_webhooks
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def _app(settings: Settings, lifespan: object | None = None) -> FastAPI:
     )
     for module in (conversations, stream, health, pages):
         app.include_router(module.router)
+    install_webhooks(app, settings)  # IM platforms: /v1/webhooks/{platform} and the agent-reply outbox
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app
 
