@@ -1,4 +1,4 @@
-"""A small read-only REST API over a shop backend, mounted by the server at /shop/v1."""
+"""A small REST API over a shop backend (reads, and the write actions when given a writer and a token)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from collections.abc import Callable
 from typing import Protocol
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query
+from pydantic import BaseModel
 
-from bot.ports import InventoryBackend, OrderBackend
-from bot.types import JSON
+from bot.errors import ActionRefused, ConfigError
+from bot.ports import InventoryBackend, OrderActions, OrderBackend
+from bot.types import JSON, Address, Order, ShopUser
 from connectors.commerce.records import (
     order_to_record,
     product_to_record,
@@ -34,9 +36,44 @@ def _bearer_guard(token: str | None) -> Callable[[str | None], None]:
     return check
 
 
-def shop_router(shop: ShopBackend, token: str | None = None) -> APIRouter:
-    """Routes for customers, orders, products and stock; JSON uses tau2 field names plus extras."""
+class CancelBody(BaseModel):
+    reason: str
+
+
+class AddressBody(BaseModel):
+    address1: str
+    address2: str
+    city: str
+    state: str
+    country: str
+    zip: str
+
+    def address(self) -> Address:
+        return Address(self.address1, self.address2, self.city, self.state, self.country, self.zip)
+
+
+class PaymentBody(BaseModel):
+    payment_method_id: str
+
+
+class ReturnBody(BaseModel):
+    item_ids: list[str]
+    payment_method_id: str
+
+
+class ItemsBody(ReturnBody):
+    new_item_ids: list[str]
+
+
+def shop_router(shop: ShopBackend, token: str | None = None, actions: OrderActions | None = None) -> APIRouter:
+    """Routes for customers, orders, products and stock; JSON uses tau2 field names plus extras.
+    With `actions`, also the seven write actions (POST, ?preview=true to check without changing);
+    a refusal is 409 with the shop's sentence as detail."""
+    if actions is not None and not token:
+        raise ConfigError("the shop API serves write actions only behind a bearer token")
     router = APIRouter(dependencies=[Depends(_bearer_guard(token))])
+    if actions is not None:
+        _write_routes(router, actions)
 
     @router.get("/customers/{user_id}", response_model=None)
     def get_customer(user_id: str) -> dict[str, JSON]:
@@ -96,3 +133,52 @@ def shop_router(shop: ShopBackend, token: str | None = None) -> APIRouter:
         return {"product_id": product.product_id, "name": product.name, **variant_to_record(variant)}
 
     return router
+
+
+def _write_routes(router: APIRouter, actions: OrderActions) -> None:
+    def run(write: Callable[[], Order | ShopUser]) -> dict[str, JSON]:
+        try:
+            value = write()
+        except ActionRefused as exc:
+            raise HTTPException(409, exc.message) from None
+        return user_to_record(value) if isinstance(value, ShopUser) else order_to_record(value)
+
+    @router.post("/orders/{order_id}/cancel", response_model=None)
+    def cancel(order_id: str, body: CancelBody, preview: bool = False) -> dict[str, JSON]:
+        return run(lambda: actions.cancel_pending_order(order_id, body.reason, preview=preview))
+
+    @router.post("/orders/{order_id}/address", response_model=None)
+    def order_address(order_id: str, body: AddressBody, preview: bool = False) -> dict[str, JSON]:
+        return run(lambda: actions.modify_pending_order_address(order_id, body.address(), preview=preview))
+
+    @router.post("/orders/{order_id}/payment", response_model=None)
+    def payment(order_id: str, body: PaymentBody, preview: bool = False) -> dict[str, JSON]:
+        return run(lambda: actions.modify_pending_order_payment(order_id, body.payment_method_id, preview=preview))
+
+    @router.post("/orders/{order_id}/items", response_model=None)
+    def items(order_id: str, body: ItemsBody, preview: bool = False) -> dict[str, JSON]:
+        return run(
+            lambda: actions.modify_pending_order_items(
+                order_id, body.item_ids, body.new_item_ids, body.payment_method_id, preview=preview
+            )
+        )
+
+    @router.post("/customers/{user_id}/address", response_model=None)
+    def user_address(user_id: str, body: AddressBody, preview: bool = False) -> dict[str, JSON]:
+        return run(lambda: actions.modify_user_address(user_id, body.address(), preview=preview))
+
+    @router.post("/orders/{order_id}/return", response_model=None)
+    def return_items(order_id: str, body: ReturnBody, preview: bool = False) -> dict[str, JSON]:
+        return run(
+            lambda: actions.return_delivered_order_items(
+                order_id, body.item_ids, body.payment_method_id, preview=preview
+            )
+        )
+
+    @router.post("/orders/{order_id}/exchange", response_model=None)
+    def exchange(order_id: str, body: ItemsBody, preview: bool = False) -> dict[str, JSON]:
+        return run(
+            lambda: actions.exchange_delivered_order_items(
+                order_id, body.item_ids, body.new_item_ids, body.payment_method_id, preview=preview
+            )
+        )

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
 import httpx
 
-from bot.errors import BackendError
-from bot.types import JSON, Order, Product, ShopUser
+from bot.errors import ActionRefused, BackendError
+from bot.types import JSON, Address, Order, Product, ShopUser
 from connectors.commerce.records import (
     RecordError,
+    address_to_record,
     order_from_record,
     product_from_record,
     user_from_record,
@@ -39,11 +40,21 @@ class HttpClient(Protocol):
         self, url: str, *, params: Mapping[str, str] | None = ..., headers: Mapping[str, str] | None = ...
     ) -> HttpResponse: ...
 
+    def post(
+        self,
+        url: str,
+        *,
+        json: Any = ...,
+        params: Mapping[str, str] | None = ...,
+        headers: Mapping[str, str] | None = ...,
+    ) -> HttpResponse: ...
+
     def close(self) -> None: ...
 
 
 class RestShop:
-    """OrderBackend + InventoryBackend over HTTP; 404 means None, anything else failing is BackendError."""
+    """OrderBackend + InventoryBackend + OrderActions over HTTP; 404 means None, 409 is the shop refusing
+    a write (ActionRefused with its sentence), anything else failing is BackendError."""
 
     def __init__(
         self, base_url: str, token: str | None = None, client: HttpClient | None = None, timeout: float = 5.0
@@ -134,3 +145,80 @@ class RestShop:
         product = self.get_product(str(stock["product_id"]))
         found = str(stock.get("item_id", item_id))
         return None if product is None else (product, found)
+
+    # ------------------------------------------------------------------ OrderActions
+
+    def _post(self, path: str, body: dict[str, JSON], preview: bool, convert: Callable[[JSON, str], T]) -> T:
+        url = self.base_url + path
+        params = {"preview": "true"} if preview else {}
+        try:
+            response = self._client.post(url, json=body, params=params, headers=self._headers)
+        except Exception as exc:  # a write whose outcome is unknown must never look like a success
+            raise BackendError(f"shop API POST {path} failed: {exc.__class__.__name__}: {exc}") from exc
+        if response.status_code == 409:
+            try:
+                detail = response.json().get("detail")
+            except (ValueError, AttributeError):
+                detail = None
+            raise ActionRefused(detail if isinstance(detail, str) else "The shop refused the change")
+        if response.status_code != 200:
+            raise BackendError(f"shop API POST {path} answered {response.status_code}: {response.text[:200]}")
+        try:
+            value: JSON = response.json()
+        except ValueError as exc:
+            raise BackendError(f"shop API POST {path} returned invalid JSON") from exc
+        return self._parse(path, value, convert)
+
+    def _order_post(self, order_id: str, action: str, body: dict[str, JSON], preview: bool) -> Order:
+        return self._post(f"/orders/{quote(order_id.strip(), safe='')}/{action}", body, preview, order_from_record)
+
+    def cancel_pending_order(self, order_id: str, reason: str, *, preview: bool = False) -> Order:
+        return self._order_post(order_id, "cancel", {"reason": reason}, preview)
+
+    def modify_pending_order_address(self, order_id: str, address: Address, *, preview: bool = False) -> Order:
+        return self._order_post(order_id, "address", address_to_record(address), preview)
+
+    def modify_pending_order_payment(self, order_id: str, payment_method_id: str, *, preview: bool = False) -> Order:
+        return self._order_post(order_id, "payment", {"payment_method_id": payment_method_id}, preview)
+
+    def modify_pending_order_items(
+        self,
+        order_id: str,
+        item_ids: Sequence[str],
+        new_item_ids: Sequence[str],
+        payment_method_id: str,
+        *,
+        preview: bool = False,
+    ) -> Order:
+        body: dict[str, JSON] = {
+            "item_ids": list(item_ids),
+            "new_item_ids": list(new_item_ids),
+            "payment_method_id": payment_method_id,
+        }
+        return self._order_post(order_id, "items", body, preview)
+
+    def modify_user_address(self, user_id: str, address: Address, *, preview: bool = False) -> ShopUser:
+        path = f"/customers/{quote(user_id, safe='')}/address"
+        return self._post(path, address_to_record(address), preview, user_from_record)
+
+    def return_delivered_order_items(
+        self, order_id: str, item_ids: Sequence[str], payment_method_id: str, *, preview: bool = False
+    ) -> Order:
+        body: dict[str, JSON] = {"item_ids": list(item_ids), "payment_method_id": payment_method_id}
+        return self._order_post(order_id, "return", body, preview)
+
+    def exchange_delivered_order_items(
+        self,
+        order_id: str,
+        item_ids: Sequence[str],
+        new_item_ids: Sequence[str],
+        payment_method_id: str,
+        *,
+        preview: bool = False,
+    ) -> Order:
+        body: dict[str, JSON] = {
+            "item_ids": list(item_ids),
+            "new_item_ids": list(new_item_ids),
+            "payment_method_id": payment_method_id,
+        }
+        return self._order_post(order_id, "exchange", body, preview)
