@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -20,7 +21,7 @@ from bot.server.metrics import Metrics
 from bot.server.turns import run_turn
 from bot.server.webhook_state import ChannelState, open_channel_state
 from bot.settings import Settings
-from bot.types import Conversation, Message
+from bot.types import Conversation, Message, Reply
 from connectors.channels import (
     BadPayload,
     Inbound,
@@ -114,8 +115,14 @@ async def _one(
         return
     result = await run_turn(service, metrics, conversation, text)
     for i, reply in enumerate(result.replies):
-        out = Outgoing(inbound.chat_id, reply.text, reply_token=inbound.reply_token if i == 0 else "")
+        out = Outgoing(inbound.chat_id, with_sources(reply), reply_token=inbound.reply_token if i == 0 else "")
         await deliver(service, channel, conversation.id, out)
+
+
+def with_sources(reply: Reply) -> str:
+    """IM replies carry no citation cards: the sources become one short line under the text."""
+    titles = list(dict.fromkeys(c.title for c in reply.citations if c.title))
+    return reply.text + ("\n\nSources: " + "; ".join(titles[:3]) if titles else "")
 
 
 def _conversation(hub: WebhookHub, service: ServiceApi, platform: str, chat_id: str) -> Conversation:
@@ -147,11 +154,26 @@ async def deliver(service: ServiceApi, channel: WebhookChannel, conversation_id:
         return False
 
 
+_VERIFY_TOKEN = re.compile(r"(hub\.verify_token=)[^&\s\"']+")
+
+
+class RedactVerifyToken(logging.Filter):
+    """Meta's subscription GET carries our verify token in the query string that uvicorn logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_VERIFY_TOKEN.sub(r"\1[redacted]", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
 def install(app: FastAPI, settings: Settings) -> None:
     """Mount the webhook route, build the enabled channels (ConfigError if one lacks a secret), start the outbox."""
     from bot.server.im_outbox import run_outbox
 
     app.state.webhooks = WebhookHub.from_settings(settings)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactVerifyToken) for f in access.filters):
+        access.addFilter(RedactVerifyToken())
     app.include_router(router)
     previous = app.router.lifespan_context
 

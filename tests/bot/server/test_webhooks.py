@@ -85,7 +85,10 @@ def test_a_verified_message_gets_the_engine_reply_on_its_platform(
     response = _post(client, "telegram", testing.telegram(_telegram_update()))
     assert response.status_code == 200 and response.text == "ok"
     [sent] = platforms.wait("/sendMessage")
-    assert sent == {"chat_id": "1111111", "text": "You said: Hi, what is your return policy?"}
+    assert sent == {
+        "chat_id": "1111111",
+        "text": "You said: Hi, what is your return policy?\n\nSources: Returns and refunds",
+    }
     [(conversation_id, text)] = service.turns
     conversation = service.store.get(conversation_id)
     assert conversation is not None and conversation.channel == "telegram"
@@ -199,3 +202,19 @@ def _wait_outbox(client: TestClient) -> None:
     while not getattr(client.app.state, "outbox_ready", False):  # type: ignore[attr-defined]
         assert time.monotonic() < deadline, "the outbox did not subscribe"
         time.sleep(0.02)
+
+
+def test_the_meta_verify_token_is_redacted_from_access_logs() -> None:
+    from bot.server.webhooks import RedactVerifyToken
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        "",
+        0,
+        '%s - "%s %s"',
+        ("1.2.3.4", "GET", "/x?hub.verify_token=s3cret&a=1"),
+        None,
+    )
+    RedactVerifyToken().filter(record)
+    assert "s3cret" not in record.getMessage() and "hub.verify_token=[redacted]&a=1" in record.getMessage()

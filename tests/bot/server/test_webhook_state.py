@@ -1,0 +1,44 @@
+"""The webhook flow's memory: expiring claims, chat <-> conversation links, shared across replicas by Redis."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+
+from bot.server.webhook_state import ChannelState, MemoryChannelState, RedisChannelState
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    from bot.stores.testing import RedisServer
+
+    if not RedisServer.available():
+        pytest.skip("redis-server is not installed (apt-get install -y redis-server); Redis cases skipped")
+    with RedisServer() as url:
+        yield url
+
+
+def _exercise(one: ChannelState, other: ChannelState) -> None:
+    assert one.claim("in:telegram:1") is True
+    assert other.claim("in:telegram:1") is False  # the second replica sees the first one's claim
+    assert one.conversation_for("line", "U1") is None
+    one.link("line", "U1", "c_1")
+    assert other.conversation_for("line", "U1") == "c_1"
+    assert other.address_of("c_1") == ("line", "U1")
+    assert other.address_of("c_web") is None
+
+
+def test_memory_state() -> None:
+    state = MemoryChannelState()
+    _exercise(state, state)
+    assert state.claim("short", ttl_s=-1) is True and state.claim("short") is True  # an expired claim is free again
+
+
+def test_redis_state_is_shared_between_replicas(redis_url: str) -> None:
+    first, second = RedisChannelState(redis_url, prefix="t1"), RedisChannelState(redis_url, prefix="t1")
+    try:
+        _exercise(first, second)
+    finally:
+        first.close()
+        second.close()
