@@ -1,0 +1,56 @@
+"""HTTP for platform adapters: retry with backoff on rate limits (Retry-After) and transient failures."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from bot.errors import BackendError
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+MAX_WAIT_S = 10.0
+"""A platform asking us to wait longer than this gets a BackendError instead: the shopper is waiting."""
+
+
+def _wait(response: httpx.Response | None, attempt: int, base_delay: float) -> float:
+    header = response.headers.get("Retry-After") if response is not None else None
+    try:
+        wait = float(header) if header is not None else base_delay * 2**attempt
+    except ValueError:
+        wait = base_delay * 2**attempt  # an HTTP date: fall back to our own backoff
+    return max(0.0, wait)
+
+
+def send(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    *,
+    json: Any = None,
+    params: Mapping[str, str] | None = None,
+    retries: int = 3,
+    base_delay: float = 0.5,
+    sleep: Callable[[float], None] = time.sleep,
+) -> httpx.Response:
+    """One request, retried up to `retries` times. A write (not GET) is retried only on 429, which the
+    platforms send before doing anything; a 5xx or a timeout on a write might have taken effect."""
+    idempotent = method.upper() == "GET"
+    for attempt in range(retries + 1):
+        response: httpx.Response | None = None
+        try:
+            response = client.request(method, url, json=json, params=params)
+        except httpx.HTTPError as exc:
+            if not idempotent or attempt == retries:
+                raise BackendError(f"{method} {url} failed: {exc.__class__.__name__}") from exc
+        if response is not None:
+            retryable = response.status_code == 429 or (idempotent and response.status_code in RETRY_STATUSES)
+            if not retryable or attempt == retries:
+                return response
+        wait = _wait(response, attempt, base_delay)
+        if wait > MAX_WAIT_S:
+            raise BackendError(f"{method} {url}: the platform asks to wait {wait:g}s")
+        sleep(wait)
+    raise AssertionError("unreachable")
