@@ -9,15 +9,16 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from bot.server.deps import ServiceApi
-from bot.server.webhooks import WebhookHub, deliver
+from bot.server.webhooks import WebhookHub, deliver, with_sources
 from bot.stores.subscription import close, wait_ready
-from bot.types import Event
+from bot.types import Citation, Event
 from connectors.channels import Outgoing
 
 logger = logging.getLogger(__name__)
 
-#: Only human agents' messages: bot replies of IM turns are sent by the webhook flow itself.
-ROLES = ("agent",)
+#: Agents' messages, and bot messages the webhook flow did not send (a handoff notice, a survey ...).
+#: System notes (failed deliveries, audit lines) stay in the console.
+ROLES = ("agent", "bot")
 
 
 async def run_outbox(app: Any, hub: WebhookHub, poll_s: float = 0.2) -> None:
@@ -29,17 +30,39 @@ async def run_outbox(app: Any, hub: WebhookHub, poll_s: float = 0.2) -> None:
     try:
         await wait_ready(events)
         app.state.outbox_ready = True
+        delayed: set[asyncio.Task[bool]] = set()
         async for event in events:
-            try:
-                await handle(hub, service, event)
-            except Exception as exc:  # keep watching; logged without the message text
-                logger.error("outbox failed on an event of %s: %s", event.conversation_id, type(exc).__name__)
+            if _role(event) == "bot":
+                # Give the webhook flow the first claim on its own turn's replies (it may hold a reply token).
+                task = asyncio.create_task(_later(hub, service, event))
+                delayed.add(task)
+                task.add_done_callback(delayed.discard)
+                continue
+            await _safely(hub, service, event)
     finally:
         await close(events)
 
 
+def _role(event: Event) -> object:
+    message = event.data.get("message") if event.type == "message" else None
+    return message.get("role") if isinstance(message, dict) else None
+
+
+async def _later(hub: WebhookHub, service: ServiceApi, event: Event) -> bool:
+    await asyncio.sleep(hub.bot_grace_s)
+    return await _safely(hub, service, event)
+
+
+async def _safely(hub: WebhookHub, service: ServiceApi, event: Event) -> bool:
+    try:
+        return await handle(hub, service, event)
+    except Exception as exc:  # keep watching; logged without the message text
+        logger.error("outbox failed on an event of %s: %s", event.conversation_id, type(exc).__name__)
+        return False
+
+
 async def handle(hub: WebhookHub, service: ServiceApi, event: Event) -> bool:
-    """True when the event was an agent message of an IM conversation and has been sent."""
+    """True when the event was an agent or bot message of an IM conversation, not sent yet, and is now sent."""
     if event.type != "message":
         return False
     message = event.data.get("message")
@@ -61,4 +84,14 @@ async def handle(hub: WebhookHub, service: ServiceApi, event: Event) -> bool:
     # With several replicas each one sees the event: the first to claim the message id sends it.
     if not await run_in_threadpool(hub.state.claim, f"out:{message_id}"):
         return False
-    return await deliver(service, channel, event.conversation_id, Outgoing(chat_id, text))
+    out = Outgoing(chat_id, with_sources(text, _citations(message.get("citations"))))
+    return await deliver(service, channel, event.conversation_id, out)
+
+
+def _citations(value: object) -> list[Citation]:
+    found: list[Citation] = []
+    for item in value if isinstance(value, list) else []:
+        title = item.get("title") if isinstance(item, dict) else None
+        if isinstance(title, str):
+            found.append(Citation(source="", title=title, snippet=""))
+    return found

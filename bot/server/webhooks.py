@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +21,7 @@ from bot.server.metrics import Metrics
 from bot.server.turns import run_turn
 from bot.server.webhook_state import ChannelState, open_channel_state
 from bot.settings import Settings
-from bot.types import Conversation, Message, Reply
+from bot.types import Citation, Conversation, Message
 from connectors.channels import (
     BadPayload,
     Inbound,
@@ -45,6 +45,8 @@ class WebhookHub:
     state: ChannelState
     outbound: Outbound
     clock: Callable[[], float] = time.time
+    bot_grace_s: float = 2.0
+    """How long the outbox leaves a bot message to the webhook flow before sending it itself."""
     _chat_locks: dict[tuple[str, str], asyncio.Lock] = field(default_factory=dict)
 
     @classmethod
@@ -113,16 +115,29 @@ async def _one(
     text = inbound.text.strip()[: service.settings.max_message_chars]
     if not text:
         return
-    result = await run_turn(service, metrics, conversation, text)
-    for i, reply in enumerate(result.replies):
-        out = Outgoing(inbound.chat_id, with_sources(reply), reply_token=inbound.reply_token if i == 0 else "")
+    before = await run_in_threadpool(_last_seq, service, conversation.id)
+    await run_turn(service, metrics, conversation, text)
+    # The turn stored its replies; claiming their ids tells the outbox (on any replica) they are sent here.
+    stored = await run_in_threadpool(service.store.messages, conversation.id, before)
+    replies = [m for m in stored if m.role == "bot"]
+    first = True
+    for reply in replies:
+        if not await run_in_threadpool(hub.state.claim, f"out:{reply.id}"):
+            continue
+        token, first = (inbound.reply_token if first else ""), False
+        out = Outgoing(inbound.chat_id, with_sources(reply.text, reply.citations), reply_token=token)
         await deliver(service, channel, conversation.id, out)
 
 
-def with_sources(reply: Reply) -> str:
+def _last_seq(service: ServiceApi, conversation_id: str) -> int:
+    transcript = service.store.messages(conversation_id)
+    return transcript[-1].seq if transcript else 0
+
+
+def with_sources(text: str, citations: Sequence[Citation] = ()) -> str:
     """IM replies carry no citation cards: the sources become one short line under the text."""
-    titles = list(dict.fromkeys(c.title for c in reply.citations if c.title))
-    return reply.text + ("\n\nSources: " + "; ".join(titles[:3]) if titles else "")
+    titles = list(dict.fromkeys(c.title for c in citations if c.title))
+    return text + ("\n\nSources: " + "; ".join(titles[:3]) if titles else "")
 
 
 def _conversation(hub: WebhookHub, service: ServiceApi, platform: str, chat_id: str) -> Conversation:

@@ -60,7 +60,9 @@ def service() -> FakeService:
 def client(service: FakeService, platforms: Platforms) -> Iterator[TestClient]:
     app = create_app(service)
     outbound = Outbound(transport=httpx.MockTransport(platforms), sleep=_no_sleep)
-    app.state.webhooks = WebhookHub(build_channels(service.settings, outbound), MemoryChannelState(), outbound)
+    app.state.webhooks = WebhookHub(
+        build_channels(service.settings, outbound), MemoryChannelState(), outbound, bot_grace_s=0.2
+    )
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
@@ -218,3 +220,24 @@ def test_the_meta_verify_token_is_redacted_from_access_logs() -> None:
     )
     RedactVerifyToken().filter(record)
     assert "s3cret" not in record.getMessage() and "hub.verify_token=[redacted]&a=1" in record.getMessage()
+
+
+def test_bot_messages_outside_a_turn_are_sent_once_and_turn_replies_are_not_resent(
+    client: TestClient, service: FakeService, platforms: Platforms
+) -> None:
+    from bot.engine import message_event
+    from bot.types import Message
+
+    _wait_outbox(client)
+    _post(client, "telegram", testing.telegram(_telegram_update()))
+    [(conversation_id, _)] = service.turns
+    notice = service.store.append(Message(conversation_id, "bot", "An agent will join shortly."))
+    service.bus.publish(message_event(notice))
+    system = service.store.append(Message(conversation_id, "system", "audit: claimed by Ana"))
+    service.bus.publish(message_event(system))
+    time.sleep(0.6)  # past the outbox's grace period for bot messages
+    texts = [m["text"] for m in platforms.wait("/sendMessage", count=2)]
+    assert texts == [
+        "You said: Hi, what is your return policy?\n\nSources: Returns and refunds",
+        "An agent will join shortly.",
+    ]
