@@ -64,7 +64,9 @@ def hub_of(request: Request) -> WebhookHub:
     return hub
 
 
-@router.api_route("/v1/webhooks/{platform}", methods=["GET", "POST"], include_in_schema=True)
+# Two routes, one flow: GET carries the URL checks of Meta and WeCom, POST every delivery.
+@router.get("/v1/webhooks/{platform}", summary="An IM platform's URL verification")
+@router.post("/v1/webhooks/{platform}", summary="An IM platform's webhook delivery")
 async def webhook(platform: str, request: Request, background: BackgroundTasks) -> Response:
     hub = hub_of(request)
     channel = hub.channels.get(platform)
