@@ -1,11 +1,13 @@
-"""Language, intent, sentiment and slots of one scrubbed message (keyword model, en + zh)."""
+"""Language, intent, sentiment and slots of one scrubbed message (en + zh): a trained model plus keyword rules."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Mapping, Sequence
 
+from bot.intents import Prediction, coarse_intent, shop_model
 from bot.types import Intent, Language, Sentiment, SentimentLabel, Understanding
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -207,20 +209,55 @@ _EN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 @dataclass(frozen=True)
 class Understander:
-    """The keyword/pattern understander; a trained classifier will replace it behind this API."""
+    """Language, slots, sentiment, and intent from the trained model blended with the keyword rules."""
 
     min_confidence: float = 0.35
-    """Below this the intent is reported as out_of_scope."""
+    """Below this top probability of the model the intent is out_of_scope (or inform with slots)."""
+    cache_dir: Path | None = None
+    """Where the trained intent model is cached (the data dir's models/); None trains in memory."""
+    use_model: bool = True
+    """False: keyword rules only (no model to train or load)."""
+    rule_weight: float = 0.3
+    """How much the keyword rules' choice adds to the model's probability of that coarse label."""
 
     def understand(self, scrubbed_text: str, locale: Language | None = None) -> Understanding:
         slots = extract_slots(scrubbed_text)
         language = detect_language(scrubbed_text, locale)
+        rules = classify_intent(scrubbed_text, slots)
+        intent = rules
+        if self.use_model and rules.label != "inform":
+            intent = blend(shop_model(self.cache_dir).predict(scrubbed_text), rules, slots, self)
         return Understanding(
             language=language,
-            intent=classify_intent(scrubbed_text, slots),
+            intent=intent,
             sentiment=score_sentiment(scrubbed_text),
             slots=slots,
         )
+
+    def warm_up(self) -> None:
+        """Trains or loads the intent model now instead of on the first message."""
+        if self.use_model:
+            shop_model(self.cache_dir).predict("hello")
+
+
+def blend(pred: Prediction, rules: Intent, slots: Mapping[str, str], u: Understander) -> Intent:
+    """The model's distribution summed per coarse label, nudged towards the keyword rules' label.
+
+    An explicit request for a human is the shopper's choice, so a confident rule match wins outright.
+    """
+    if rules.label == "human_agent" and rules.confidence >= 0.6:
+        return Intent("human_agent", rules.confidence, fine=pred.label if pred.label == "human_agent" else "")
+    scores: dict[str, float] = {}
+    for label, p in pred.ranked:
+        scores[coarse_intent(label)] = scores.get(coarse_intent(label), 0.0) + p
+    if rules.label in scores and rules.label != "out_of_scope":
+        scores[rules.label] += u.rule_weight
+    best = max(scores, key=lambda k: scores[k])
+    confidence = min(1.0, scores[best])
+    fine = next((label for label, _ in pred.ranked if coarse_intent(label) == best), best)
+    if pred.confidence < u.min_confidence and rules.label == "out_of_scope":
+        best, fine = ("inform", "inform") if slots else ("out_of_scope", "out_of_scope")
+    return Intent(best, round(confidence, 4), fine=fine)
 
 
 def detect_language(text: str, locale: Language | None = None) -> Language:

@@ -14,8 +14,12 @@ from typing import TYPE_CHECKING, Mapping
 # use unless told not to; offline that is a long timeout, so switch it off before the import.
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
+from bot.pii_recognizers import extra_recognizers, valid_cn_id
+
+__all__ = ["PiiScrubber", "Found", "valid_cn_id", "kind_of", "PLACEHOLDER", "ENTITY_NAMES"]
+
 if TYPE_CHECKING:
-    from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
+    from presidio_analyzer import AnalyzerEngine, RecognizerResult
     from presidio_analyzer.nlp_engine import NlpEngine, SpacyNlpEngine
 
 log = logging.getLogger(__name__)
@@ -28,6 +32,7 @@ ENTITY_NAMES: Mapping[str, str] = {
     "EMAIL_ADDRESS": "EMAIL",
     "PHONE_NUMBER": "PHONE",
     "CN_MOBILE": "PHONE",
+    "CN_LANDLINE": "PHONE",
     "CREDIT_CARD": "CREDIT_CARD",
     "IBAN_CODE": "IBAN",
     "IP_ADDRESS": "IP",
@@ -35,6 +40,10 @@ ENTITY_NAMES: Mapping[str, str] = {
     "CN_ID": "CN_ID",
     "PERSON": "PERSON",
     "LOCATION": "LOCATION",
+    "ZH_PERSON": "PERSON",
+    "EN_PERSON": "PERSON",
+    "ZH_LOCATION": "LOCATION",
+    "DATE_OF_BIRTH": "DOB",
 }
 
 PLACEHOLDER = re.compile(r"<([A-Z][A-Z_]*)_(\d+)>")
@@ -52,6 +61,7 @@ _ALLOWED = re.compile(
 #: phone matcher claims SSNs and slices of card numbers), names last; then score, then length.
 _PRIORITY: Mapping[str, int] = {
     "CN_ID": 4,
+    "DOB": 3,
     "CREDIT_CARD": 3,
     "IBAN": 3,
     "EMAIL": 3,
@@ -60,16 +70,6 @@ _PRIORITY: Mapping[str, int] = {
     "PHONE": 1,
 }
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-
-def valid_cn_id(number: str) -> bool:
-    """ISO 7064 MOD 11-2 check digit of an 18-character Chinese resident ID number."""
-    if not re.fullmatch(r"\d{17}[\dXx]", number):
-        return False
-    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
-    return _ID_CHECK[total % 11] == number[17].upper()
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ class PiiScrubber:
         for f in candidates:
             if not any(_overlaps(f, (c.start, c.end)) for c in chosen):
                 chosen.append(f)
-        return sorted(chosen, key=lambda f: f.start)
+        return sorted(_repeat_names(text, chosen), key=lambda f: f.start)
 
     def warm_up(self) -> None:
         """Builds the analyzer now (a few seconds with NER) instead of on the first message."""
@@ -151,10 +151,13 @@ class PiiScrubber:
 
     def _build(self) -> AnalyzerEngine:
         _import_presidio_without_torch()
+        # presidio's debug lines quote the raw text ("Context list is: jane@x.com ..."): the logs
+        # must never see PII, so its loggers stay at WARNING whatever the root level is.
+        for name in ("presidio-analyzer", "presidio-anonymizer"):
+            logging.getLogger(name).setLevel(logging.WARNING)
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
         from presidio_analyzer.predefined_recognizers import (
             CreditCardRecognizer,
-            EmailRecognizer,
             IbanRecognizer,
             IpRecognizer,
             PhoneRecognizer,
@@ -163,13 +166,14 @@ class PiiScrubber:
         )
 
         recognizers = [
-            EmailRecognizer(),
+            # No EmailRecognizer: its \b pattern pulls Chinese text before an address into the match;
+            # the shape recognizer in bot.pii_recognizers covers every address it finds.
             PhoneRecognizer(supported_regions=("US", "GB", "DE", "FR", "CA", "IN", "CN")),
             CreditCardRecognizer(),
             IbanRecognizer(),
             IpRecognizer(),
             UsSsnRecognizer(),
-            *_extra_recognizers(),
+            *extra_recognizers(),
         ]
         spacy_engine = _spacy_engine() if self._use_ner else None
         nlp_engine: NlpEngine
@@ -213,39 +217,6 @@ def kind_of(placeholder: str) -> str:
     return m.group(1) if m else ""
 
 
-def _extra_recognizers() -> list[EntityRecognizer]:
-    """Mainland mobile numbers and resident IDs, which presidio does not know, and email by shape."""
-    from presidio_analyzer import Pattern, PatternRecognizer
-
-    class ChineseIdRecognizer(PatternRecognizer):
-        def validate_result(self, pattern_text: str) -> bool:
-            return valid_cn_id(pattern_text)
-
-    # Lookarounds, not \b: CJK characters count as word characters, so \b fails beside them.
-    mobile = PatternRecognizer(
-        supported_entity="CN_MOBILE",
-        patterns=[Pattern("cn_mobile", r"(?<![\d+])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)", 0.6)],
-        context=["手机", "电话", "联系", "mobile", "phone"],
-    )
-    resident_id = ChineseIdRecognizer(
-        supported_entity="CN_ID",
-        # The check digit makes a random 18-digit string a 1-in-11 match, so score it above cards.
-        patterns=[Pattern("cn_id", r"(?<!\d)\d{17}[\dXx](?!\d)", 0.9)],
-        context=["身份证", "id"],
-    )
-    # presidio's own email recognizer insists on a known TLD (tldextract's list); shop staff
-    # and shoppers also use internal and newer domains, so match the shape alone as well.
-    email = PatternRecognizer(
-        supported_entity="EMAIL_ADDRESS",
-        patterns=[
-            Pattern(
-                "email_shape", r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])", 0.6
-            )
-        ],
-    )
-    return [mobile, resident_id, email]
-
-
 def _spacy_engine() -> SpacyNlpEngine | None:
     """Presidio's spaCy engine over the wheel-shipped model, or None when it is not installed."""
     import spacy
@@ -271,7 +242,7 @@ def _to_found(result: RecognizerResult, text: str) -> Found | None:
     if kind is None:
         return None
     start, end = result.start, result.end
-    if kind in ("PERSON", "LOCATION"):
+    if kind in ("PERSON", "LOCATION") and result.entity_type in ("PERSON", "LOCATION"):
         span = text[start:end]
         # Trim what NER glues on (spaces, punctuation) so the placeholder replaces just the name.
         stripped = span.strip(" \t\n.,;:!?()'\"，。；：！？")
@@ -282,13 +253,29 @@ def _to_found(result: RecognizerResult, text: str) -> Found | None:
     return Found(start, end, kind, float(result.score))
 
 
+def _repeat_names(text: str, chosen: list[Found]) -> list[Found]:
+    """Every other occurrence of a detected name or address: found once is enough to hide it everywhere."""
+    out = list(chosen)
+    for f in chosen:
+        if f.kind not in ("PERSON", "LOCATION") or f.end - f.start < 2:
+            continue
+        value = text[f.start : f.end]
+        start = text.find(value)
+        while start >= 0:
+            span = (start, start + len(value))
+            if not any(_overlaps(o, span) for o in out):
+                out.append(Found(start, start + len(value), f.kind, f.score))
+            start = text.find(value, start + 1)
+    return out
+
+
 def _overlaps(f: Found, span: tuple[int, int]) -> bool:
     return f.start < span[1] and span[0] < f.end
 
 
 def _normal(kind: str, raw: str) -> str:
     """The identity of a value, so "Jane@X.com" and "jane@x.com" share one placeholder."""
-    if kind in ("PHONE", "CREDIT_CARD", "IBAN", "SSN", "CN_ID"):
+    if kind in ("PHONE", "CREDIT_CARD", "IBAN", "SSN", "CN_ID", "DOB"):
         return kind + ":" + re.sub(r"[^0-9A-Za-z]", "", raw).upper()
     return kind + ":" + raw.strip().lower()
 

