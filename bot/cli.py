@@ -289,6 +289,9 @@ def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders (md, txt, html, pdf, csv, json)."),
     kind: Kind = typer.Option(Kind.policy, help="What the documents are."),
     data_dir: Optional[Path] = typer.Option(None, help="Where all local state lives (SHOPKEEPER_DATA_DIR)."),
+    fields: str = typer.Option(
+        "", help="Catalogue (csv/json) columns, e.g. id=sku,title=name,price=price.amount (see docs/knowledge.md)."
+    ),
 ) -> None:
     """Add or update knowledge; unchanged files are skipped, files gone from a folder are removed."""
     with _friendly_errors():
@@ -304,6 +307,7 @@ def ingest(
                     list(paths),
                     kind=kind.value,
                     progress=lambda done, total, label="": progress(f"Ingesting {kind.value}", done, total),
+                    **_catalogue_mapping(fields),
                 )
         finally:
             close = getattr(kb, "close", None)
@@ -312,6 +316,15 @@ def ingest(
         failed = _print_summary(summary)
         if failed:
             raise typer.Exit(1)
+
+
+def _catalogue_mapping(fields: str) -> dict[str, Any]:
+    """{"mapping": FieldMapping} for --fields (a bad spec is a one-line BadInput), else nothing."""
+    if not fields:
+        return {}
+    from knowledge.catalogue import FieldMapping
+
+    return {"mapping": FieldMapping.parse(fields)}
 
 
 def _open_knowledge(settings: Settings) -> Any:

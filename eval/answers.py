@@ -3,7 +3,7 @@
 Each question of eval/data/policy_questions.json is asked in a fresh conversation. A reply hits
 its facts when, for every fact group, it contains at least one of the group's strings, and hits
 its source when one of its citations names an expected file. Run it with
-`python -m eval.answers DATA_DIR [--report-dir DIR]`.
+`shopkeeper eval answers` or `python -m eval.answers DATA_DIR [--report-dir DIR]`.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.types import JSON, TurnResult
+from eval.harness import SuiteOptions, SuiteResult, suite
 
 if TYPE_CHECKING:
     from bot.service import Service
-    from eval.harness import SuiteOptions, SuiteResult
 
 DATA = Path(__file__).parent / "data" / "policy_questions.json"
 REPORT_FILE = "answers.json"
@@ -147,8 +147,6 @@ def answers_suite(options: SuiteOptions) -> SuiteResult:
     """The check as an eval suite (for registering with `eval.harness.suite("answers")`)."""
     import tempfile
 
-    from eval.harness import SuiteResult
-
     with tempfile.TemporaryDirectory(prefix="shopkeeper-answers-") as tmp:
         summary = run_answers(options.data_dir or Path(tmp), console=Console(quiet=True))
     metrics = {"fact_hit_rate": float(summary["fact_hit_rate"]), "source_hit_rate": float(summary["source_hit_rate"])}  # type: ignore[arg-type]
@@ -165,6 +163,9 @@ def answers_suite(options: SuiteOptions) -> SuiteResult:
         details=[d for d in details if isinstance(d, dict)],
         notes=[f"{len(details)} questions from eval/data/policy_questions.json, one fresh conversation each."],
     )
+
+
+suite("answers")(answers_suite)
 
 
 def print_table(results: Sequence[Scored], summary: dict[str, JSON], console: Console) -> None:

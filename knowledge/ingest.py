@@ -62,6 +62,8 @@ class PruneScope:
 
     kind: DocKind
     root: str | None = None
+    prefix: str = ""
+    """Only sources starting with this (a catalogue file owns its `file#id` records)."""
 
 
 def embed_chunks(embedder: Embedder, chunks: list[Chunk]) -> Vectors:
@@ -116,12 +118,18 @@ def ingest(
     incoming = list({doc.source: doc for doc in documents}.values())
     existing = store.sources()
     present = {doc.source for doc in incoming} | set(keep)
+    # A catalogue file that failed to load keeps its records (`file#id`) too.
+    kept_files = set(keep)
     to_remove = []
     if prune is not None:
         to_remove = sorted(
             source
             for source, info in existing.items()
-            if info.kind == prune.kind and (prune.root is None or info.root == prune.root) and source not in present
+            if info.kind == prune.kind
+            and (prune.root is None or info.root == prune.root)
+            and source.startswith(prune.prefix)
+            and source not in present
+            and source.split("#", 1)[0] not in kept_files
         )
     total = len(incoming) + len(to_remove)
     space = embedder_name(embedder)

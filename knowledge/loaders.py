@@ -1,7 +1,8 @@
-"""Turn files (Markdown, plain text, HTML) into Documents; unreadable files are reported, not fatal."""
+"""Turn files (Markdown, text, HTML, PDF, product catalogues) into Documents; unreadable files are reported."""
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -11,12 +12,14 @@ from typing import Iterable
 
 from bot.errors import BadInput
 from bot.types import DocKind, Document, Language
+from knowledge.catalogue import CATALOGUE_SUFFIXES, FieldMapping, load_catalogue
 
 TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
-# Formats the design promises but this issue does not implement yet: say so instead of guessing.
-PLANNED_SUFFIXES = frozenset({".pdf", ".csv", ".json", ".jsonl", ".docx"})
+PDF_SUFFIXES = frozenset({".pdf"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | CATALOGUE_SUFFIXES
+# Formats the design promises but nothing implements yet: say so instead of guessing.
+PLANNED_SUFFIXES = frozenset({".docx"})
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _LETTER = re.compile(r"[A-Za-z]")
@@ -134,14 +137,19 @@ def load_file(path: Path, *, source: str, kind: DocKind = "policy") -> Document:
             f"{suffix} files are not supported yet (planned for a later issue); convert to Markdown or text"
         )
     if suffix not in SUPPORTED_SUFFIXES:
-        raise UnsupportedFormat(f"unsupported file type {suffix or '(none)'}; use .md, .txt or .html")
-    # utf-8-sig: files saved by Windows editors start with a BOM that would end up in the title.
-    raw = path.read_text(encoding="utf-8-sig")
-    if suffix in HTML_SUFFIXES:
+        raise UnsupportedFormat(
+            f"unsupported file type {suffix or '(none)'}; use .md, .txt, .html, .pdf, .csv, .json or .jsonl"
+        )
+    if suffix in PDF_SUFFIXES:
+        text = pdf_text(path)
+        title = first_heading(text) or title_from_stem(path)
+    elif suffix in HTML_SUFFIXES:
+        raw = path.read_text(encoding="utf-8-sig")
         page_title, text = html_to_text(raw)
         title = first_heading(text) or page_title or title_from_stem(path)
     else:
-        text = raw.replace("\r\n", "\n").strip()
+        # utf-8-sig: files saved by Windows editors start with a BOM that would end up in the title.
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").strip()
         title = first_heading(text) or title_from_stem(path)
     if not text.strip():
         raise BadInput("the file is empty")
@@ -164,30 +172,58 @@ def iter_files(root: Path) -> list[Path]:
     )
 
 
-def load_folder(root: Path, kind: DocKind = "policy") -> LoadResult:
+def pdf_text(path: Path) -> str:
+    """The text layer of a PDF, page after page; a scanned PDF without one is an error."""
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+    except ImportError as exc:  # pragma: no cover - pypdf is a dependency
+        raise UnsupportedFormat("reading PDF needs the pypdf package") from exc
+    # pypdf logs every repair it attempts; the failure reason below is what the operator needs.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        pages = [page.extract_text() or "" for page in PdfReader(path).pages]
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise BadInput(f"not a readable PDF ({exc})") from exc
+    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    if not text:
+        raise BadInput("the PDF has no text layer (a scan?); run it through OCR first")
+    return text
+
+
+def load_folder(root: Path, kind: DocKind = "policy", mapping: FieldMapping | None = None) -> LoadResult:
     """Every file under root; sources are paths relative to root (posix separators)."""
     result = LoadResult()
     for path in iter_files(root):
         source = path.relative_to(root).as_posix()
-        _load_into(result, path, source, kind)
+        _load_into(result, path, source, kind, mapping)
     return result
 
 
-def load_paths(paths: Iterable[Path], kind: DocKind = "policy") -> LoadResult:
-    """Files and folders; a file's source is its name, a folder's files are relative to the folder."""
+def load_paths(paths: Iterable[Path], kind: DocKind = "policy", mapping: FieldMapping | None = None) -> LoadResult:
+    """Files and folders; a file's source is its name, a folder's files are relative to the folder.
+
+    Catalogue files (.csv, .json, .jsonl) give one product Document per record, read through
+    `mapping`; their sources are `file#product-id`.
+    """
     result = LoadResult()
     for path in paths:
         if path.is_dir():
-            sub = load_folder(path, kind)
+            sub = load_folder(path, kind, mapping)
             result.documents.extend(sub.documents)
             result.failed.extend(sub.failed)
         else:
-            _load_into(result, path, path.name, kind)
+            _load_into(result, path, path.name, kind, mapping)
     return result
 
 
-def _load_into(result: LoadResult, path: Path, source: str, kind: DocKind) -> None:
+def _load_into(result: LoadResult, path: Path, source: str, kind: DocKind, mapping: FieldMapping | None = None) -> None:
     try:
+        if path.suffix.lower() in CATALOGUE_SUFFIXES:
+            documents, failed = load_catalogue(path, source=source, mapping=mapping)
+            result.documents.extend(documents)
+            result.failed.extend(failed)
+            return
         result.documents.append(load_file(path, source=source, kind=kind))
     except BadInput as exc:
         result.failed.append((source, exc.message))

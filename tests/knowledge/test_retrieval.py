@@ -6,7 +6,7 @@ import pytest
 
 from bot.settings import Settings
 from bot.types import DocKind, Document
-from knowledge import RELEVANCE_THRESHOLDS, KnowledgeBase
+from knowledge import KnowledgeBase
 from knowledge.embeddings import HashingEmbedder, SentenceTransformerEmbedder
 
 
@@ -27,7 +27,7 @@ def test_english_questions_find_the_english_policy(demo_kb: KnowledgeBase, quest
     passages = demo_kb.search(question, k=3, language="en")
     assert passages[0].source == source
     assert passages[0].language == "en" and passages[0].kind == "policy"
-    assert max(p.score for p in passages) >= RELEVANCE_THRESHOLDS["en"]
+    assert max(p.score for p in passages) >= demo_kb.relevance_thresholds["en"]
 
 
 @pytest.mark.parametrize(
@@ -45,16 +45,16 @@ def test_chinese_questions_find_the_chinese_policy(demo_kb: KnowledgeBase, quest
     for language in ("zh", None):
         passages = demo_kb.search(question, k=3, language=language)
         assert passages[0].source == source
-        assert passages[0].score >= RELEVANCE_THRESHOLDS["zh"]
+        assert passages[0].score >= demo_kb.relevance_thresholds["zh"]
 
 
 def test_off_topic_questions_score_below_the_threshold(demo_kb: KnowledgeBase) -> None:
     for question in ("What is the capital of France?", "Tell me a joke", "How do I fix my car engine?"):
         passages = demo_kb.search(question, k=5, language="en")
-        assert max((p.score for p in passages), default=0.0) < RELEVANCE_THRESHOLDS["en"], question
+        assert max((p.score for p in passages), default=0.0) < demo_kb.relevance_thresholds["en"], question
     for question in ("法国的首都是哪里", "给我讲个笑话"):
         passages = demo_kb.search(question, k=5, language="zh")
-        assert max((p.score for p in passages), default=0.0) < RELEVANCE_THRESHOLDS["zh"], question
+        assert max((p.score for p in passages), default=0.0) < demo_kb.relevance_thresholds["zh"], question
 
 
 def test_language_is_a_preference_not_a_filter(demo_kb: KnowledgeBase) -> None:

