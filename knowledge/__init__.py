@@ -115,7 +115,8 @@ class KnowledgeBase:
     ) -> IngestSummary:
         """Ingest documents built elsewhere (catalogue, orders). With prune_kind, stored documents of
         that kind missing from `docs` are removed (a full sync of, say, every product)."""
-        prune = PruneScope(kind=prune_kind) if prune_kind else None
+        # root "": only documents that came this way, never files ingested from a folder or upload.
+        prune = PruneScope(kind=prune_kind, root="") if prune_kind else None
         return self._ingest(LoadResult(documents=list(docs)), root="", prune=prune, progress=progress)
 
     def upsert(self, documents: Iterable[Document]) -> dict[str, int]:
