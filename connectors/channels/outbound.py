@@ -18,11 +18,37 @@ log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
 
 
+#: Graph API error codes meaning "slow down" although the status is 400: app (4), account (80007),
+#: throughput (130429) and per-recipient pair rate (131056) limits of WhatsApp and Messenger.
+META_THROTTLING = frozenset({4, 80007, 130429, 131056})
+
+
+def _error_body(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def throttled(response: httpx.Response) -> bool:
+    """Worth retrying: 429, a 5xx, or a Graph API rate-limit error dressed as a 400."""
+    if response.status_code == 429 or response.status_code >= 500:
+        return True
+    if response.status_code == 400:
+        error = _error_body(response).get("error")
+        return isinstance(error, dict) and error.get("code") in META_THROTTLING
+    return False
+
+
 def retry_after(response: httpx.Response, now: float | None = None) -> float | None:
-    """Seconds the platform asked us to wait (delta-seconds or an HTTP date), or None."""
+    """Seconds the platform asked us to wait (Retry-After as seconds or a date, Telegram's
+    parameters.retry_after), or None."""
     value = response.headers.get("retry-after", "").strip()
     if not value:
-        return None
+        parameters = _error_body(response).get("parameters") if response.status_code == 429 else None
+        asked = parameters.get("retry_after") if isinstance(parameters, dict) else None
+        return float(asked) if isinstance(asked, (int, float)) and not isinstance(asked, bool) else None
     if value.isdigit():
         return float(value)
     try:
@@ -70,7 +96,7 @@ class Outbound:
                     raise DeliveryError(f"{platform}: could not reach the API ({type(exc).__name__})") from exc
                 await self._sleep(self._backoff(attempt, None))
                 continue
-            if response.status_code == 429 or response.status_code >= 500:
+            if throttled(response):
                 if last:
                     raise DeliveryError(f"{platform}: the API answered {response.status_code} after retries")
                 wait = self._backoff(attempt, retry_after(response))

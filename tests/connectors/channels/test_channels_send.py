@@ -191,3 +191,29 @@ def test_retry_after_accepts_an_http_date() -> None:
     response = httpx.Response(429, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:10 GMT"})
     assert retry_after(response, now=1445412480.0) == pytest.approx(10.0)
     assert retry_after(httpx.Response(429)) is None
+
+
+def test_telegram_retry_after_in_the_body_is_honoured(
+    channels: dict[str, WebhookChannel], recorder: Recorder, sleeps: list[float]
+) -> None:
+    too_many = {
+        "ok": False,
+        "error_code": 429,
+        "description": "Too Many Requests: retry after 3",
+        "parameters": {"retry_after": 3},
+    }
+    recorder.script.append(httpx.Response(429, json=too_many))
+    _send(channels["telegram"], Outgoing("1", "hi"))
+    assert sleeps == [3.0] and len(recorder.requests) == 2
+
+
+def test_graph_rate_limit_errors_are_retried(
+    channels: dict[str, WebhookChannel], recorder: Recorder, sleeps: list[float]
+) -> None:
+    pair_rate = {"error": {"message": "(#131056) pair rate limit hit", "type": "OAuthException", "code": 131056}}
+    recorder.script.append(httpx.Response(400, json=pair_rate))
+    _send(channels["whatsapp"], Outgoing("16505551234", "hi"))
+    assert len(recorder.requests) == 2 and sleeps == [0.5]
+    recorder.script.append(httpx.Response(400, json={"error": {"message": "Invalid parameter", "code": 100}}))
+    with pytest.raises(DeliveryError, match="400"):
+        _send(channels["whatsapp"], Outgoing("16505551234", "hi"))
