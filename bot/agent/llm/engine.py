@@ -1,0 +1,284 @@
+"""LlmEngine: a LangChain tool-calling agent over an OpenAI-compatible endpoint, falling back to the embedded engine."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.runnables import Runnable
+from langchain_openai import ChatOpenAI
+from pydantic import SecretStr
+
+from bot.agent.llm.prompt import data_block, history_messages, instructions
+from bot.agent.llm.stream import DeltaFn, DeltaStream
+from bot.agent.llm.tools import ToolSession, langchain_tools
+from bot.agent.phrases import say
+from bot.agent.tools import ToolContext, search_knowledge
+from bot.agent.tools.confirm import Resolution, resolve
+from bot.handoff_policy import FAILURES_KEY, should_hand_off
+from bot.ports import Engine, InventoryBackend, OrderActions, OrderBackend, Retriever
+from bot.types import (
+    Citation,
+    Conversation,
+    Customer,
+    Decision,
+    Handoff,
+    Language,
+    Message,
+    Passage,
+    Reply,
+    Understanding,
+)
+
+log = logging.getLogger(__name__)
+
+_CITE = re.compile(r"\[(\d{1,2})\]")
+_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
+SNIPPET_CHARS = 240
+_DONE = {
+    True: {"en": "Done: the change is made. {detail}", "zh": "已为您办理完成。{detail}"},
+    False: {"en": "The shop could not make that change: {detail}", "zh": "商店未能办理该操作：{detail}"},
+}
+_NOT_DONE = {
+    "not_confirmed": "The change proposed earlier was NOT made: the shopper did not confirm it.",
+    "expired": "The change proposed earlier was NOT made: the confirmation came too late.",
+    "customer_changed": "The change proposed earlier was NOT made: the verified shopper changed.",
+}
+_FAILED = {
+    "en": "Sorry, something went wrong on my side. I'm passing you to a human colleague who will reply here.",
+    "zh": "抱歉，我这边出了点问题。我已为您转接人工客服，他们会在这里回复您。",
+}
+
+
+class UnusableAnswer(Exception):
+    """The model answered, but with nothing a shopper can be given."""
+
+
+@dataclass(frozen=True)
+class LlmConfig:
+    """How to reach the model and how long to wait for it."""
+
+    base_url: str
+    model: str
+    api_key: SecretStr | None = None
+    timeout_s: float = 20.0
+    """Per request; a slower endpoint counts as failed and the fallback answers."""
+    max_retries: int = 1
+    max_steps: int = 6
+    """Model calls per turn (each tool round is one); more means the model is looping."""
+    passages: int = 4
+    """Passages retrieved for the shopper's message and put in the context."""
+
+
+class LlmEngine:
+    """Decides a turn with a tool-calling model; the tool layer enforces identity and confirmation,
+    and any model failure is answered by the fallback engine (or a human)."""
+
+    name = "llm"
+
+    def __init__(
+        self,
+        config: LlmConfig,
+        orders: OrderBackend,
+        inventory: InventoryBackend,
+        retriever: Retriever,
+        *,
+        actions: OrderActions | None = None,
+        fallback: Engine | None = None,
+        on_delta: DeltaFn | None = None,
+    ) -> None:
+        self.config = config
+        self.orders, self.inventory, self.retriever, self.actions = orders, inventory, retriever, actions
+        self.fallback = fallback
+        self.on_delta = on_delta
+        self.model = ChatOpenAI(
+            base_url=config.base_url,
+            # Local endpoints (vLLM, Ollama, llama.cpp) take any key; the client insists on one.
+            api_key=config.api_key or SecretStr("not-needed"),
+            model=config.model,
+            timeout=config.timeout_s,
+            max_retries=config.max_retries,
+            temperature=0,
+        )
+
+    def decide(
+        self, conversation: Conversation, scrubbed_text: str, understanding: Understanding, history: Sequence[Message]
+    ) -> Decision:
+        lang = understanding.language
+        memory = dict(conversation.memory)
+        ctx = ToolContext(
+            orders=self.orders, inventory=self.inventory, retriever=self.retriever, customer=conversation.customer,
+            vault=conversation.vault, actions=self.actions, state=memory, conversation_id=conversation.id,
+        )  # fmt: skip
+        memory["last_intent"] = understanding.intent.label
+        handoff = should_hand_off(understanding, memory)
+        if handoff is not None:
+            return _hand_off(ctx, handoff, lang, f"handoff_{handoff.reason}")
+        resolution = resolve(ctx, scrubbed_text)
+        if resolution is not None and resolution.reason == "confirmed":
+            return _resolved(ctx, resolution, lang)
+        notes = [_NOT_DONE[resolution.reason]] if resolution is not None else []
+        session = ToolSession(ctx=ctx, language=lang)
+        try:
+            text = self._run(conversation, session, scrubbed_text, history, notes)
+        except Exception as exc:  # timeout, HTTP error, garbage: the shopper still gets an answer
+            log.warning("llm engine failed on %s (%s: %s); falling back", conversation.id, type(exc).__name__, exc)
+            return self._fall_back(conversation, session, scrubbed_text, understanding, history)
+        customer = session.verified
+        if session.ctx.handoffs:
+            summary = " ".join(session.ctx.handoffs)
+            return _hand_off(session.ctx, Handoff("model_transfer", summary), lang, "handoff_requested", customer)
+        memory[FAILURES_KEY] = "0"
+        if session.statement:
+            return _decision(session.ctx, (Reply(session.statement),), customer=customer)
+        return _decision(session.ctx, (Reply(text.strip(), _citations(text, session.passages)),), customer=customer)
+
+    # ------------------------------------------------------------------ the tool loop
+
+    def _run(
+        self,
+        conversation: Conversation,
+        session: ToolSession,
+        text: str,
+        history: Sequence[Message],
+        notes: list[str],
+    ) -> str:
+        query = _PLACEHOLDER.sub(" ", text).strip()
+        found = search_knowledge(session.ctx, query, None, k=self.config.passages) if query else []
+        session.passages.extend(p for p in found if p.kind != "order")
+        messages: list[BaseMessage] = [
+            instructions(session.language, session.ctx.customer),
+            data_block(session.passages, notes),
+            *history_messages(history, conversation.vault),
+            HumanMessage(text),
+        ]
+        tools = langchain_tools(session)
+        by_name = {t.name: t for t in tools}
+        model: Runnable[list[BaseMessage], AIMessage] = self.model.bind_tools(tools)
+        for _ in range(self.config.max_steps):
+            ai = self._call(model, messages, conversation.id, session)
+            messages.append(ai)
+            if not ai.tool_calls and not ai.invalid_tool_calls:
+                answer = _content(ai)
+                if not answer.strip():
+                    raise UnusableAnswer("empty answer")
+                return answer
+            for bad in ai.invalid_tool_calls:
+                messages.append(
+                    ToolMessage(
+                        f"Error: the arguments of {bad.get('name')} are not a valid JSON object; call it again",
+                        tool_call_id=bad.get("id") or "invalid",
+                    )
+                )
+            for call in ai.tool_calls:
+                tool = by_name.get(call["name"])
+                if tool is None:
+                    result = f"Error: Tool '{call['name']}' not found."
+                    session.ctx.record(call["name"], call["args"], False, result)
+                else:
+                    result = str(tool.invoke(call["args"]))
+                messages.append(ToolMessage(result, tool_call_id=call.get("id") or call["name"]))
+            if session.statement or session.ctx.handoffs:
+                return ""  # the turn ends with the confirmation statement or the handoff
+        raise UnusableAnswer(f"no answer after {self.config.max_steps} model calls")
+
+    def _call(
+        self, model: Runnable[list[BaseMessage], AIMessage], messages: list[BaseMessage], cid: str, s: ToolSession
+    ) -> AIMessage:
+        if self.on_delta is None:
+            return model.invoke(messages)
+        stream = DeltaStream(cid, self.on_delta, s.ctx.vault, s.ctx.calls)
+        merged: AIMessageChunk | None = None
+        for chunk in model.stream(messages):
+            if not isinstance(chunk, AIMessageChunk):
+                continue
+            merged = chunk if merged is None else merged + chunk
+            piece = _content(chunk)
+            if piece:
+                stream.feed(piece)
+        if merged is None:
+            raise UnusableAnswer("empty stream")
+        if not merged.tool_calls and not merged.invalid_tool_calls:
+            stream.flush()
+        return AIMessage(
+            content=merged.content,
+            tool_calls=merged.tool_calls,
+            invalid_tool_calls=merged.invalid_tool_calls,
+            id=merged.id,
+        )
+
+    def _fall_back(
+        self,
+        conversation: Conversation,
+        session: ToolSession,
+        text: str,
+        understanding: Understanding,
+        history: Sequence[Message],
+    ) -> Decision:
+        lang, ctx = understanding.language, session.ctx
+        if self.fallback is None:
+            return _hand_off(ctx, Handoff("engine_error", "The language model failed."), lang, "")
+        # What the failed attempt already settled (a dropped proposal, a verified shopper) stands.
+        ctx.state.pop("pending_action", None)
+        start = replace(conversation, memory=dict(ctx.state), customer=session.verified or conversation.customer)
+        decision = self.fallback.decide(start, text, understanding, history)
+        return replace(
+            decision,
+            tool_calls=(*ctx.calls, *decision.tool_calls),
+            customer=decision.customer or session.verified,
+        )
+
+
+def _content(message: BaseMessage) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return "".join(str(p.get("text", "")) if isinstance(p, dict) else str(p) for p in content)
+
+
+def _citations(text: str, passages: Sequence[Passage]) -> tuple[Citation, ...]:
+    """The passages the answer cites as [n], in order of first mention."""
+    picked: list[Citation] = []
+    seen: set[int] = set()
+    for m in _CITE.finditer(text):
+        n = int(m.group(1))
+        if 1 <= n <= len(passages) and n not in seen:
+            seen.add(n)
+            picked.append(passages[n - 1].citation(SNIPPET_CHARS))
+    return tuple(picked)
+
+
+def _decision(ctx: ToolContext, replies: tuple[Reply, ...], customer: Customer | None = None) -> Decision:
+    return Decision(replies=replies, tool_calls=tuple(ctx.calls), memory=ctx.state, customer=customer)
+
+
+def _hand_off(
+    ctx: ToolContext, handoff: Handoff, lang: Language, phrase: str, customer: Customer | None = None
+) -> Decision:
+    details = [handoff.summary, f"Language: {lang}."]
+    details.append("The shopper is verified." if (customer or ctx.customer) else "The shopper is not verified.")
+    ctx.state.pop(FAILURES_KEY, None)
+    text = say(phrase, lang) if phrase else _FAILED[lang]
+    return Decision(
+        replies=(Reply(text),),
+        tool_calls=tuple(ctx.calls),
+        handoff=Handoff(reason=handoff.reason, summary=" ".join(d for d in details if d)),
+        memory=ctx.state,
+        customer=customer,
+    )
+
+
+def _resolved(ctx: ToolContext, resolution: Resolution, lang: Language) -> Decision:
+    """The shopper's yes ran the pending write: say plainly whether the shop made it."""
+    call = resolution.call
+    ok = bool(call and call.ok)
+    detail = "" if ok or call is None else str(call.result)
+    if ok and call is not None and isinstance(call.result, Mapping):
+        status = call.result.get("status")
+        detail = {"en": f"Order status: {status}.", "zh": f"订单状态：{status}。"}[lang] if status else ""
+    text = _DONE[ok][lang].format(detail=detail).strip()
+    ctx.state[FAILURES_KEY] = "0"
+    return _decision(ctx, (Reply(text),))

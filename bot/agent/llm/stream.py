@@ -1,0 +1,58 @@
+"""Streams a model's tokens to the shopper through the same output guard as the final reply."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+from bot.agent.guardrails import guard_output
+from bot.ports import EventBus
+from bot.types import Decision, Event, Reply, ToolCall
+
+DeltaFn = Callable[[str, str], None]
+"""Receives (conversation id, text chunk) while a reply is being written."""
+
+# Text is released only up to a boundary, so a placeholder, an email or a phone number is judged whole.
+_BOUNDARY = re.compile(r"[\s，。！？；：、]")
+
+
+class DeltaStream:
+    """Accumulates raw model text and emits the guarded, restored part that can no longer change."""
+
+    def __init__(
+        self, conversation_id: str, emit: DeltaFn, vault: Mapping[str, str], calls: Sequence[ToolCall]
+    ) -> None:
+        self.conversation_id = conversation_id
+        self._emit = emit
+        self._vault = vault
+        self._calls = calls
+        self.raw = ""
+        self.sent = ""
+
+    def feed(self, chunk: str) -> None:
+        self.raw += chunk
+        cut = max((m.end() for m in _BOUNDARY.finditer(self.raw)), default=0)
+        if cut:
+            self._release(self.raw[:cut])
+
+    def flush(self) -> None:
+        self._release(self.raw)
+
+    def _release(self, text: str) -> None:
+        decision = guard_output(Decision(replies=(Reply(text),), tool_calls=tuple(self._calls)), self._vault)
+        safe = decision.replies[0].text
+        for placeholder, raw in self._vault.items():
+            safe = safe.replace(placeholder, raw)  # the shopper's own values, as the final reply shows them
+        # A later chunk can only ever extend what was sent; if guarding rewrote the past, wait for the message.
+        if safe.startswith(self.sent) and len(safe) > len(self.sent):
+            chunk, self.sent = safe[len(self.sent) :], safe
+            self._emit(self.conversation_id, chunk)
+
+
+def publish_deltas(bus: EventBus) -> DeltaFn:
+    """A DeltaFn that sends each chunk to the conversation's watchers as a `delta` event."""
+
+    def emit(conversation_id: str, text: str) -> None:
+        bus.publish(Event(type="delta", conversation_id=conversation_id, data={"text": text}))
+
+    return emit
