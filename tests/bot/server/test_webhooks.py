@@ -10,6 +10,8 @@ from typing import Any, Iterator
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.server.app import create_app
 from bot.server.testing import FakeService
@@ -241,3 +243,11 @@ def test_bot_messages_outside_a_turn_are_sent_once_and_turn_replies_are_not_rese
         "You said: Hi, what is your return policy?\n\nSources: Returns and refunds",
         "An agent will join shortly.",
     ]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.binary(max_size=300), platform=st.sampled_from(["telegram", "slack", "whatsapp", "line"]))
+def test_signed_garbage_is_400_or_ignored_never_500(client: TestClient, platform: str, body: bytes) -> None:
+    sign = {"telegram": testing.telegram, "slack": testing.slack, "whatsapp": testing.meta, "line": testing.line}
+    response = _post(client, platform, sign[platform](body))
+    assert response.status_code in (200, 400), response.text
