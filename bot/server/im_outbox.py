@@ -9,6 +9,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from bot.server.deps import ServiceApi
+from bot.server.metrics import Metrics
 from bot.server.webhooks import WebhookHub, deliver, with_sources
 from bot.stores.subscription import close, wait_ready
 from bot.types import Citation, Event
@@ -26,6 +27,7 @@ async def run_outbox(app: Any, hub: WebhookHub, poll_s: float = 0.2) -> None:
     while getattr(app.state, "service", None) is None:
         await asyncio.sleep(poll_s)
     service: ServiceApi = app.state.service
+    metrics: Metrics | None = getattr(app.state, "metrics", None)
     events = service.bus.subscribe("*")
     try:
         await wait_ready(events)
@@ -34,11 +36,11 @@ async def run_outbox(app: Any, hub: WebhookHub, poll_s: float = 0.2) -> None:
         async for event in events:
             if _role(event) == "bot":
                 # Give the webhook flow the first claim on its own turn's replies (it may hold a reply token).
-                task = asyncio.create_task(_later(hub, service, event))
+                task = asyncio.create_task(_later(hub, service, event, metrics))
                 delayed.add(task)
                 task.add_done_callback(delayed.discard)
                 continue
-            await _safely(hub, service, event)
+            await _safely(hub, service, event, metrics)
     finally:
         await close(events)
 
@@ -48,20 +50,20 @@ def _role(event: Event) -> object:
     return message.get("role") if isinstance(message, dict) else None
 
 
-async def _later(hub: WebhookHub, service: ServiceApi, event: Event) -> bool:
+async def _later(hub: WebhookHub, service: ServiceApi, event: Event, metrics: Metrics | None) -> bool:
     await asyncio.sleep(hub.bot_grace_s)
-    return await _safely(hub, service, event)
+    return await _safely(hub, service, event, metrics)
 
 
-async def _safely(hub: WebhookHub, service: ServiceApi, event: Event) -> bool:
+async def _safely(hub: WebhookHub, service: ServiceApi, event: Event, metrics: Metrics | None) -> bool:
     try:
-        return await handle(hub, service, event)
+        return await handle(hub, service, event, metrics)
     except Exception as exc:  # keep watching; logged without the message text
         logger.error("outbox failed on an event of %s: %s", event.conversation_id, type(exc).__name__)
         return False
 
 
-async def handle(hub: WebhookHub, service: ServiceApi, event: Event) -> bool:
+async def handle(hub: WebhookHub, service: ServiceApi, event: Event, metrics: Metrics | None = None) -> bool:
     """True when the event was an agent or bot message of an IM conversation, not sent yet, and is now sent."""
     if event.type != "message":
         return False
@@ -85,7 +87,7 @@ async def handle(hub: WebhookHub, service: ServiceApi, event: Event) -> bool:
     if not await run_in_threadpool(hub.state.claim, f"out:{message_id}"):
         return False
     out = Outgoing(chat_id, with_sources(text, _citations(message.get("citations"))))
-    return await deliver(service, channel, event.conversation_id, out)
+    return await deliver(service, channel, event.conversation_id, out, metrics)
 
 
 def _citations(value: object) -> list[Citation]:

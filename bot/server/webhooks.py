@@ -82,6 +82,7 @@ async def webhook(platform: str, request: Request, background: BackgroundTasks) 
     if not channel.verify(delivery, hub.clock()):
         # Neither the body nor the headers are logged: an unverified payload is not ours to keep.
         logger.warning("%s webhook rejected: signature or token did not verify", platform)
+        request.app.state.metrics.error("webhook_rejected")
         raise ApiError(401, "bad_signature", "the webhook signature does not verify")
     try:
         handshake = channel.handshake(delivery)
@@ -128,7 +129,7 @@ async def _one(
             continue
         token, first = (inbound.reply_token if first else ""), False
         out = Outgoing(inbound.chat_id, with_sources(reply.text, reply.citations), reply_token=token)
-        await deliver(service, channel, conversation.id, out)
+        await deliver(service, channel, conversation.id, out, metrics)
 
 
 def _last_seq(service: ServiceApi, conversation_id: str) -> int:
@@ -152,7 +153,9 @@ def _conversation(hub: WebhookHub, service: ServiceApi, platform: str, chat_id: 
     return conversation
 
 
-async def deliver(service: ServiceApi, channel: WebhookChannel, conversation_id: str, out: Outgoing) -> bool:
+async def deliver(
+    service: ServiceApi, channel: WebhookChannel, conversation_id: str, out: Outgoing, metrics: Metrics | None = None
+) -> bool:
     """Send one reply; a failure is logged and put in the transcript for the agents, never dropped silently."""
     try:
         await channel.send(out)
@@ -160,6 +163,8 @@ async def deliver(service: ServiceApi, channel: WebhookChannel, conversation_id:
     except Exception as exc:
         reason = getattr(exc, "message", None) or type(exc).__name__
         logger.warning("delivery to %s failed for conversation %s: %s", channel.name, conversation_id, reason)
+        if metrics is not None:
+            metrics.error("im_delivery")
         note = Message(
             conversation_id=conversation_id, role="system", text=f"Delivery to {channel.name} failed: {reason}"
         )

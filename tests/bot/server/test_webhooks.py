@@ -128,6 +128,7 @@ def test_a_bad_signature_is_401_with_nothing_processed_or_logged(
     assert response.status_code == 401 and response.json()["error"]["code"] == "bad_signature"
     assert service.turns == [] and service.store.list_ids() == [] and platforms.requests == []
     assert "W0000000" not in caplog.text and "Where is my order" not in caplog.text
+    assert 'shopkeeper_errors_total{kind="webhook_rejected"} 1' in client.get("/metrics").text
 
 
 def test_a_stale_slack_delivery_is_401(client: TestClient, service: FakeService) -> None:
@@ -199,6 +200,7 @@ def test_a_failed_delivery_is_shown_to_the_agents(
     [(conversation_id, _)] = service.turns
     notes = [m for m in service.store.messages(conversation_id) if m.role == "system"]
     assert len(notes) == 1 and "Delivery to telegram failed" in notes[0].text and "403" in notes[0].text
+    assert 'shopkeeper_errors_total{kind="im_delivery"} 1' in client.get("/metrics").text
 
 
 def _wait_outbox(client: TestClient) -> None:
