@@ -156,6 +156,7 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
     from connectors.commerce.catalogue import catalogue_documents
 
     from bot.agent.embedded import EmbeddedEngine
+    from bot.agent.llm.choose import choose_engine
     from bot.agent.guardrails import guard_output
     from bot.nlu import Understander
     from bot.pii import PiiScrubber
@@ -190,7 +191,8 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
     report("Loading models", 1, 1)
 
     store, bus = open_store(settings)
-    engine = EmbeddedEngine(orders=shop, inventory=shop, retriever=kb)
+    embedded = EmbeddedEngine(orders=shop, inventory=shop, retriever=kb)
+    engine = choose_engine(settings, embedded, shop, shop, kb, bus, actions=shop)  # LLM when configured
     turns = TurnHandler(
         store=store,
     understander.warm_up()

@@ -355,3 +355,24 @@ def test_tokens_stream_as_guarded_delta_events(endpoint: Endpoint, shop: SqliteS
         assert len(deltas) > 3 and "ana.lee@example.com" in streamed  # her own email, restored
         assert "bo.chen@example.cn" not in streamed and "[redacted]" in streamed
         assert all(r.get("stream") for r in endpoint.server.requests)  # type: ignore[union-attr]
+
+
+def test_the_service_runs_the_llm_engine_only_when_an_endpoint_is_set(
+    server: llm.ScriptedLlmServer, shop: SqliteShop, pii: PiiScrubber, tmp_path: Path
+) -> None:
+    from bot.agent.llm.choose import choose_engine
+    from bot.settings import Settings
+
+    embedded = EmbeddedEngine(shop, shop, FakeRetriever())
+    bus = RecordingBus()
+    unset = Settings(data_dir=tmp_path, llm_base_url=None)
+    assert choose_engine(unset, embedded, shop, shop, FakeRetriever(), bus) is embedded
+
+    server.reset()
+    server.script(llm.text("Hello there, how can I help?"))
+    configured = Settings(data_dir=tmp_path, llm_base_url=server.base_url, llm_model="scripted")
+    engine = choose_engine(configured, embedded, shop, shop, FakeRetriever(), bus, actions=shop)
+    assert isinstance(engine, LlmEngine) and engine.fallback is embedded
+    reply = engine.decide(Conversation(id="c_wired"), "hi", understanding("hi"), [])
+    assert reply.replies[0].text == "Hello there, how can I help?"
+    assert "".join(str(e.data["text"]) for e in bus.events if e.type == "delta") == "Hello there, how can I help?"
