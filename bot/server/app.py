@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from bot.server import conversations, health, pages, stream
+from bot.server import admin as knowledge_admin
 from bot.server.deps import ServiceApi
 from bot.server.errors import CatchAll, install_error_handlers
 from bot.server.limits import BodyLimit
@@ -48,6 +49,7 @@ def _app(settings: Settings, lifespan: object | None = None) -> FastAPI:
     )
     for module in (conversations, stream, health, pages):
         app.include_router(module.router)
+    app.include_router(knowledge_admin.router)  # /v1/admin/knowledge: uploads and re-index
     install_webhooks(app, settings)  # IM platforms: /v1/webhooks/{platform} and the agent-reply outbox
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app
