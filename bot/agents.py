@@ -66,7 +66,7 @@ def parse_accounts(spec: str) -> dict[str, str]:
         if not sep or not re.fullmatch(r"[A-Za-z0-9_.\-]{1,40}", name) or not encoded.startswith("pbkdf2_sha256$"):
             raise ConfigError(
                 f"SHOPKEEPER_AGENTS entry {name or entry[:20]!r} must look like name:pbkdf2_sha256$... "
-                "(make one with `shopkeeper hash-password`)"
+                "(make the hash with `python -m bot.agents`)"
             )
         accounts[name] = encoded
     return accounts
@@ -167,3 +167,20 @@ def _unb64(text: str) -> bytes:
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     return hash_password("not a password", salt=b"0123456789abcdef")
+
+
+def main() -> None:
+    """`python -m bot.agents`: prompts for a password and prints the hash for SHOPKEEPER_AGENTS."""
+    import getpass
+    import sys
+
+    password = getpass.getpass("Agent password: ")
+    if len(password) < 8:
+        sys.exit("The password must be at least 8 characters long.")
+    if getpass.getpass("Again: ") != password:
+        sys.exit("The two passwords differ.")
+    print(hash_password(password))
+
+
+if __name__ == "__main__":
+    main()

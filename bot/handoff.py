@@ -228,6 +228,8 @@ class HandoffDesk:
     def claim(self, conversation_id: str, agent: str) -> Conversation:
         """Atomic across replicas: the store's set-if-absent picks exactly one winner."""
         conversation = self._get(conversation_id)
+        if conversation.state == "agent":
+            raise Conflict(f"{self.holder(conversation_id) or 'another agent'} already claimed this conversation")
         if conversation.state != "waiting_for_agent":
             raise Conflict(f"the conversation is not waiting for an agent (state {conversation.state})")
         if not self.store.field_set_if_absent(_scope(conversation_id), "agent", agent):

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.engine import TurnHandler
+from bot.handoff import HandoffDesk, open_desk
 from bot.errors import BadInput, Forbidden, NotFound, TooLarge, Unauthorized
 from bot.ports import (
     ConversationStore,
@@ -63,6 +64,7 @@ class Service:
         admin_token: str,
         checks: dict[str, Callable[[], bool]] | None = None,
         on_close: Callable[[], None] | None = None,
+        handoff: HandoffDesk | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -74,6 +76,7 @@ class Service:
         self._admin_hash = _token_hash(admin_token)
         self._checks = checks or {}
         self._on_close = on_close
+        self.handoff = handoff
 
     # ----------------------------------------------------------------- conversations
 
@@ -109,7 +112,10 @@ class Service:
             raise BadInput("text must not be empty")
         if len(text) > self.settings.max_message_chars:
             raise TooLarge(f"text is longer than {self.settings.max_message_chars} characters")
-        return self.turns.handle(conversation_id, text)
+        result = self.turns.handle(conversation_id, text)
+        if self.handoff is not None:
+            self.handoff.after_turn(conversation_id, text, result)  # queue tickets, CSAT answers
+        return result
 
     def transcript(self, conversation_id: str, after_seq: int = 0) -> list[Message]:
         if self.store.get(conversation_id) is None:
@@ -188,6 +194,7 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
     report("Loading models", 0, 1)
     kb.search("warm up", k=1)
     scrubber.scrub("warm up me@example.com", {})
+    understander.warm_up()
     report("Loading models", 1, 1)
 
     store, bus = open_store(settings)
@@ -195,7 +202,6 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
     engine = choose_engine(settings, embedded, shop, shop, kb, bus, actions=shop)  # LLM when configured
     turns = TurnHandler(
         store=store,
-    understander.warm_up()
         bus=bus,
         scrubber=scrubber,
         understand=lambda text, locale: understander.understand(text, locale=locale),
@@ -218,9 +224,11 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
         inventory=shop,
         retriever=kb,
         admin_token=admin_token,
+        handoff=open_desk(settings, store, bus),
         checks={
             "shop": lambda: not shop.is_empty(),
             "knowledge": lambda: kb.count() > 0,
             "store": lambda: store.get("__readyz__") is None,  # a round trip to Redis when configured
         },
     )
+

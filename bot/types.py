@@ -14,7 +14,8 @@ Role = Literal["shopper", "bot", "agent", "system"]
 SentimentLabel = Literal["negative", "neutral", "positive"]
 EngineName = Literal["embedded", "llm"]
 DocKind = Literal["policy", "product", "order"]
-EventType = Literal["message", "delta", "typing", "state"]
+EventType = Literal["message", "delta", "typing", "state", "queue", "note"]
+"""queue and note events go to agents only (bot.handoff.AGENTS_CHANNEL), never to a shopper."""
 
 #: A JSON value: what crosses a seam when a structure is unavoidable (tool results, trace data).
 JSON = None | bool | int | float | str | list["JSON"] | dict[str, "JSON"]
@@ -96,9 +97,9 @@ class Conversation:
 class Intent:
     label: str
     confidence: float
-
     fine: str = ""
     """The fine-grained label (cancel_order, return_refund ...) when a model gave one; label is coarse."""
+
 
 @dataclass(frozen=True)
 class Sentiment:

@@ -57,19 +57,19 @@ def sign_in(body: SignInIn, desk: HandoffDesk = Depends(get_desk)) -> SignedIn:
     return SignedIn(token=desk.directory.sign_in(body.name, body.password), agent=body.name)
 
 
-@router.post("/sessions/end", status_code=204)
+@router.post("/sessions/end", status_code=204, response_model=None)
 def sign_out(request: Request, agent: str = Depends(current_agent), desk: HandoffDesk = Depends(get_desk)) -> None:
     desk.directory.sign_out(bearer_token(request) or "")
 
 
-@router.get("/queue")
+@router.get("/queue", response_model=None)
 def queue(agent: str = Depends(current_agent), desk: HandoffDesk = Depends(get_desk)) -> dict[str, JSON]:
     """Waiting conversations by priority (sentiment, sensitive topic, waiting time), then those held by agents."""
     entries: list[JSON] = list(desk.queue())
     return {"agent": agent, "entries": entries, "online": list(desk.directory.online())}
 
 
-@router.get("/conversations/{conversation_id}")
+@router.get("/conversations/{conversation_id}", response_model=None)
 def conversation(
     conversation_id: str,
     after: int = Query(0, ge=0, description="Only transcript messages with seq greater than this."),
@@ -110,7 +110,7 @@ def conversation(
     }
 
 
-@router.post("/conversations/{conversation_id}/claim")
+@router.post("/conversations/{conversation_id}/claim", response_model=None)
 def claim(
     conversation_id: str, agent: str = Depends(current_agent), desk: HandoffDesk = Depends(get_desk)
 ) -> dict[str, JSON]:
@@ -119,7 +119,7 @@ def claim(
     return {"conversation_id": conv.id, "state": conv.state, "agent": agent}
 
 
-@router.post("/conversations/{conversation_id}/messages", status_code=201)
+@router.post("/conversations/{conversation_id}/messages", status_code=201, response_model=None)
 def reply(
     conversation_id: str, body: TextIn, agent: str = Depends(current_agent), desk: HandoffDesk = Depends(get_desk)
 ) -> dict[str, JSON]:
@@ -127,7 +127,7 @@ def reply(
     return {"message": message_to_json(desk.reply(conversation_id, agent, body.text))}
 
 
-@router.post("/conversations/{conversation_id}/notes", status_code=201)
+@router.post("/conversations/{conversation_id}/notes", status_code=201, response_model=None)
 def note(
     conversation_id: str, body: TextIn, agent: str = Depends(current_agent), desk: HandoffDesk = Depends(get_desk)
 ) -> dict[str, JSON]:
@@ -135,7 +135,7 @@ def note(
     return {"note": desk.note(conversation_id, agent, body.text)}
 
 
-@router.get("/conversations/{conversation_id}/suggestions")
+@router.get("/conversations/{conversation_id}/suggestions", response_model=None)
 def suggestions(
     conversation_id: str, agent: str = Depends(current_agent), service: ServiceApi = Depends(get_service)
 ) -> dict[str, JSON]:
@@ -148,14 +148,14 @@ def suggestions(
     return {"suggestions": found}
 
 
-@router.get("/canned")
+@router.get("/canned", response_model=None)
 def canned(locale: str = Query("en", pattern="^(en|zh)$"), agent: str = Depends(current_agent)) -> dict[str, JSON]:
     """Ready-made replies in the shopper's language, signed with the agent's name."""
     found: list[JSON] = list(canned_responses(locale, agent))
     return {"responses": found}
 
 
-@router.post("/conversations/{conversation_id}/release")
+@router.post("/conversations/{conversation_id}/release", response_model=None)
 def release(
     conversation_id: str, agent: str = Depends(current_agent), desk: HandoffDesk = Depends(get_desk)
 ) -> dict[str, JSON]:
@@ -164,7 +164,7 @@ def release(
     return {"conversation_id": conv.id, "state": conv.state}
 
 
-@router.post("/conversations/{conversation_id}/close")
+@router.post("/conversations/{conversation_id}/close", response_model=None)
 def close(
     conversation_id: str, agent: str = Depends(current_agent), desk: HandoffDesk = Depends(get_desk)
 ) -> dict[str, JSON]:

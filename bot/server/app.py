@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.server import conversations, health, pages, stream
 from bot.server import admin as knowledge_admin
+from bot.server import agent_api, agent_stream
 from bot.server.deps import ServiceApi
 from bot.server.errors import CatchAll, install_error_handlers
 from bot.server.limits import BodyLimit
@@ -49,6 +50,8 @@ def _app(settings: Settings, lifespan: object | None = None) -> FastAPI:
     )
     for module in (conversations, stream, health, pages):
         app.include_router(module.router)
+    app.include_router(agent_api.router)
+    app.include_router(agent_stream.router)
     app.include_router(knowledge_admin.router)  # /v1/admin/knowledge: uploads and re-index
     install_webhooks(app, settings)  # IM platforms: /v1/webhooks/{platform} and the agent-reply outbox
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")

@@ -24,7 +24,7 @@
       state_bot: "Assistant · replies instantly", state_waiting_for_agent: "Waiting for an agent — someone will join shortly",
       state_agent: "You're chatting with a person", state_closed: "This conversation is closed",
       restart: "Start a new conversation", offline: "Reconnecting…", failed: "Couldn't send. Please try again.",
-      too_long: "That message is too long."
+      too_long: "That message is too long.", rate: "Rate this conversation from 1 to 5"
     },
     zh: {
       title: "在线客服", open: "打开客服聊天", close: "关闭聊天", input: "请输入消息",
@@ -34,7 +34,7 @@
       state_bot: "智能助手 · 即时回复", state_waiting_for_agent: "正在为您转接人工客服，请稍候",
       state_agent: "人工客服正在为您服务", state_closed: "本次对话已结束",
       restart: "开始新的对话", offline: "正在重新连接…", failed: "发送失败，请重试。",
-      too_long: "消息太长了。"
+      too_long: "消息太长了。", rate: "请为本次服务打分（1–5）"
     }
   };
   var T = STRINGS[LOCALE];
@@ -88,6 +88,8 @@
     '.form textarea:focus{outline:2px solid #1d4e63;border-color:transparent}' +
     '.form button{border:0;border-radius:10px;background:#1d4e63;color:#fff;padding:0 16px;font-size:15px;cursor:pointer}' +
     '.form button:disabled{opacity:.5;cursor:default}' +
+    '.rate{display:flex;gap:6px;justify-content:center;padding:6px}.rate[hidden]{display:none}' +
+    '.rate button{border:1px solid #f2b84b;background:#fffaf0;border-radius:8px;padding:4px 10px;cursor:pointer}' +
     '.restart{margin:8px auto;display:none;border:1px solid #1d4e63;background:#fff;color:#1d4e63;border-radius:10px;padding:6px 12px;cursor:pointer}.restart.on{display:block}' +
     '</style>' +
     '<button class="bubble" type="button" aria-haspopup="dialog" aria-expanded="false">' +
@@ -98,6 +100,7 @@
     '<div class="notice" role="status"></div>' +
     '<div class="log" role="log" aria-live="polite" aria-relevant="additions"></div>' +
     '<div class="typing" aria-live="polite"></div>' +
+    '<div class="rate" role="group" hidden></div>' +
     '<button class="restart" type="button"></button>' +
     '<form class="form"><textarea rows="1" maxlength="4000"></textarea><button type="submit"></button></form>' +
     '</section>';
@@ -114,6 +117,15 @@
   input.placeholder = T.input;
   sendBtn.textContent = T.send;
   restartBtn.textContent = T.restart;
+  // After an agent closes the conversation the shopper rates it (CSAT); the number goes as a message.
+  var rateEl = $(".rate"), rated = null;
+  rateEl.setAttribute("aria-label", T.rate);
+  [1, 2, 3, 4, 5].forEach(function (n) {
+    var b = document.createElement("button");
+    b.type = "button"; b.textContent = String(n); b.setAttribute("aria-label", T.rate + ": " + n);
+    b.addEventListener("click", function () { rated = conv && conv.id; rateEl.hidden = true; send(String(n)); });
+    rateEl.appendChild(b);
+  });
 
   // ------------------------------------------------------------------ rendering
   function isOpen() { return !panel.hidden; }
@@ -126,6 +138,7 @@
     var closed = state === "closed";
     input.disabled = closed; sendBtn.disabled = closed;
     restartBtn.className = "restart" + (closed ? " on" : "");
+    rateEl.hidden = !closed || rated === (conv && conv.id);
     host.setAttribute("data-state", state);
   }
 

@@ -1,5 +1,6 @@
 """The handoff desk: queue order, atomic claim, reply/release/close, CSAT, availability notices (memory and Redis)."""
 
+# ruff: noqa: F811  (the store fixtures are imported, and test arguments then "redefine" them)
 from __future__ import annotations
 
 import threading
@@ -26,12 +27,16 @@ class RecordingBus(MemoryBus):
         super().publish(event)
 
 
-def make_desk(store: MemoryStore, hours: OpeningHours | None = None, accounts: dict[str, str] | None = None) -> HandoffDesk:
+def make_desk(
+    store: MemoryStore, hours: OpeningHours | None = None, accounts: dict[str, str] | None = None
+) -> HandoffDesk:
     directory = AgentDirectory(store, ACCOUNTS if accounts is None else accounts)
     return HandoffDesk(store, RecordingBus(), directory, hours)
 
 
-def waiting(store: MemoryStore, desk: HandoffDesk, cid: str, text: str, reason: str = "requested", sentiment: float = 0.0) -> None:
+def waiting(
+    store: MemoryStore, desk: HandoffDesk, cid: str, text: str, reason: str = "requested", sentiment: float = 0.0
+) -> None:
     store.create(Conversation(id=cid, locale="en"))
     store.append(Message(cid, "shopper", text))
     desk.open(cid, reason, intent="order_status", sentiment=sentiment)
@@ -47,7 +52,7 @@ def test_queue_orders_by_sensitivity_and_anger(backend: tuple[MemoryStore, objec
     assert [e["conversation_id"] for e in queue] == ["legal", "angry", "calm"]
     top = queue[0]
     assert top["reason"] == "sensitive" and top["sensitive"] is True and top["state"] == "waiting_for_agent"
-    assert top["last_messages"][-1]["text"] == "I will call my lawyer"  # type: ignore[index]
+    assert top["last_messages"][-1]["text"] == "I will call my lawyer"  # type: ignore[index,call-overload]
     assert "lawyer" in str(top["summary"])
 
 
@@ -89,7 +94,7 @@ def test_every_change_is_an_event_and_notes_go_to_agents_only() -> None:
     assert isinstance(bus, RecordingBus)
     states = [e.data["state"] for e in bus.events if e.type == "state"]
     assert states == ["waiting_for_agent", "agent"]
-    replies = [e for e in bus.events if e.type == "message" and e.data["message"]["role"] == "agent"]  # type: ignore[index]
+    replies = [e for e in bus.events if e.type == "message" and e.data["message"]["role"] == "agent"]  # type: ignore[index,call-overload]
     assert len(replies) == 1 and replies[0].conversation_id == "c1"
     notes = [e for e in bus.events if e.type == "note"]
     assert notes and all(e.conversation_id == AGENTS_CHANNEL for e in notes)
