@@ -66,7 +66,7 @@ def parse_accounts(spec: str) -> dict[str, str]:
         if not sep or not re.fullmatch(r"[A-Za-z0-9_.\-]{1,40}", name) or not encoded.startswith("pbkdf2_sha256$"):
             raise ConfigError(
                 f"SHOPKEEPER_AGENTS entry {name or entry[:20]!r} must look like name:pbkdf2_sha256$... "
-                "(make the hash with `python -m bot.agents`)"
+                "(make the hash with `shopkeeper hash-password` or `python -m bot.agents`)"
             )
         accounts[name] = encoded
     return accounts
