@@ -12,7 +12,7 @@ from langchain_core.runnables import Runnable
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
-from bot.agent.llm.prompt import data_block, history_messages, instructions
+from bot.agent.llm.prompt import data_block, history_messages, instructions, leaks_instructions
 from bot.agent.llm.stream import DeltaFn, DeltaStream
 from bot.agent.llm.tools import ToolSession, langchain_tools
 from bot.agent.phrases import say
@@ -165,6 +165,8 @@ class LlmEngine:
                 answer = _content(ai)
                 if not answer.strip():
                     raise UnusableAnswer("empty answer")
+                if leaks_instructions(answer):
+                    raise UnusableAnswer("the answer quotes the system instructions")
                 return answer
             for bad in ai.invalid_tool_calls:
                 messages.append(
@@ -190,7 +192,7 @@ class LlmEngine:
     ) -> AIMessage:
         if self.on_delta is None:
             return model.invoke(messages)
-        stream = DeltaStream(cid, self.on_delta, s.ctx.vault, s.ctx.calls)
+        stream = DeltaStream(cid, self.on_delta, s.ctx.vault, s.ctx.calls, stop=leaks_instructions)
         merged: AIMessageChunk | None = None
         for chunk in model.stream(messages):
             if not isinstance(chunk, AIMessageChunk):

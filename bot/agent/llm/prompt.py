@@ -104,3 +104,23 @@ def tool_result_text(result: JSON, vault: Mapping[str, str]) -> str:
     masked = mask(result)
     text = masked if isinstance(masked, str) else json.dumps(masked, ensure_ascii=False)
     return rescrub(text, vault)
+
+
+_WORD = re.compile(r"[a-z0-9<>_]+")
+_SHINGLE = 6
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
+
+
+_INSTRUCTION_SHINGLES = _shingles(INSTRUCTIONS)
+
+
+def leaks_instructions(text: str) -> bool:
+    """True when text quotes the instructions (any run of six of their words) or a data fence:
+    an answer like that is not given to the shopper, whatever asked for it."""
+    if DATA_OPEN in text or DATA_CLOSE in text:
+        return True
+    return not _shingles(text).isdisjoint(_INSTRUCTION_SHINGLES)

@@ -20,9 +20,17 @@ class DeltaStream:
     """Accumulates raw model text and emits the guarded, restored part that can no longer change."""
 
     def __init__(
-        self, conversation_id: str, emit: DeltaFn, vault: Mapping[str, str], calls: Sequence[ToolCall]
+        self,
+        conversation_id: str,
+        emit: DeltaFn,
+        vault: Mapping[str, str],
+        calls: Sequence[ToolCall],
+        stop: Callable[[str], bool] | None = None,
     ) -> None:
         self.conversation_id = conversation_id
+        self._stop = stop
+        self.stopped = False
+        """Set once `stop` judged the text unfit: nothing more is streamed this call."""
         self._emit = emit
         self._vault = vault
         self._calls = calls
@@ -39,6 +47,9 @@ class DeltaStream:
         self._release(self.raw)
 
     def _release(self, text: str) -> None:
+        if self.stopped or (self._stop is not None and self._stop(text)):
+            self.stopped = True
+            return
         decision = guard_output(Decision(replies=(Reply(text),), tool_calls=tuple(self._calls)), self._vault)
         safe = decision.replies[0].text
         for placeholder, raw in self._vault.items():
