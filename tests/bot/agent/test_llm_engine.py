@@ -387,3 +387,24 @@ def test_an_answer_quoting_the_instructions_is_never_shown(shop: SqliteShop, pii
         assert "Rules you always follow" in obedient.seen_text()  # the obedient model did try
         assert "always follow" not in reply and "SHOP_DATA" not in reply  # the fallback answered instead
         assert "always follow" not in "".join(deltas)
+
+
+def test_history_reaches_the_model_behind_placeholders(endpoint: Endpoint, shop: SqliteShop) -> None:
+    from bot.types import Message
+
+    endpoint.only_scripted()
+    endpoint.script(llm.text("好的，<EMAIL_1> 的订单正在处理中 [1]。谢谢！"))
+    deltas: list[str] = []
+    engine = engine_for(endpoint, shop, on_delta=lambda cid, text: deltas.append(text))
+    conv = Conversation(id="c_zh", vault={"<EMAIL_1>": "li.wei@example.cn"})
+    history = [
+        Message("c_zh", "shopper", "我的邮箱是 li.wei@example.cn"),
+        Message("c_zh", "bot", "谢谢，li.wei@example.cn 已收到。"),
+    ]
+    decision = engine.decide(conv, "退货要多少天？", understanding("退货要多少天？"), history)
+    seen = endpoint.seen()
+    assert "li.wei@example.cn" not in seen and seen.count("<EMAIL_1>") >= 2
+    assert "Simplified Chinese" in seen
+    assert decision.replies[0].citations and decision.replies[0].citations[0].source == "returns.zh.md"
+    # Chinese has no spaces: deltas break at its punctuation, with her own email restored.
+    assert len(deltas) >= 2 and "".join(deltas) == "好的，li.wei@example.cn 的订单正在处理中 [1]。谢谢！"
