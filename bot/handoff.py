@@ -226,14 +226,22 @@ class HandoffDesk:
         return self.store.field_get(_scope(conversation_id), "agent") or ""
 
     def claim(self, conversation_id: str, agent: str) -> Conversation:
-        """Atomic across replicas: the store's set-if-absent picks exactly one winner."""
+        """Atomic across replicas: the store's set-if-absent on the holder field picks exactly one winner.
+
+        A conversation whose state and holder disagree (a shopper turn that read the conversation
+        before a claim or release and saved it after) can be claimed again: by its holder, or by
+        anyone when it has none, so it never gets stuck.
+        """
         conversation = self._get(conversation_id)
-        if conversation.state == "agent":
-            raise Conflict(f"{self.holder(conversation_id) or 'another agent'} already claimed this conversation")
-        if conversation.state != "waiting_for_agent":
+        holder = self.holder(conversation_id)
+        if conversation.state == "agent" and holder and holder != agent:
+            raise Conflict(f"{holder} already claimed this conversation")
+        if conversation.state not in ("waiting_for_agent", "agent"):
             raise Conflict(f"the conversation is not waiting for an agent (state {conversation.state})")
         if not self.store.field_set_if_absent(_scope(conversation_id), "agent", agent):
-            raise Conflict(f"{self.holder(conversation_id) or 'another agent'} already claimed this conversation")
+            holder = self.holder(conversation_id)
+            if holder != agent:
+                raise Conflict(f"{holder or 'another agent'} already claimed this conversation")
         conversation = self._set_state(self._get(conversation_id), "agent", agent=agent)
         self._record(Message(conversation_id, "system", self._say(conversation, "joined", agent=agent)))
         return conversation
