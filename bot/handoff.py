@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from typing import Protocol, cast
 
 from bot.agents import AgentDirectory, FieldStore, OpeningHours
@@ -12,6 +12,7 @@ from bot.engine import message_event
 from bot.errors import BadInput, Conflict, Forbidden, NotFound
 from bot.ports import ConversationStore, EventBus
 from bot.settings import Settings
+from bot.tickets import Ticket, summarize
 from bot.types import JSON, Conversation, ConversationState, Event, Message, TurnResult, new_id, now
 
 log = logging.getLogger(__name__)
@@ -19,8 +20,6 @@ log = logging.getLogger(__name__)
 #: The bus channel of agent-only events (queue changes, internal notes): no shopper stream subscribes
 #: to it. The real conversation id travels in the event data, which Event.to_json puts on top.
 AGENTS_CHANNEL = "__agents__"
-#: Handoff reasons (and intents) that go to the front of the queue.
-SENSITIVE = frozenset({"sensitive", "legal", "fraud", "privacy", "complaint", "payment_dispute", "engine_error"})
 LAST_MESSAGES = 6
 
 _NOTICES = {
@@ -53,55 +52,6 @@ class DeskStore(ConversationStore, FieldStore, Protocol):
     """What the desk needs from a store: conversations, transcripts and named fields."""
 
 
-@dataclass(frozen=True)
-class Ticket:
-    """A queue entry: why the conversation came to a human and what they need to know first."""
-
-    conversation_id: str
-    reason: str
-    intent: str
-    sentiment: float
-    """Signed score in [-1, 1] at the handoff turn."""
-    summary: str
-    last_messages: tuple[tuple[str, str], ...]
-    """(role, text) of the latest messages, oldest first."""
-    opened_at: float
-    channel: str = "web"
-    locale: str = "en"
-    customer: str = ""
-
-    @property
-    def sensitive(self) -> bool:
-        return self.reason in SENSITIVE or self.intent in SENSITIVE
-
-    def priority(self, at: float) -> float:
-        """Higher first: one point per minute waited, up to 10 for anger, 15 for a sensitive topic."""
-        return (at - self.opened_at) / 60 + 10 * max(0.0, -self.sentiment) + (15 if self.sensitive else 0)
-
-    def to_json(self) -> dict[str, JSON]:
-        data: dict[str, JSON] = {k: v for k, v in asdict(self).items() if k != "last_messages"}
-        data["last_messages"] = [{"role": r, "text": t} for r, t in self.last_messages]
-        data["sensitive"] = self.sensitive
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, JSON]) -> "Ticket":
-        messages = data.get("last_messages") or []
-        assert isinstance(messages, list)
-        return cls(
-            conversation_id=str(data["conversation_id"]),
-            reason=str(data["reason"]),
-            intent=str(data.get("intent", "")),
-            sentiment=float(data.get("sentiment") or 0.0),  # type: ignore[arg-type]
-            summary=str(data.get("summary", "")),
-            last_messages=tuple((str(m["role"]), str(m["text"])) for m in messages if isinstance(m, dict)),
-            opened_at=float(data["opened_at"]),  # type: ignore[arg-type]
-            channel=str(data.get("channel", "web")),
-            locale=str(data.get("locale", "en")),
-            customer=str(data.get("customer", "")),
-        )
-
-
 def _scope(conversation_id: str) -> str:
     return f"conv:{conversation_id}"
 
@@ -126,19 +76,26 @@ class HandoffDesk:
     # ----------------------------------------------------------------- the shopper side
 
     def after_turn(self, conversation_id: str, text: str, result: TurnResult) -> None:
-        """Called by the service after every shopper turn: opens tickets, takes CSAT answers."""
-        if result.trace.handoff is not None and result.state == "waiting_for_agent":
-            self.open(
-                conversation_id,
-                result.trace.handoff.reason,
-                result.trace.intent.label,
-                result.trace.sentiment.score,
-                result.trace.handoff.summary,
-            )
-        elif result.state == "closed" and self.store.field_get(_scope(conversation_id), "csat_pending"):
-            score = text.strip()
-            if score in {"1", "2", "3", "4", "5"}:
-                self.rate(conversation_id, int(score))
+        """Called by the service after every shopper turn: opens tickets, takes CSAT answers.
+
+        The turn is already stored and answered; a failure here is logged, never the shopper's problem
+        (the queue still lists the conversation from its state, with a ticket rebuilt from the transcript).
+        """
+        try:
+            if result.trace.handoff is not None and result.state == "waiting_for_agent":
+                self.open(
+                    conversation_id,
+                    result.trace.handoff.reason,
+                    result.trace.intent.label,
+                    result.trace.sentiment.score,
+                    result.trace.handoff.summary,
+                )
+            elif result.state == "closed" and self.store.field_get(_scope(conversation_id), "csat_pending"):
+                score = text.strip()
+                if score in {"1", "2", "3", "4", "5"}:
+                    self.rate(conversation_id, int(score))
+        except Exception:
+            log.exception("handoff bookkeeping failed for conversation %s", conversation_id)
 
     def open(
         self, conversation_id: str, reason: str, intent: str = "", sentiment: float = 0.0, summary: str = ""
@@ -151,7 +108,7 @@ class HandoffDesk:
             reason=reason,
             intent=intent,
             sentiment=sentiment,
-            summary=_summary(reason, shopper_lines, summary),
+            summary=summarize(reason, shopper_lines, summary),
             last_messages=tuple((m.role, m.text[:500]) for m in history),
             opened_at=now(),
             channel=conversation.channel,
@@ -215,7 +172,7 @@ class HandoffDesk:
             reason=reason,
             intent="",
             sentiment=0.0,
-            summary=_summary(reason, [m.text for m in history if m.role == "shopper"]),
+            summary=summarize(reason, [m.text for m in history if m.role == "shopper"]),
             last_messages=tuple((m.role, m.text[:500]) for m in history),
             opened_at=conversation.updated_at,
             channel=conversation.channel,
@@ -344,14 +301,6 @@ class HandoffDesk:
 
     def _say(self, conversation: Conversation, key: str, **values: str) -> str:
         return _NOTICES["zh" if conversation.locale == "zh" else "en"][key].format(**values)
-
-
-def _summary(reason: str, shopper_lines: list[str], why: str = "") -> str:
-    """The handoff's own explanation (or its reason) and the shopper's last words."""
-    head = why or reason.replace("_", " ").capitalize() + "."
-    last = shopper_lines[-1] if shopper_lines else ""
-    clipped = last if len(last) <= 140 else last[:140].rstrip() + "…"
-    return f"{head} Last message: \u201c{clipped}\u201d" if clipped else head
 
 
 def open_desk(settings: Settings, store: ConversationStore, bus: EventBus) -> HandoffDesk:
