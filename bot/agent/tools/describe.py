@@ -27,6 +27,7 @@ _EN = {
     "confirm": 'Reply "yes" to confirm, or tell me what to change.',
     "to": "→",
     "sep": "; ",
+    "none": "no items",
 }
 _ZH = {
     "cancel": "取消订单 {order}（原因：{reason}）。{refunds}",
@@ -46,7 +47,9 @@ _ZH = {
     "confirm": "回复“是”确认，或告诉我需要修改什么。",
     "to": "→",
     "sep": "；",
+    "none": "（无商品）",
 }
+_REASONS_ZH = {"no longer needed": "不再需要", "ordered by mistake": "误下单"}
 
 
 def _t(lang: Language, key: str, **values: object) -> str:
@@ -111,7 +114,7 @@ def _changes(ctx: ToolContext, order_id: str, olds: Sequence[str], news: Sequenc
         before = _options(dict(item.options)) if item else old
         after = _options(dict(variant.options)) if variant else new
         parts.append(f"{name} ({before}) {_t(lang, 'to')} ({after})")
-    return _t(lang, "sep").join(parts)
+    return _t(lang, "sep").join(parts) or _t(lang, "none")
 
 
 def _difference(ctx: ToolContext, amount: float, method_id: str, lang: Language) -> str:
@@ -137,7 +140,9 @@ def describe(
                when=_when(ctx, str(e["payment_method_id"]), lang))
             for e in added
         )  # fmt: skip
-        text = _t(lang, "cancel", order=order_id, reason=a.get("reason"), refunds=lines)
+        reason = str(a.get("reason", ""))
+        text = _t(lang, "cancel", order=order_id, reason=_REASONS_ZH.get(reason, reason) if lang == "zh" else reason,
+                  refunds=lines)  # fmt: skip
     elif name == "modify_pending_order_address":
         text = _t(lang, "address", order=order_id, address=_address(a))
     elif name == "modify_user_address":
@@ -174,4 +179,4 @@ def describe(
         changes = _changes(ctx, order_id, _strs(a.get("item_ids")), _strs(a.get("new_item_ids")), lang)
         money = _difference(ctx, _num(new.get("exchange_price_difference")), str(a.get("payment_method_id")), lang)
         text = _t(lang, "exchange", order=order_id, changes=changes, money=money)
-    return text + " " + _t(lang, "confirm")
+    return text + ("" if lang == "zh" else " ") + _t(lang, "confirm")

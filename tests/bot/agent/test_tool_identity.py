@@ -167,3 +167,16 @@ def test_a_read_only_backend_refuses_writes(shop: SqliteShop) -> None:
     ctx = ToolContext(shop, shop, FakeRetriever(), ANA_C, {})
     call = call_tool(ctx, "cancel_pending_order", {"order_id": ANA_PENDING, "reason": "no longer needed"}).call
     assert not call.ok and "does not allow changes" in str(call.result)
+
+
+def test_no_schema_offers_a_customer_id() -> None:
+    from bot.agent.tools.registry import SPECS
+
+    assert len(SPECS) == 16 and len(WRITE_TOOLS) == 7
+    for spec in SPECS:
+        schema = spec.schema()
+        function = schema["function"]
+        assert isinstance(function, dict) and function["name"] == spec.name
+        parameters = function["parameters"]
+        assert isinstance(parameters, dict) and parameters["additionalProperties"] is False
+        assert not {"user_id", "customer_id"} & set(parameters["properties"])  # type: ignore[arg-type]
