@@ -42,6 +42,8 @@
   var current = null;      // the open conversation id
   var detail = null;       // its last fetched detail
   var seen = {};           // message ids already drawn in the transcript
+  var shown = [];          // those messages, to redraw them in the other language
+  var onlineNames = [], connKey = "";
   var lastSeq = 0;
   var ws = null, retry = 0, retryTimer = null, pingTimer = null;
 
@@ -63,8 +65,14 @@
       n.setAttribute("placeholder", T[n.getAttribute("data-t-placeholder")]);
     });
     $("lang").textContent = T.lang;
+    setOnline(onlineNames);
+    setConn(connKey);
     renderQueue();
-    if (detail) renderDetail();
+    if (detail) {
+      renderDetail();
+      var again = shown; seen = {}; shown = []; $("transcript").textContent = "";
+      again.forEach(addMessage);
+    }
   }
   $("lang").onclick = function () {
     lang = lang === "zh" ? "en" : "zh";
@@ -132,7 +140,7 @@
     var socket = new WebSocket(url);
     ws = socket;
     socket.onopen = function () {
-      retry = 0; $("conn").textContent = T.live;
+      retry = 0; setConn("live");
       clearInterval(pingTimer);
       pingTimer = setInterval(function () { if (ws === socket) socket.send(JSON.stringify({ type: "ping" })); }, 25000);
     };
@@ -143,7 +151,7 @@
     socket.onclose = function (e) {
       ws = null; clearInterval(pingTimer);
       if (e.code === 4401) { signOut(); return; }
-      $("conn").textContent = T.reconnecting;
+      setConn("reconnecting");
       // Back off, then resume: the server resends the queue and this conversation's messages after lastSeq.
       retryTimer = setTimeout(connect, Math.min(10000, 500 * Math.pow(2, retry++)));
     };
@@ -179,8 +187,10 @@
   }
 
   function setOnline(names) {
-    $("online").textContent = names && names.length ? T.online + names.join(", ") : T.nobody_online;
+    onlineNames = names || [];
+    $("online").textContent = onlineNames.length ? T.online + onlineNames.join(", ") : T.nobody_online;
   }
+  function setConn(key) { connKey = key; $("conn").textContent = key ? T[key] : ""; }
 
   // ------------------------------------------------------------------ queue
   function renderQueue() {
@@ -215,7 +225,7 @@
 
   // ------------------------------------------------------------------ one conversation
   function open(cid) {
-    current = cid; unread[cid] = false; seen = {}; lastSeq = 0;
+    current = cid; unread[cid] = false; seen = {}; shown = []; lastSeq = 0;
     $("transcript").textContent = ""; $("suggestions").textContent = "";
     showError("chat-error", null);
     renderQueue();
@@ -283,6 +293,7 @@
   function addMessage(m) {
     if (!m || seen[m.id]) return;
     seen[m.id] = true;
+    shown.push(m);
     lastSeq = Math.max(lastSeq, m.seq || 0);
     var li = el("li", m.role);
     li.setAttribute("data-seq", m.seq);
