@@ -174,7 +174,7 @@ def print_result(result: SuiteResult, console: Console, smoke: bool = False) -> 
         table.add_row(metric, _fmt(value), limit, style=style)
     console.print(table)
     for line in result.printed:
-        console.print(line, markup=False, highlight=False)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     if smoke:
         problems = result.failures()
         if problems:

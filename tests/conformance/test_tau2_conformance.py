@@ -69,3 +69,22 @@ def test_differences_compare_numbers_exactly() -> None:
     found = list(differences(expected, actual))
     assert any(d.startswith("/amount") for d in found) and any(d.startswith("/flag") for d in found)
     assert any("1 entries, expected 2" in d for d in found)
+
+
+def test_the_cli_prints_the_score_and_every_mismatch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    import eval.conformance as conformance
+    from bot import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SHOPKEEPER_DATA_DIR", str(tmp_path / "data"))
+    ok = CliRunner().invoke(cli.app, ["eval", "conformance", "--smoke", "--report", str(tmp_path / "ok")])
+    assert ok.exit_code == 0, ok.output
+    assert "10/10" in ok.stdout and "PASS" in ok.stdout
+    # Without the corrections, task 20 (in the smoke slice) no longer matches and each mismatch is listed.
+    monkeypatch.setattr(conformance, "load_corrections", lambda: {})
+    bad = CliRunner().invoke(cli.app, ["eval", "conformance", "--smoke", "--report", str(tmp_path / "bad")])
+    assert bad.exit_code == 1
+    assert "8/10" in bad.stdout and "task 20: final db: /orders/#W9911714/items[0]/price" in bad.stdout
+    assert "task 36: call #0 modify_pending_order_items" in bad.stdout
