@@ -181,7 +181,11 @@ class LlmEngine:
                     result = f"Error: Tool '{call['name']}' not found."
                     session.ctx.record(call["name"], call["args"], False, result)
                 else:
-                    result = str(tool.invoke(call["args"]))
+                    try:
+                        result = str(tool.invoke(call["args"]))
+                    except Exception as exc:  # a tool's bug is the model's tool error, not a failed turn
+                        log.exception("tool %s failed", call["name"])
+                        result = f"Error: {call['name']} failed ({type(exc).__name__})"
                 messages.append(ToolMessage(result, tool_call_id=call.get("id") or call["name"]))
             if session.statement or session.ctx.handoffs:
                 return ""  # the turn ends with the confirmation statement or the handoff
@@ -190,9 +194,11 @@ class LlmEngine:
     def _call(
         self, model: Runnable[list[BaseMessage], AIMessage], messages: list[BaseMessage], cid: str, s: ToolSession
     ) -> AIMessage:
-        if self.on_delta is None:
-            return model.invoke(messages)
-        stream = DeltaStream(cid, self.on_delta, s.ctx.vault, s.ctx.calls, stop=leaks_instructions)
+        # Always streamed, also with nobody watching: the streamed form tolerates tool arguments that
+        # are not a JSON object (an invalid call the model is told about), where the whole-reply form
+        # fails to parse the reply at all.
+        emit = self.on_delta or _discard
+        stream = DeltaStream(cid, emit, s.ctx.vault, s.ctx.calls, stop=leaks_instructions)
         merged: AIMessageChunk | None = None
         for chunk in model.stream(messages):
             if not isinstance(chunk, AIMessageChunk):
@@ -232,6 +238,10 @@ class LlmEngine:
             tool_calls=(*ctx.calls, *decision.tool_calls),
             customer=decision.customer or session.verified,
         )
+
+
+def _discard(conversation_id: str, text: str) -> None:
+    return None
 
 
 def _content(message: BaseMessage) -> str:

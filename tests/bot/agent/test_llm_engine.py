@@ -242,14 +242,18 @@ def test_a_proposal_not_confirmed_is_dropped_and_the_model_told(
 # --------------------------------------------------------------------------- a misbehaving model
 
 
+@pytest.mark.parametrize("watched", [False, True])
+@pytest.mark.parametrize("arguments", ['{"order_id": "#W00', "[1, 2]", "null"])
 def test_malformed_tool_arguments_are_answered_as_a_tool_error(
-    endpoint: Endpoint, shop: SqliteShop, pii: PiiScrubber
+    endpoint: Endpoint, shop: SqliteShop, pii: PiiScrubber, arguments: str, watched: bool
 ) -> None:
     endpoint.only_scripted()
-    endpoint.script(llm.tool_call("get_order_details", '{"order_id": "#W00'), llm.text("Which order do you mean?"))
-    c = chat(endpoint, shop, pii, customer=ANA_C)
+    endpoint.script(llm.tool_call("get_order_details", arguments), llm.text("Which order do you mean?"))
+    on_delta = (lambda cid, text: None) if watched else None
+    c = chat(endpoint, shop, pii, customer=ANA_C, on_delta=on_delta)
     assert c.send("where is my order") == "Which order do you mean?"
-    assert "not a valid JSON object" in tool_messages(endpoint.server)[0]  # type: ignore[arg-type]
+    assert tool_messages(endpoint.server)[0].startswith("Error: ")  # type: ignore[arg-type]
+    assert ("get_order_details", True) not in c.calls()
 
 
 def test_an_unknown_tool_is_answered_as_a_tool_error(endpoint: Endpoint, shop: SqliteShop, pii: PiiScrubber) -> None:
