@@ -116,6 +116,10 @@ def _opt_str(record: JSONObject, key: str, where: str) -> str | None:
     return None if record.get(key) is None else _str(record, key, where)
 
 
+def _opt_num(record: JSONObject, key: str, where: str) -> float | None:
+    return None if record.get(key) is None else _num(record, key, where)
+
+
 def _opt_str_list(record: JSONObject, key: str, where: str) -> tuple[str, ...] | None:
     return None if record.get(key) is None else _str_list(record, key, where)
 
@@ -245,9 +249,7 @@ def order_from_record(value: JSON, where: str = "order") -> Order:
         exchange_items=_opt_str_list(rec, "exchange_items", where),
         exchange_new_items=_opt_str_list(rec, "exchange_new_items", where),
         exchange_payment_method_id=_opt_str(rec, "exchange_payment_method_id", where),
-        exchange_price_difference=None if rec.get("exchange_price_difference") is None else _num(
-            rec, "exchange_price_difference", where
-        ),
+        exchange_price_difference=_opt_num(rec, "exchange_price_difference", where),
         return_items=_opt_str_list(rec, "return_items", where),
         return_payment_method_id=_opt_str(rec, "return_payment_method_id", where),
     )
