@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bot.errors import ConfigError, ShopkeeperError
+from bot.errors import BadInput, ConfigError, ShopkeeperError
 from bot.progress import terminal_progress
 from bot.settings import Settings
 
@@ -366,6 +366,9 @@ def run_eval(
     data_dir: Optional[Path] = typer.Option(
         None, help="Reuse this data dir instead of building a fresh temporary one."
     ),
+    data: Optional[Path] = typer.Option(
+        None, "--data", help="A labelled file to evaluate on (eval intents: a text,label CSV)."
+    ),
 ) -> None:
     """Run an eval suite: prints its figures and writes report.md, report.json and charts."""
     with _friendly_errors():
@@ -376,7 +379,8 @@ def run_eval(
 
         with terminal_progress() as progress:
             result = run_suite(
-                suite, SuiteOptions(settings=settings, smoke=smoke, data_dir=data_dir, progress=progress)
+                suite,
+                SuiteOptions(settings=settings, smoke=smoke, data_dir=data_dir, progress=progress, data=data),
             )
         console = _out()
         print_result(result, console, smoke=smoke)
@@ -388,6 +392,32 @@ def run_eval(
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+train_app = typer.Typer(help="Train the understanding models on your own data.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("intents")
+def train_intents(
+    data: Path = typer.Option(..., "--data", help="A CSV with a header naming text and label columns."),
+) -> None:
+    """Train the intent model on your utterances; the service uses it from the next start."""
+    with _friendly_errors():
+        settings = _settings()
+        _configure_logging(settings, quiet=True)
+        if not data.is_file():
+            raise BadInput(f"{data} is not a file")
+        from bot.intents import CUSTOM_MODEL, train_custom
+
+        try:
+            model, count = train_custom(data, settings.data_dir / "models")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BadInput(str(exc)) from exc
+        _out().print(
+            f"Trained on {count} utterances, {len(model.labels)} intents; "
+            f"saved to {escape(str(settings.data_dir / 'models' / CUSTOM_MODEL))}"
+        )
 
 
 @app.command("demo-order")

@@ -336,3 +336,27 @@ def shop_model(cache_dir: Path | None = None, files: Sequence[Path] = TRAINING_F
                 log.warning("could not cache the intent model: %s", exc)
         _models[key] = model
         return model
+
+
+#: The file `shopkeeper train intents` writes; when present the service uses it instead of the shop model.
+CUSTOM_MODEL = "intents-custom.pkl"
+
+
+def active_model(cache_dir: Path | None = None) -> IntentModel:
+    """The model trained by `shopkeeper train intents` when there is one, else the shop model."""
+    if cache_dir is not None and (cache_dir / CUSTOM_MODEL).exists():
+        path = cache_dir / CUSTOM_MODEL
+        key = f"custom:{path}:{path.stat().st_mtime_ns}"
+        with _lock:
+            if key not in _models:
+                _models[key] = IntentModel.load(path)
+            return _models[key]
+    return shop_model(cache_dir)
+
+
+def train_custom(data: Path, cache_dir: Path, *, encoder: Encoder | None = None) -> tuple[IntentModel, int]:
+    """Trains on a text,label CSV and saves it as the service's model; returns it and the utterance count."""
+    texts, labels = read_csv(data)
+    model = IntentModel.fit(texts, labels, encoder=encoder if encoder is not None else default_encoder())
+    model.save(cache_dir / CUSTOM_MODEL)
+    return model, len(texts)

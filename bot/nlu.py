@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from bot.intents import Prediction, coarse_intent, shop_model
+from bot.intents import Prediction, active_model, coarse_intent
 from bot.types import Intent, Language, Sentiment, SentimentLabel, Understanding
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -219,6 +219,8 @@ class Understander:
     """False: keyword rules only (no model to train or load)."""
     rule_weight: float = 0.3
     """How much the keyword rules' choice adds to the model's probability of that coarse label."""
+    sentiment_models: bool = True
+    """Blend VADER (en) and SnowNLP (zh) into the lexicon score (False: lexicon only)."""
 
     def understand(self, scrubbed_text: str, locale: Language | None = None) -> Understanding:
         slots = extract_slots(scrubbed_text)
@@ -226,18 +228,26 @@ class Understander:
         rules = classify_intent(scrubbed_text, slots)
         intent = rules
         if self.use_model and rules.label != "inform":
-            intent = blend(shop_model(self.cache_dir).predict(scrubbed_text), rules, slots, self)
+            intent = blend(active_model(self.cache_dir).predict(scrubbed_text), rules, slots, self)
         return Understanding(
             language=language,
             intent=intent,
-            sentiment=score_sentiment(scrubbed_text),
+            sentiment=self._sentiment(scrubbed_text),
             slots=slots,
         )
+
+    def _sentiment(self, text: str) -> Sentiment:
+        lexicon = score_sentiment(text)
+        if not self.sentiment_models:
+            return lexicon
+        from bot.sentiment import score_sentiment as blended
+
+        return blended(text, lexicon.score)
 
     def warm_up(self) -> None:
         """Trains or loads the intent model now instead of on the first message."""
         if self.use_model:
-            shop_model(self.cache_dir).predict("hello")
+            active_model(self.cache_dir).predict("hello")
 
 
 def blend(pred: Prediction, rules: Intent, slots: Mapping[str, str], u: Understander) -> Intent:

@@ -91,6 +91,8 @@ class SuiteOptions:
     data_dir: Path | None = None
     """Use this data dir (already built, or to build) instead of a fresh temp one."""
     progress: ProgressFn = no_progress
+    data: Path | None = None
+    """A labelled file to evaluate on instead of the suite's own sets (`--data`, e.g. eval intents)."""
 
 
 Suite = Callable[[SuiteOptions], SuiteResult]

@@ -49,7 +49,7 @@ IGNORED = {
 }
 #: Recall goals from the issue, checked on every set that has the label.
 RECALL_GOALS = {"EMAIL": 0.99, "PHONE": 0.99, "CREDIT_CARD": 0.99, "IBAN": 0.99, "CN_MOBILE": 0.99, "CN_ID": 0.99}
-SMOKE_RECORDS = 150
+SMOKE_RECORDS = 100
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ def pii_suite(options: SuiteOptions) -> SuiteResult:
                 }
             )
         notes += [f"{name} miss: {m}" for m in tally.misses[:8]]
-    latency = benchmark(scrubber, rounds=40 if options.smoke else 200)
+    latency = benchmark(scrubber, rounds=20 if options.smoke else 200)
     metrics.update(latency)
     thresholds = {
         f"own_recall_{label}": goal for label, goal in RECALL_GOALS.items() if f"own_recall_{label}" in metrics

@@ -124,6 +124,11 @@ def transfer_to_human_agents(ctx: ToolContext, summary: str) -> JSON:
 # --------------------------------------------------------------------------- writes
 
 
+def _real_address(ctx: ToolContext, a: Address) -> Address:
+    """The model sees scrubbed text, so address fields may be placeholders: the shop gets real values."""
+    return Address(*(resolve(ctx, v) for v in (a.address1, a.address2, a.city, a.state, a.country, a.zip)))
+
+
 def _write_port(ctx: ToolContext) -> OrderActions:
     if ctx.actions is None:
         raise ToolError("This shop does not allow changes through the assistant")
@@ -147,7 +152,9 @@ def modify_pending_order_address(ctx: ToolContext, order_id: str, address: Addre
     order = _own_order(ctx, order_id)
     actions = _write_port(ctx)
     try:
-        return order_record(actions.modify_pending_order_address(order.order_id, address, preview=preview))
+        return order_record(
+            actions.modify_pending_order_address(order.order_id, _real_address(ctx, address), preview=preview)
+        )
     except ActionRefused as exc:
         raise _refused(exc) from None
 
@@ -190,7 +197,7 @@ def modify_user_address(
     user = _own_user(ctx, user_id)
     actions = _write_port(ctx)
     try:
-        return user_record(actions.modify_user_address(user.user_id, address, preview=preview))
+        return user_record(actions.modify_user_address(user.user_id, _real_address(ctx, address), preview=preview))
     except ActionRefused as exc:
         raise _refused(exc) from None
 

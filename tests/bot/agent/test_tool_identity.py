@@ -180,3 +180,13 @@ def test_no_schema_offers_a_customer_id() -> None:
         parameters = function["parameters"]
         assert isinstance(parameters, dict) and parameters["additionalProperties"] is False
         assert not {"user_id", "customer_id"} & set(parameters["properties"])  # type: ignore[arg-type]
+
+
+def test_address_placeholders_reach_the_shop_as_real_values(shop: SqliteShop) -> None:
+    vault = {"<LOCATION_1>": "5 Elm St", "<ZIP_1>": "02108"}
+    ctx = ToolContext(shop, shop, FakeRetriever(), ANA_C, vault, actions=shop)
+    args: dict[str, JSON] = {**_ADDRESS, "address1": "<LOCATION_1>", "zip": "<ZIP_1>"}
+    call = call_tool(ctx, "modify_user_address", args).call
+    assert call.ok and call.arguments["address1"] == "<LOCATION_1>"  # the trace keeps the placeholder
+    user = shop.get_user(ANA)
+    assert user is not None and (user.address.address1, user.address.zip) == ("5 Elm St", "02108")

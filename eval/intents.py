@@ -1,0 +1,248 @@
+"""`shopkeeper eval intents`: the intent model on its own held-out set, Bitext, CLINC150 (with OOS) and Banking77."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from bot.intents import (
+    OUT_OF_SCOPE,
+    Encoder,
+    IntentModel,
+    active_model,
+    coarse_intent,
+    default_encoder,
+    encoder_named,
+    read_csv,
+    read_training,
+)
+from bot.types import JSON
+from eval.harness import Chart, SuiteOptions, SuiteResult, suite
+from eval.public_data import SHARED_DATA
+
+if TYPE_CHECKING:
+    import numpy as np
+    from matplotlib.axes import Axes
+
+BITEXT = SHARED_DATA / "bitext_cs_intent"
+CLINC = SHARED_DATA / "clinc150" / "data_full.json"
+BANKING = SHARED_DATA / "banking77" / "test.csv"
+#: The encoder for the English public sets (the baseline's all-MiniLM-L6-v2, plus our n-grams).
+ENGLISH_ENCODER = "minilm"
+SEED = 0
+
+
+class Memo:
+    """An encoder that remembers every sentence it has encoded (cross-validation re-encodes a lot)."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
+        self.name = getattr(encoder, "name", "")
+        self.seen: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
+        missing = [t for t in dict.fromkeys(texts) if t not in self.seen]
+        if missing:
+            for text, vector in zip(missing, self.encoder(missing)):
+                self.seen[text] = vector
+        return np.stack([self.seen[t] for t in texts])
+
+
+@dataclass
+class Scores:
+    accuracy: float
+    macro_f1: float
+    labels: list[str]
+    matrix: list[list[int]]
+
+
+def score(gold: Sequence[str], predicted: Sequence[str]) -> Scores:
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
+
+    labels = sorted(set(gold) | set(predicted))
+    return Scores(
+        accuracy=float(accuracy_score(gold, predicted)),
+        macro_f1=float(f1_score(gold, predicted, labels=sorted(set(gold)), average="macro", zero_division=0)),
+        labels=labels,
+        matrix=confusion_matrix(gold, predicted, labels=labels).tolist(),
+    )
+
+
+def split(texts: Sequence[str], labels: Sequence[str], test_share: float = 0.2) -> tuple[list[int], list[int]]:
+    """A stratified split by label and language, the same on every run."""
+    rng = random.Random(SEED)
+    groups: dict[tuple[str, bool], list[int]] = {}
+    for i, (t, y) in enumerate(zip(texts, labels)):
+        groups.setdefault((y, _is_zh(t)), []).append(i)
+    train: list[int] = []
+    test: list[int] = []
+    for members in groups.values():
+        rng.shuffle(members)
+        cut = max(1, round(len(members) * test_share))
+        test += members[:cut]
+        train += members[cut:]
+    return sorted(train), sorted(test)
+
+
+def _is_zh(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def own_held_out(encoder: Encoder | None) -> tuple[dict[str, float], Scores]:
+    texts, labels = read_training()
+    train, test = split(texts, labels)
+    model = IntentModel.fit([texts[i] for i in train], [labels[i] for i in train], encoder=encoder)
+    preds = [p.label for p in model.predict_many([texts[i] for i in test])]
+    gold = [labels[i] for i in test]
+    fine = score(gold, preds)
+    metrics = {"own_accuracy": fine.accuracy, "own_macro_f1": fine.macro_f1}
+    metrics["own_coarse_accuracy"] = score([coarse_intent(g) for g in gold], [coarse_intent(p) for p in preds]).accuracy
+    for lang in ("en", "zh"):
+        idx = [k for k, i in enumerate(test) if _is_zh(texts[i]) == (lang == "zh")]
+        metrics[f"own_accuracy_{lang}"] = score([gold[k] for k in idx], [preds[k] for k in idx]).accuracy
+    return metrics, fine
+
+
+def bitext(encoder: Encoder | None, limit: int | None = None) -> tuple[dict[str, float], Scores]:
+    tr_x, tr_y = read_csv(BITEXT / "train.csv")
+    te_x, te_y = read_csv(BITEXT / "test.csv")
+    if limit:
+        tr_x, tr_y = _sample(tr_x, tr_y, limit)
+    model = IntentModel.fit(tr_x, tr_y, encoder=encoder)
+    s = score(te_y, [p.label for p in model.predict_many(te_x)])
+    return {"bitext_accuracy": s.accuracy, "bitext_macro_f1": s.macro_f1}, s
+
+
+def clinc(encoder: Encoder | None) -> tuple[dict[str, float], Scores]:
+    """Train on train; choose the OOS threshold on val + oos_val; report in-scope accuracy and OOS recall on test."""
+    data = json.loads(CLINC.read_text(encoding="utf-8"))
+    model = IntentModel.fit([t for t, _ in data["train"]], [y for _, y in data["train"]], encoder=encoder)
+    val = data["val"] + [[t, OUT_OF_SCOPE] for t, _ in data["oos_val"]]
+    threshold = model.choose_threshold([t for t, _ in val], [y for _, y in val])
+    test = data["test"] + [[t, OUT_OF_SCOPE] for t, _ in data["oos_test"]]
+    preds = [p.label for p in model.predict_many([t for t, _ in test])]
+    gold = [y for _, y in test]
+    inside = [(p, g) for p, g in zip(preds, gold) if g != OUT_OF_SCOPE]
+    outside = [p for p, g in zip(preds, gold) if g == OUT_OF_SCOPE]
+    s = score(gold, preds)
+    return {
+        "clinc_in_scope_accuracy": sum(p == g for p, g in inside) / len(inside),
+        "clinc_oos_recall": sum(p == OUT_OF_SCOPE for p in outside) / len(outside),
+        "clinc_macro_f1": s.macro_f1,
+        "clinc_threshold": threshold,
+    }, s
+
+
+def banking(encoder: Encoder | None, folds: int = 5) -> tuple[dict[str, float], Scores]:
+    texts, labels = read_csv(BANKING)
+    from sklearn.model_selection import StratifiedKFold
+
+    preds = [""] * len(texts)
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(texts, labels):
+        model = IntentModel.fit([texts[i] for i in train], [labels[i] for i in train], encoder=encoder)
+        for i, p in zip(test, model.predict_many([texts[i] for i in test])):
+            preds[i] = p.label
+    s = score(labels, preds)
+    return {"banking77_accuracy": s.accuracy, "banking77_macro_f1": s.macro_f1}, s
+
+
+def custom(path: Path, cache_dir: Path | None) -> tuple[dict[str, float], Scores]:
+    """The model the service would use (a `train intents` one when present) on someone's labelled CSV."""
+    texts, labels = read_csv(path)
+    model = active_model(cache_dir)
+    preds = [p.label for p in model.predict_many(texts)]
+    s = score(labels, preds)
+    coarse = score([coarse_intent(y) for y in labels], [coarse_intent(p) for p in preds])
+    return {"data_accuracy": s.accuracy, "data_macro_f1": s.macro_f1, "data_coarse_accuracy": coarse.accuracy}, s
+
+
+def _sample(texts: list[str], labels: list[str], n: int) -> tuple[list[str], list[str]]:
+    idx = sorted(random.Random(SEED).sample(range(len(texts)), min(n, len(texts))))
+    return [texts[i] for i in idx], [labels[i] for i in idx]
+
+
+@suite("intents")
+def intents_suite(options: SuiteOptions) -> SuiteResult:
+    """Own held-out set always; the public sets when present (--smoke: own set and a Bitext slice)."""
+    metrics: dict[str, float] = {}
+    charts: list[Chart] = []
+    details: list[dict[str, JSON]] = []
+    notes: list[str] = []
+    data = options.data
+    if data is not None:
+        options.progress("Intents on --data", 0, 1)
+        m, s = custom(Path(data), options.data_dir / "models" if options.data_dir else None)
+        metrics.update(m)
+        charts.append(_confusion("data", s))
+        notes.append(f"--data {data}: {sum(map(sum, s.matrix))} utterances, scored with the active model.")
+        return SuiteResult(name="intents", metrics=metrics, charts=charts, notes=notes)
+    shop_encoder = default_encoder()
+    runs: list[tuple[str, Path | None, object]] = [
+        ("own", None, lambda: own_held_out(Memo(shop_encoder) if shop_encoder else None))
+    ]
+    english = encoder_named(ENGLISH_ENCODER)
+    english_memo = Memo(english) if english else None
+    if not options.smoke:
+        runs += [
+            ("bitext", BITEXT, lambda: bitext(english_memo)),
+            ("clinc", CLINC, lambda: clinc(english_memo)),
+            ("banking77", BANKING, lambda: banking(english_memo)),
+        ]
+    for name, path, run in runs:
+        if path is not None and not path.exists():
+            notes.append(f"{name}: skipped, {path} is absent.")
+            continue
+        options.progress(f"Intents: {name}", 0, 1)
+        m, s = run()  # type: ignore[operator]
+        metrics.update(m)
+        charts.append(_confusion(name, s))
+        details.append({"set": name, **{k: round(v, 4) for k, v in m.items()}})
+    notes += [
+        f"Own set: bot/data/intents.*.csv, a stratified 80/20 split by label and language (seed {SEED}); "
+        f"encoder {getattr(shop_encoder, 'name', 'none')} + word/char n-grams, calibrated logistic regression.",
+        f"Public English sets: {ENGLISH_ENCODER} + word/char n-grams, the same classifier. "
+        "CLINC150: threshold on the top probability chosen on val + oos_val, reported on test + oos_test.",
+        "Banking77: 5-fold cross-validation on its test split. --smoke runs the own set only.",
+    ]
+    return SuiteResult(
+        name="intents",
+        metrics=metrics,
+        thresholds={"own_coarse_accuracy": 0.9, "own_accuracy": 0.85} if options.smoke else {},
+        details=details,
+        charts=charts,
+        notes=notes,
+    )
+
+
+def _confusion(name: str, s: Scores) -> Chart:
+    def draw(ax: Axes) -> None:
+        import numpy as np
+
+        matrix = np.array(s.matrix, dtype=float)
+        rows = matrix.sum(axis=1, keepdims=True)
+        ax.imshow(matrix / np.maximum(rows, 1), cmap="Blues", vmin=0, vmax=1)
+        if len(s.labels) <= 30:
+            ax.set_xticks(range(len(s.labels)), s.labels, rotation=90, fontsize=6)
+            ax.set_yticks(range(len(s.labels)), s.labels, fontsize=6)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("gold")
+
+    return Chart(
+        name=f"confusion_{name}",
+        title=f"{name}: accuracy {s.accuracy:.3f}, macro-F1 {s.macro_f1:.3f} (rows normalised)",
+        draw=draw,
+    )
+
+
+def write_csv(path: Path, rows: Sequence[tuple[str, str]]) -> None:
+    """A text,label CSV (used by tests to exercise --data)."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["text", "label"])
+        writer.writerows(rows)

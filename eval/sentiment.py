@@ -1,0 +1,117 @@
+"""`shopkeeper eval sentiment`: accuracy on Chinese reviews, macro-F1 on TweetEval, and own shopper messages."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+from bot.nlu import Understander
+from bot.types import JSON
+from eval.harness import SuiteOptions, SuiteResult, suite
+from eval.public_data import SHARED_DATA, percentile
+
+OWN = Path(__file__).parent / "data" / "sentiment_shopper_messages.json"
+ZH = SHARED_DATA / "sentiment_zh"
+TWEETEVAL = SHARED_DATA / "sentiment_en_tweeteval"
+SMOKE_SIZE = 50
+SEED = 0
+
+
+def own_set() -> list[tuple[str, str]]:
+    doc = json.loads(OWN.read_text(encoding="utf-8"))
+    return [(m["text"], m["label"]) for m in doc["messages"]]
+
+
+def online_shopping() -> list[tuple[str, str]]:
+    with (ZH / "online_shopping_10_cats_sample2000.csv").open(encoding="utf-8-sig", newline="") as f:
+        return [(r["review"], _binary(r["label"])) for r in csv.DictReader(f)]
+
+
+def waimai() -> list[tuple[str, str]]:
+    with (ZH / "waimai_10k.csv").open(encoding="utf-8-sig", newline="") as f:
+        return [(r["review"], _binary(r["label"])) for r in csv.DictReader(f)]
+
+
+def eprstmt() -> list[tuple[str, str]]:
+    lines = (ZH / "eprstmt_test_public.json").read_text(encoding="utf-8").splitlines()
+    return [(j["sentence"], j["label"].lower()) for j in map(json.loads, filter(None, lines))]
+
+
+def tweeteval() -> list[tuple[str, str]]:
+    texts = (TWEETEVAL / "test_text.txt").read_text(encoding="utf-8").split("\n")
+    labels = (TWEETEVAL / "test_labels.txt").read_text(encoding="utf-8").split()
+    names = {"0": "negative", "1": "neutral", "2": "positive"}
+    return [(t, names[y]) for t, y in zip(texts, labels)]
+
+
+def _binary(label: str) -> str:
+    return "positive" if label.strip() == "1" else "negative"
+
+
+def evaluate(data: Sequence[tuple[str, str]], binary: bool, nlu: Understander) -> tuple[dict[str, float], list[float]]:
+    """Accuracy and macro-F1; binary sets read the sign of the score (neutral is not a gold class there)."""
+    from sklearn.metrics import f1_score
+
+    predicted: list[str] = []
+    times: list[float] = []
+    for text, _ in data:
+        started = time.perf_counter()
+        s = nlu.understand(text).sentiment
+        times.append((time.perf_counter() - started) * 1000)
+        predicted.append(("positive" if s.score >= 0 else "negative") if binary else s.label)
+    gold = [y for _, y in data]
+    accuracy = sum(p == g for p, g in zip(predicted, gold)) / len(gold)
+    return {"accuracy": accuracy, "macro_f1": float(f1_score(gold, predicted, average="macro"))}, times
+
+
+@suite("sentiment")
+def sentiment_suite(options: SuiteOptions) -> SuiteResult:
+    """Own messages always; public sets when present (--smoke: a 50-message slice of each)."""
+    nlu = Understander(use_model=False)  # the intent model plays no part in sentiment
+    sets: list[tuple[str, Path, Callable[[], list[tuple[str, str]]], bool]] = [
+        ("own", OWN, own_set, False),
+        ("online_shopping", ZH, online_shopping, True),
+        ("eprstmt", ZH, eprstmt, True),
+        ("waimai", ZH, waimai, True),
+        ("tweeteval", TWEETEVAL, tweeteval, False),
+    ]
+    metrics: dict[str, float] = {}
+    details: list[dict[str, JSON]] = []
+    notes: list[str] = []
+    all_times: list[float] = []
+    for name, path, load, binary in sets:
+        if not path.exists():
+            notes.append(f"{name}: skipped, {path} is absent.")
+            continue
+        data = load()
+        if options.smoke and name != "own":
+            data = random.Random(SEED).sample(data, min(SMOKE_SIZE, len(data)))
+        elif name == "waimai":
+            data = random.Random(SEED).sample(data, 2000)  # 12k reviews add minutes, not information
+        options.progress(f"Sentiment: {name}", 0, 1)
+        m, times = evaluate(data, binary, nlu)
+        all_times += times
+        metrics.update({f"{name}_{k}": v for k, v in m.items()})
+        details.append({"set": name, "size": len(data), **{k: round(v, 4) for k, v in m.items()}})
+        if name == "own":
+            for lang in ("en", "zh"):
+                subset = [(t, y) for t, y in data if any("\u4e00" <= c <= "\u9fff" for c in t) == (lang == "zh")]
+                metrics[f"own_accuracy_{lang}"] = evaluate(subset, False, nlu)[0]["accuracy"]
+    metrics["sentiment_p50_ms"] = percentile(all_times, 50)
+    metrics["sentiment_p95_ms"] = percentile(all_times, 95)
+    notes += [
+        "Lexicon (bot.nlu) + VADER compound x0.5 for English, + SnowNLP (faded out below 40 characters) for Chinese.",
+        "Binary review sets (online_shopping, EPRSTMT, waimai sample of 2,000) read the sign of the score; "
+        "TweetEval and own messages use the three labels (neutral band +-0.2).",
+    ]
+    return SuiteResult(
+        name="sentiment",
+        metrics=metrics,
+        thresholds={"own_accuracy": 0.75} if options.smoke else {},
+        details=details,
+        notes=notes,
+    )
