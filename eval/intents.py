@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import random
 from dataclasses import dataclass
@@ -238,11 +237,3 @@ def _confusion(name: str, s: Scores) -> Chart:
         title=f"{name}: accuracy {s.accuracy:.3f}, macro-F1 {s.macro_f1:.3f} (rows normalised)",
         draw=draw,
     )
-
-
-def write_csv(path: Path, rows: Sequence[tuple[str, str]]) -> None:
-    """A text,label CSV (used by tests to exercise --data)."""
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["text", "label"])
-        writer.writerows(rows)
