@@ -51,7 +51,7 @@ def test_pages(client: TestClient) -> None:
     assert 'data-locale="zh"' in client.get("/?locale=zh").text
     assert client.get("/?locale=fr").status_code == 422
     console = client.get("/console")
-    assert console.status_code == 200 and "human-agent" in console.text
+    assert console.status_code == 200 and "Agent console" in console.text
     assert client.get("/static/widget.js").status_code == 200
 
 
