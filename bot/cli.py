@@ -442,6 +442,14 @@ def demo_order(
         console.print(f"email: {email}")
 
 
+@app.command("hash-password")
+def hash_password_command() -> None:
+    """Prompt for an agent's password and print its hash for SHOPKEEPER_AGENTS (name:hash,...)."""
+    from bot.agents import main as hash_main
+
+    hash_main()
+
+
 # Settings without a description in bot/settings.py get one here so .env.example documents every field.
 _FALLBACK_DESCRIPTIONS = {
     "host": "Interface `shopkeeper serve` binds to.",

@@ -57,3 +57,16 @@ def test_removed_account_loses_its_sessions() -> None:
     token = AgentDirectory(store, {"ana": hash_password("pw", iterations=1000)}).sign_in("ana", "pw")
     with pytest.raises(Unauthorized):
         AgentDirectory(store, {}).authenticate(token)
+
+
+def test_cli_hash_password_prints_a_usable_hash() -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    result = CliRunner().invoke(app, ["hash-password"], input="long-enough-pw\nlong-enough-pw\n")
+    assert result.exit_code == 0, result.output
+    encoded = result.output.split()[-1]  # after the prompts, which a pipe leaves on one line
+    assert check_password("long-enough-pw", encoded) and parse_accounts(f"ana:{encoded}")
+    short = CliRunner().invoke(app, ["hash-password"], input="short\n")
+    assert short.exit_code != 0
