@@ -14,7 +14,9 @@
       no_suggestion: "The assistant has no suggestion for this message.", verified_by: "verified by",
       email: "email", orders: "Recent orders", shopper: "Shopper", bot: "Assistant", system: "",
       state_bot: "bot", state_waiting_for_agent: "waiting", state_agent: "with agent", state_closed: "closed",
-      csat: "Rating: ", lang: "中文"
+      csat: "Rating: ", lang: "中文",
+      reasons: { requested: "asked for a person", negative_sentiment: "unhappy", repeated_failure: "bot failed",
+        sensitive: "sensitive", engine_error: "bot error" }
     },
     zh: {
       title: "客服工作台", signin_title: "登录", name: "用户名", password: "密码", signin: "登录",
@@ -27,7 +29,9 @@
       no_suggestion: "助手对这条消息没有建议。", verified_by: "验证方式",
       email: "邮箱", orders: "最近订单", shopper: "顾客", bot: "助手", system: "",
       state_bot: "机器人", state_waiting_for_agent: "等待中", state_agent: "人工服务中", state_closed: "已结束",
-      csat: "评分：", lang: "English"
+      csat: "评分：", lang: "English",
+      reasons: { requested: "要求人工", negative_sentiment: "情绪不满", repeated_failure: "机器人未解决",
+        sensitive: "敏感话题", engine_error: "机器人故障" }
     }
   };
 
@@ -210,7 +214,7 @@
       var line = el("span", "line1" + (unread[cid] ? " unread" : ""));
       line.appendChild(el("span", "badge " + en.state, T["state_" + en.state] || en.state));
       line.appendChild(el("strong", "", en.customer || cid.slice(0, 10)));
-      line.appendChild(el("span", "badge", String(en.reason || "").replace(/_/g, " ")));
+      line.appendChild(el("span", "badge", T.reasons[en.reason] || String(en.reason || "").replace(/_/g, " ")));
       if (en.sensitive || (en.sentiment || 0) <= -0.5) line.appendChild(el("span", "badge hot", en.sensitive ? T.sensitive : "☹"));
       line.appendChild(el("span", "muted", T.waiting + " " + Math.max(0, Math.round((en.waiting_s || 0) / 60)) + " " + T.min));
       if (en.agent) line.appendChild(el("span", "muted", T.held_by + en.agent));
