@@ -283,7 +283,7 @@ def read_csv(path: Path) -> tuple[list[str], list[str]]:
         reader = csv.DictReader(f)
         fields = [h.strip().lower() for h in reader.fieldnames or []]
         text_col = next((h for h in ("text", "utterance", "instruction") if h in fields), None)
-        label_col = next((h for h in ("label", "intent") if h in fields), None)
+        label_col = next((h for h in ("label", "intent", "category") if h in fields), None)
         if text_col is None or label_col is None:
             raise ValueError(f"{path} needs a header with text and label columns (found: {', '.join(fields)})")
         texts, labels = [], []
