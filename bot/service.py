@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.engine import TurnHandler
-from bot.handoff import HandoffDesk, open_desk
 from bot.errors import BadInput, Forbidden, NotFound, TooLarge, Unauthorized
+from bot.handoff import HandoffDesk, open_desk
 from bot.ports import (
     ConversationStore,
     EventBus,
@@ -20,7 +20,7 @@ from bot.ports import (
     Retriever,
 )
 from bot.settings import Settings
-from bot.types import Conversation, Customer, Language, Message, TurnResult, new_id
+from bot.types import Conversation, Customer, Language, Message, TurnResult, new_id, now
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +34,18 @@ def _no_progress(label: str, done: int, total: int) -> None:
 
 @dataclass(frozen=True)
 class SignedIdentity:
-    """A customer id signed by the host page: hex HMAC-SHA256 of the id with the shop's identity secret."""
+    """A customer id signed by the host page: hex HMAC-SHA256 with the shop's identity secret of the
+    customer id, or of "customer_id:expires_at" when the identity carries an expiry (Unix seconds)."""
 
     customer_id: str
     signature: str
+    expires_at: int | None = None
 
 
-def sign_identity(secret: str, customer_id: str) -> str:
+def sign_identity(secret: str, customer_id: str, expires_at: int | None = None) -> str:
     """What the shop's server computes for the widget (documented for integrators, used by tests)."""
-    return hmac.new(secret.encode(), customer_id.encode(), hashlib.sha256).hexdigest()
+    message = customer_id if expires_at is None else f"{customer_id}:{expires_at}"
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
 def _token_hash(token: str) -> str:
@@ -142,9 +145,11 @@ class Service:
         secret = self.settings.identity_secret
         if secret is None:
             raise BadInput("signed identities are not enabled on this shop (SHOPKEEPER_IDENTITY_SECRET is unset)")
-        expected = sign_identity(secret.get_secret_value(), identity.customer_id)
+        expected = sign_identity(secret.get_secret_value(), identity.customer_id, identity.expires_at)
         if not hmac.compare_digest(expected, identity.signature.lower()):
             raise Unauthorized("identity signature does not match")
+        if identity.expires_at is not None and identity.expires_at < now():
+            raise Unauthorized("identity has expired; sign a fresh one")
         user = self.orders.get_user(identity.customer_id)
         if user is None:
             raise Unauthorized("identity names an unknown customer")
@@ -159,18 +164,16 @@ class Service:
 def build_service(settings: Settings, progress: ProgressFn | None = None) -> Service:
     """Open (and on first start, build) everything the service needs. Heavy: models load here."""
     # Imported here so that importing bot.service stays cheap for the CLI's --help.
-    from connectors.commerce.catalogue import catalogue_documents
-
     from bot.agent.embedded import EmbeddedEngine
-    from bot.agent.llm.choose import choose_engine
     from bot.agent.guardrails import guard_output
+    from bot.agent.llm.choose import choose_engine
     from bot.nlu import Understander
     from bot.pii import PiiScrubber
     from bot.stores import open_store
-    from connectors.commerce import open_shop
-    from knowledge import DEMO_KNOWLEDGE_DIR, KnowledgeBase
-
     from connectors.channels import check_channel_settings
+    from connectors.commerce import open_shop
+    from connectors.commerce.catalogue import catalogue_documents
+    from knowledge import DEMO_KNOWLEDGE_DIR, KnowledgeBase
 
     check_channel_settings(settings)  # an enabled IM platform without its secret stops here, before the heavy work
     report = progress or _no_progress

@@ -24,6 +24,7 @@ class IdentityIn(BaseModel):
 
     customer_id: StrictStr = Field(min_length=1, max_length=200)
     signature: StrictStr = Field(min_length=1, max_length=200)
+    expires_at: int | None = Field(None, ge=0, description="Unix seconds; when given it is part of what is signed.")
 
 
 class StartIn(BaseModel):
@@ -47,7 +48,11 @@ _JSON_BODY = {"requestBody": {"content": {"application/json": {}}, "required": F
 async def start_conversation(request: Request, service: ServiceApi = Depends(get_service)) -> JSONResponse:
     body = await read_json(request, StartIn, empty_ok=True)
     identity = (
-        SignedIdentity(customer_id=body.identity.customer_id, signature=body.identity.signature)
+        SignedIdentity(
+            customer_id=body.identity.customer_id,
+            signature=body.identity.signature,
+            expires_at=body.identity.expires_at,
+        )
         if body.identity
         else None
     )

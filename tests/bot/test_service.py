@@ -97,3 +97,24 @@ def test_transcript_of_unknown_conversation() -> None:
 
 def test_readiness_reports_each_check_and_survives_a_crash() -> None:
     assert make_service().readiness() == {"store": True, "broken": False}
+
+
+def test_an_expiring_identity_is_signed_with_its_expiry_and_refused_after_it() -> None:
+    import time
+
+    service = make_service()
+    later = int(time.time()) + 600
+    conversation, _ = service.start_conversation(
+        identity=SignedIdentity("jane_doe_1001", sign_identity(SECRET, "jane_doe_1001", later), later)
+    )
+    assert conversation.customer is not None
+    with pytest.raises(Unauthorized, match="expired"):
+        earlier = int(time.time()) - 1
+        service.start_conversation(
+            identity=SignedIdentity("jane_doe_1001", sign_identity(SECRET, "jane_doe_1001", earlier), earlier)
+        )
+    with pytest.raises(Unauthorized, match="does not match"):
+        # Moving the expiry forward breaks the signature.
+        service.start_conversation(
+            identity=SignedIdentity("jane_doe_1001", sign_identity(SECRET, "jane_doe_1001", later), later + 3600)
+        )
