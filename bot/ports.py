@@ -86,7 +86,9 @@ class OrderActions(Protocol):
 
     def modify_pending_order_address(self, order_id: str, address: Address, *, preview: bool = False) -> Order: ...
 
-    def modify_pending_order_payment(self, order_id: str, payment_method_id: str, *, preview: bool = False) -> Order: ...
+    def modify_pending_order_payment(
+        self, order_id: str, payment_method_id: str, *, preview: bool = False
+    ) -> Order: ...
 
     def modify_pending_order_items(
         self,
@@ -165,19 +167,6 @@ class Engine(Protocol):
     ) -> Decision: ...
 
 
-class ChatModel(Protocol):
-    """An OpenAI-compatible chat endpoint (the LLM engine's transport)."""
-
-    def complete(self, messages: Sequence[dict[str, str]]) -> str: ...
-
-
-class Channel(Protocol):
-    """An IM platform: verify the raw webhook, parse it into messages, send replies."""
-
-    name: str
-
-    def verify(self, body: bytes, headers: dict[str, str]) -> bool: ...
-
-    def parse(self, body: bytes) -> list[Message]: ...
-
-    def send(self, recipient: str, text: str) -> None: ...
+# The IM channel seam is connectors.channels.base.WebhookChannel (verify / handshake / parse / send),
+# an ABC next to the platform modules so that a connector cannot skip the verified webhook flow.
+# The LLM engine talks to its endpoint through LangChain (bot/agent/llm/), so it needs no port here.
