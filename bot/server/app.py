@@ -11,9 +11,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from bot.server import conversations, health, pages, stream
 from bot.server import admin as knowledge_admin
-from bot.server import agent_api, agent_stream
+from bot.server import agent_api, agent_stream, conversations, health, pages, stream
 from bot.server.deps import ServiceApi
 from bot.server.errors import CatchAll, install_error_handlers
 from bot.server.limits import BodyLimit
