@@ -19,9 +19,11 @@ run: $(VENV)/.installed
 # The eval suites whose --smoke slice CI runs (each fails on a regression below its thresholds).
 SMOKE_SUITES := smoke retrieval pii intents sentiment
 
-# Smoke evals first, pytest last: its summary line closes the output.
+# Lint and types, then smoke evals, pytest last: its summary line closes the output.
 test: $(VENV)/.installed-test
 	@status=0; \
+	$(BIN)/ruff check . || status=$$?; \
+	$(BIN)/mypy || status=$$?; \
 	for suite in $(SMOKE_SUITES); do \
 		$(BIN)/shopkeeper eval $$suite --smoke || status=$$?; \
 	done; \
