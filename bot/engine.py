@@ -14,6 +14,7 @@ from typing import Protocol
 from bot.errors import NotFound
 from bot.ports import ConversationStore, Engine, EventBus
 from bot.types import (
+    Conversation,
     ConversationState,
     Decision,
     Event,
@@ -131,8 +132,8 @@ class TurnHandler:
 
         if conversation.state != "bot":
             # A human holds (or is about to hold) the conversation: the bot stays silent.
-            self.store.save(replace(conversation, updated_at=now()))
-            return TurnResult(replies=(), state=conversation.state, trace=_silent_trace(scrubbed, clock.timings))
+            saved = self._save(replace(conversation, updated_at=now()), started_in=conversation.state)
+            return TurnResult(replies=(), state=saved.state, trace=_silent_trace(scrubbed, clock.timings))
 
         self.bus.publish(Event(type="typing", conversation_id=conversation_id, data={"role": "bot"}))
         with clock.stage("understand"):
@@ -166,12 +167,13 @@ class TurnHandler:
             updated_at=now(),
         )
         with clock.stage("store"):
-            self.store.save(conversation)
+            conversation = self._save(conversation, started_in="bot")
+            state = conversation.state
             for reply in replies:
                 self._record(
                     Message(conversation_id=conversation_id, role="bot", text=reply.text, citations=reply.citations)
                 )
-            if decision.handoff:
+            if decision.handoff and state == "waiting_for_agent":
                 self.bus.publish(state_event(conversation_id, state))
                 log.info("conversation %s handed off: %s", conversation_id, decision.handoff.reason)
 
@@ -186,6 +188,15 @@ class TurnHandler:
             timings_ms=clock.timings,
         )
         return TurnResult(replies=replies, state=state, trace=trace)
+
+    def _save(self, conversation: Conversation, started_in: ConversationState) -> Conversation:
+        """Store the turn's state; a state change someone else made meanwhile (an agent's claim or
+        release on any replica) wins over the state this turn started from."""
+        current = self.store.get(conversation.id)
+        if current is not None and current.state != started_in:
+            conversation = replace(conversation, state=current.state, handoff_reason=current.handoff_reason)
+        self.store.save(conversation)
+        return conversation
 
     def _record(self, message: Message) -> Message:
         stored = self.store.append(message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 
@@ -139,3 +140,28 @@ def test_turns_of_one_conversation_do_not_interleave() -> None:
         t.join()
     roles = [m.role for m in handler.store.messages("c_test")]
     assert roles == ["shopper", "bot"] * 8, "each shopper message is followed by its own reply"
+
+
+class ClaimDuringTurn:
+    """An engine during whose turn an agent (on any replica) claims the conversation."""
+
+    name = "embedded"
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+
+    def decide(self, conversation: Conversation, text: str, u: Understanding, history: Sequence[Message]) -> Decision:
+        stored = self.store.get(conversation.id)
+        assert stored is not None
+        self.store.save(replace(stored, state="agent"))
+        return Decision(replies=(Reply("one moment"),), memory={"flow": "y"})
+
+
+def test_a_claim_made_during_a_turn_is_not_undone_by_it() -> None:
+    store = MemoryStore()
+    handler = make_handler(ClaimDuringTurn(store), store=store)
+    new_conversation(handler)
+    result = handler.handle("c_test", "hello")
+    stored = store.get("c_test")
+    assert stored is not None and stored.state == "agent" and result.state == "agent"
+    assert stored.memory == {"flow": "y"}, "the turn's own changes are still kept"
