@@ -9,7 +9,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -100,9 +100,34 @@ async def webhook(platform: str, request: Request, background: BackgroundTasks) 
     return Response(channel.ack_body, media_type="text/plain")
 
 
+@runtime_checkable
+class Pulls(Protocol):
+    """A channel whose callback only announces messages (WeCom customer service): they are fetched after the ack."""
+
+    async def pull(self, notice: Inbound) -> list[Inbound]: ...
+
+
+async def _pulled(hub: WebhookHub, channel: Pulls, platform: str, notices: list[Inbound]) -> list[Inbound]:
+    """The announced messages, each deduplicated on its own id like a pushed one."""
+    fetched: list[Inbound] = []
+    for notice in notices:
+        try:
+            batch = await channel.pull(notice)
+        except Exception as exc:  # logged without content; the next callback syncs from the same cursor
+            reason = getattr(exc, "message", None) or type(exc).__name__
+            logger.error("%s fetch for %s failed: %s", platform, notice.event_id, reason)
+            continue
+        for message in batch:
+            if message is notice or await run_in_threadpool(hub.state.claim, f"in:{platform}:{message.event_id}"):
+                fetched.append(message)
+    return fetched
+
+
 async def process(
     hub: WebhookHub, service: ServiceApi, metrics: Metrics, channel: WebhookChannel, messages: list[Inbound]
 ) -> None:
+    if isinstance(channel, Pulls):
+        messages = await _pulled(hub, channel, channel.name, messages)
     for message in messages:
         try:
             async with hub.lock_for(channel.name, message.chat_id):

@@ -1,4 +1,4 @@
-"""WeCom (WeChat Work) app callbacks: msg_signature, AES-encrypted XML, the echostr GET; replies by message/send."""
+"""WeCom (WeChat Work) callbacks: msg_signature, AES-encrypted XML, the echostr GET; app and customer service."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from connectors.channels.base import (
 )
 from connectors.channels.outbound import Outbound, json_body
 from connectors.channels.wecom_crypto import aes_key, decrypt, msg_signature
+from connectors.channels.wecom_kf import KF_EVENT, KfClient, KfNotice, kf_address, notice_of
 
 
 def xml_fields(data: bytes | str) -> dict[str, str]:
@@ -73,6 +74,7 @@ class WeComChannel(WebhookChannel):
         self._outbound = outbound
         self._access_token = ""
         self._access_token_expires = 0.0
+        self.kf = KfClient(self._api_base, outbound, self._token, platform=self.name)
 
     def _encrypted(self, request: WebhookRequest) -> str:
         if request.method == "GET":
@@ -98,6 +100,8 @@ class WeComChannel(WebhookChannel):
 
     def parse(self, request: WebhookRequest) -> list[Inbound]:
         fields = xml_fields(decrypt(self._key, self._encrypted(request), self._corp_id))
+        if fields.get("MsgType") == "event" and fields.get("Event") == KF_EVENT:
+            return notice_of(fields)  # customer service: the messages are fetched by pull, after the ack
         user = fields.get("FromUserName", "")
         text = describe(fields)
         # Text messages carry MsgId; fall back to sender + time for kinds that may not.
@@ -105,6 +109,10 @@ class WeComChannel(WebhookChannel):
         if not user or not text:
             return []
         return [Inbound(event_id=event_id, chat_id=user, user_id=user, text=text)]
+
+    async def pull(self, notice: Inbound) -> list[Inbound]:
+        """The messages a customer-service notice announces (kf/sync_msg); any other inbound is itself."""
+        return await self.kf.pull(notice) if isinstance(notice, KfNotice) else [notice]
 
     async def _token(self) -> str:
         if self._access_token and time.time() < self._access_token_expires:
@@ -125,6 +133,10 @@ class WeComChannel(WebhookChannel):
         return token
 
     async def send(self, out: Outgoing) -> None:
+        kf = kf_address(out.recipient)
+        if kf is not None:
+            await self.kf.send(out, *kf)
+            return
         token = await self._token()
         agent: int | str = int(self._agent_id) if self._agent_id.isdigit() else self._agent_id
         response = await self._outbound.request(
