@@ -18,6 +18,8 @@ FROM_CUSTOMER = 3
 """sync_msg origin: 3 the WeChat customer, 4 a system event, 5 a servicer typing in the WeCom client."""
 PAGE_LIMIT = 1000
 MAX_PAGES = 10
+MAX_CONTENT_BYTES = 2048
+"""kf/send_msg refuses text.content longer than this (bytes, UTF-8)."""
 MAX_AGE_S = 3600.0
 """Customer messages older than this are not answered: after a restart without a cursor, sync_msg replays 3 days."""
 
@@ -85,6 +87,11 @@ def inbound_of(msg: dict[str, Any], now: float) -> Inbound | None:
     if not msgid or not open_kfid or not user or not text or stale:
         return None
     return Inbound(event_id=f"kf:{msgid}", chat_id=f"{CHAT_PREFIX}{open_kfid}:{user}", user_id=user, text=text)
+
+
+def clip(text: str, limit: int = MAX_CONTENT_BYTES) -> str:
+    """The text cut to limit UTF-8 bytes on a character boundary."""
+    return text.encode()[:limit].decode(errors="ignore")
 
 
 def kf_address(recipient: str) -> tuple[str, str] | None:
@@ -157,5 +164,10 @@ class KfClient:
     async def send(self, out: Outgoing, open_kfid: str, user: str) -> None:
         await self._post(
             "send_msg",
-            {"touser": user, "open_kfid": open_kfid, "msgtype": "text", "text": {"content": button_fallback(out)}},
+            {
+                "touser": user,
+                "open_kfid": open_kfid,
+                "msgtype": "text",
+                "text": {"content": clip(button_fallback(out))},
+            },
         )

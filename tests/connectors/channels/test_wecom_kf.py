@@ -168,6 +168,12 @@ def test_a_kf_reply_goes_out_through_send_msg(wecom: WeComChannel, api: KfApi) -
     }
 
 
+def test_long_replies_are_cut_to_2048_bytes_on_a_character_boundary(wecom: WeComChannel, api: KfApi) -> None:
+    _run(lambda: wecom.send(Outgoing(f"kf:{KFID}:{CUSTOMER}", "退" * 1000)))
+    [body] = api.to("/cgi-bin/kf/send_msg")
+    assert body["text"]["content"] == "退" * 682  # 3 bytes each: 2046 bytes
+
+
 def test_a_send_msg_errcode_is_a_delivery_error(wecom: WeComChannel, api: KfApi) -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/kf/send_msg"):
@@ -177,3 +183,43 @@ def test_a_send_msg_errcode_is_a_delivery_error(wecom: WeComChannel, api: KfApi)
     channel = build_channels(channel_settings(), Outbound(transport=httpx.MockTransport(refuse)))["wecom"]
     with pytest.raises(DeliveryError, match="95018"):
         _run(lambda: channel.send(Outgoing(f"kf:{KFID}:{CUSTOMER}", "hi")))
+
+
+def test_the_webhook_flow_fetches_answers_and_replies_once(api: KfApi) -> None:
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from bot.server.app import create_app
+    from bot.server.testing import FakeService
+
+    service = FakeService(channel_settings())
+    app = create_app(service)
+    outbound = Outbound(transport=httpx.MockTransport(api))
+    channels = build_channels(service.settings, outbound)
+    assert isinstance(channels["wecom"], WeComChannel)
+    channels["wecom"].kf.clock = time.time
+    page = fixture_json("wecom", "kf_sync_msg.json")
+    for msg in page["msg_list"]:
+        msg["send_time"] = int(time.time())
+    page["msg_list"] = page["msg_list"][:1]
+    api.pages += [page, page]  # the retried callback's sync returns the same message again
+    app.state.webhooks = WebhookHub(channels, MemoryChannelState(), outbound, bot_grace_s=0.2)
+    callback = fixture_bytes("wecom", "kf_msg_or_event.xml").decode().replace(CALLBACK_TOKEN, "token-1")
+    retry = callback.replace("token-1", "token-2")
+    with TestClient(app, raise_server_exceptions=False) as client:
+        for xml in (callback, callback, retry):
+            request = testing.wecom(xml)
+            response = client.post("/v1/webhooks/wecom", content=request.body, params=dict(request.query))
+            assert response.status_code == 200 and response.text == ""
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and (
+            len(api.to("/cgi-bin/kf/sync_msg")) < 2 or not api.to("/cgi-bin/kf/send_msg")
+        ):
+            time.sleep(0.02)
+    # Two distinct callbacks synced (the repeated token-1 was deduplicated before any fetch); one turn, one reply.
+    assert len(api.to("/cgi-bin/kf/sync_msg")) == 2
+    assert [text for _conversation, text in service.turns] == ["退货要多久到账？"]
+    [sent] = api.to("/cgi-bin/kf/send_msg")
+    assert sent["touser"] == CUSTOMER and sent["open_kfid"] == KFID and sent["msgtype"] == "text"
+    assert sent["text"]["content"].startswith("You said: 退货要多久到账？")
