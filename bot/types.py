@@ -70,7 +70,9 @@ class Customer:
     customer_id: str
     name: str = ""
     email: str = ""
-    verified_by: Literal["signed_identity", "order_and_email", "email", "name_zip"] = "order_and_email"
+    verified_by: Literal["signed_identity", "order_and_email", "order_and_zip", "email", "name_zip"] = (
+        "order_and_email"
+    )
 
 
 @dataclass(frozen=True)

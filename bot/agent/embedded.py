@@ -149,6 +149,9 @@ class EmbeddedEngine:
             memory[ORDER_ID] = slots["order_id"]
         if "email" in slots:
             memory[EMAIL] = slots["email"]
+        elif "zip" in slots and (slots.get("order_id") or memory.get(ORDER_ID)):
+            # The zip code the order ships to is proof too (kept in the same slot as an email).
+            memory[EMAIL] = slots["zip"]
         if turn.ctx.customer is not None:
             self._order_for_verified(turn, turn.ctx)
             return

@@ -9,24 +9,32 @@ from bot.types import JSON, Customer, DocKind, Language, Order, Passage, Product
 
 
 def verify_order_owner(ctx: ToolContext, order_id: str, email_or_placeholder: str) -> Customer | None:
-    """The order's owner when the email matches the one on their account, else None.
+    """The order's owner when the proof matches: the email on their account, or the zip code the
+    order ships to (or of their account), else None.
 
-    An unknown order and a wrong email give the same answer, so the tool cannot be used to
+    An unknown order and a wrong proof give the same answer, so the tool cannot be used to
     learn which order numbers exist.
     """
     order_id = normalise_order_id(order_id)
-    email = resolve(ctx, email_or_placeholder).strip().lower()
+    proof = resolve(ctx, email_or_placeholder).strip().lower()
     arguments: dict[str, JSON] = {"order_id": order_id, "email": safe_argument(email_or_placeholder)}
-    order = ctx.orders.get_order(order_id) if email else None
+    order = ctx.orders.get_order(order_id) if proof else None
     user = ctx.orders.get_user(order.user_id) if order else None
-    if user is None or not email or user.email.strip().lower() != email:
-        ctx.record("verify_order_owner", arguments, False, "no order with this number and email")
+    by_email = "@" in proof
+    matches = False
+    if order is not None and user is not None and proof:
+        if by_email:
+            matches = user.email.strip().lower() == proof
+        else:
+            matches = proof in {order.address.zip.strip().lower(), user.address.zip.strip().lower()}
+    if user is None or not matches:
+        ctx.record("verify_order_owner", arguments, False, "no order with this number and proof")
         return None
     customer = Customer(
         customer_id=user.user_id,
         name=f"{user.first_name} {user.last_name}".strip(),
         email=user.email,
-        verified_by="order_and_email",
+        verified_by="order_and_email" if by_email else "order_and_zip",
     )
     ctx.record("verify_order_owner", arguments, True, {"verified": True})
     return customer

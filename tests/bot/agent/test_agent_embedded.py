@@ -182,3 +182,13 @@ def test_scripted_engine_plays_back_decisions() -> None:
     assert engine.decide(Conversation(id="c"), "hi", u, []).replies[0].text == "one"
     assert "no more" in engine.decide(Conversation(id="c"), "hi", u, []).replies[0].text
     assert [s[1] for s in engine.seen] == ["hi", "hi"]
+
+
+def test_order_status_with_the_zip_code_as_proof() -> None:
+    engine = EmbeddedEngine(orders=FakeShop(), inventory=FakeShop(), retriever=FakeRetriever())
+    understander = Understander()
+    conversation = Conversation(id="c_zip")
+    text = "where is my order #W1000001? my zip is 04101"
+    decision = engine.decide(conversation, text, understander.understand(text), [])
+    assert decision.customer is not None and decision.customer.verified_by == "order_and_zip"
+    assert "delivered" in decision.replies[0].text.lower()

@@ -69,3 +69,14 @@ def test_search_knowledge_records_the_call() -> None:
     passages = tools.search_knowledge(ctx, "return policy", "en")
     assert passages and passages[0].source == "returns.en.md"
     assert ctx.calls[0].name == "search_knowledge" and ctx.calls[0].arguments["language"] == "en"
+
+
+def test_the_zip_code_on_the_order_is_proof_too() -> None:
+    verify_order_owner = tools.verify_order_owner
+    shop = FakeShop()
+    ctx = ToolContext(orders=shop, inventory=shop, retriever=FakeRetriever(), customer=None, vault={})
+    customer = verify_order_owner(ctx, "#W1000001", "04101")
+    assert customer is not None and customer.customer_id == "jane_doe_1001"
+    assert customer.verified_by == "order_and_zip"
+    assert verify_order_owner(ctx, "#W1000001", "99999") is None
+    assert verify_order_owner(ctx, "#W2000001", "04101") is None, "another customer's zip proves nothing"
