@@ -27,8 +27,8 @@ from bot.types import (
     Variant,
 )
 from connectors.commerce.http_retry import send
+from connectors.commerce.unsupported import RefusesUnsupportedWrites
 
-UNSUPPORTED = "This shop does not support that change through the assistant; a human agent can help"
 CANCEL_REASONS = ("no longer needed", "ordered by mistake")
 
 
@@ -148,7 +148,7 @@ def _error_text(response: httpx.Response) -> str:
     return _s(errors)
 
 
-class ShopifyShop:
+class ShopifyShop(RefusesUnsupportedWrites):
     """OrderBackend + InventoryBackend + OrderActions (cancel, refund-as-return) over Shopify."""
 
     def __init__(
@@ -325,34 +325,3 @@ class ShopifyShop:
             return_items=tuple(sorted(item_ids)),
             return_payment_method_id=payment_method_id,
         )
-
-    def modify_pending_order_address(self, order_id: str, address: Address, *, preview: bool = False) -> Order:
-        raise ActionRefused(UNSUPPORTED)
-
-    def modify_pending_order_payment(self, order_id: str, payment_method_id: str, *, preview: bool = False) -> Order:
-        raise ActionRefused(UNSUPPORTED)
-
-    def modify_pending_order_items(
-        self,
-        order_id: str,
-        item_ids: Sequence[str],
-        new_item_ids: Sequence[str],
-        payment_method_id: str,
-        *,
-        preview: bool = False,
-    ) -> Order:
-        raise ActionRefused(UNSUPPORTED)
-
-    def modify_user_address(self, user_id: str, address: Address, *, preview: bool = False) -> ShopUser:
-        raise ActionRefused(UNSUPPORTED)
-
-    def exchange_delivered_order_items(
-        self,
-        order_id: str,
-        item_ids: Sequence[str],
-        new_item_ids: Sequence[str],
-        payment_method_id: str,
-        *,
-        preview: bool = False,
-    ) -> Order:
-        raise ActionRefused(UNSUPPORTED)

@@ -17,8 +17,8 @@ import httpx
 from bot.errors import ActionRefused, BackendError
 from bot.types import Address, Fulfillment, Order, OrderItem, PaymentRecord, Product, ShopUser, Variant
 from connectors.commerce.http_retry import send
+from connectors.commerce.unsupported import RefusesUnsupportedWrites
 
-UNSUPPORTED = "This shop does not support that change through the assistant; a human agent can help"
 CANCEL_REASONS = ("no longer needed", "ordered by mistake")
 # WooCommerce has no "shipped" status: processing means paid and waiting to be fulfilled.
 _STATUS = {
@@ -107,7 +107,7 @@ def _error_text(response: httpx.Response) -> str:
     return _s(body.get("message")) if isinstance(body, dict) else _s(body)
 
 
-class WooShop:
+class WooShop(RefusesUnsupportedWrites):
     """OrderBackend + InventoryBackend + OrderActions (cancel, refund-as-return) over WooCommerce."""
 
     def __init__(
@@ -267,34 +267,3 @@ class WooShop:
         refreshed = self._raw_order(order_id) or raw
         return replace(order_from_woo(refreshed), return_items=returned.return_items,
                        return_payment_method_id=payment_method_id)  # fmt: skip
-
-    def modify_pending_order_address(self, order_id: str, address: Address, *, preview: bool = False) -> Order:
-        raise ActionRefused(UNSUPPORTED)
-
-    def modify_pending_order_payment(self, order_id: str, payment_method_id: str, *, preview: bool = False) -> Order:
-        raise ActionRefused(UNSUPPORTED)
-
-    def modify_pending_order_items(
-        self,
-        order_id: str,
-        item_ids: Sequence[str],
-        new_item_ids: Sequence[str],
-        payment_method_id: str,
-        *,
-        preview: bool = False,
-    ) -> Order:
-        raise ActionRefused(UNSUPPORTED)
-
-    def modify_user_address(self, user_id: str, address: Address, *, preview: bool = False) -> ShopUser:
-        raise ActionRefused(UNSUPPORTED)
-
-    def exchange_delivered_order_items(
-        self,
-        order_id: str,
-        item_ids: Sequence[str],
-        new_item_ids: Sequence[str],
-        payment_method_id: str,
-        *,
-        preview: bool = False,
-    ) -> Order:
-        raise ActionRefused(UNSUPPORTED)
