@@ -184,8 +184,8 @@ class TurnHandler:
             model_input=scrubbed,
             tool_calls=decision.tool_calls,
             handoff=decision.handoff,
-            engine="llm" if self.engine.name == "llm" else "embedded",
-            timings_ms=clock.timings,
+            engine=decision.engine or ("llm" if self.engine.name == "llm" else "embedded"),
+            timings_ms={**clock.timings, **{f"decide.{k}": v for k, v in decision.timings_ms.items()}},
         )
         return TurnResult(replies=replies, state=state, trace=trace)
 

@@ -108,6 +108,9 @@ class Sentiment:
     label: SentimentLabel
     score: float
     """Signed strength in [-1, 1]; negative means unhappy."""
+    frustration: float = 0.0
+    """How exasperated this one message reads, in [0, 1] (repeats, "still", "again", 还没, 到底, shouting).
+    Rising frustration across turns is judged by the handoff policy from the values it keeps in memory."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,11 @@ class Decision:
     """The engine's dialogue state after this turn."""
     customer: Customer | None = None
     """Set when this turn verified the shopper."""
+    engine: EngineName | None = None
+    """The engine that actually produced the replies (the LLM engine sets "embedded" when it fell back);
+    None means the engine the TurnHandler called."""
+    timings_ms: Mapping[str, float] = field(default_factory=dict)
+    """Time spent inside decide() per stage (retrieval, tools, composition ...), merged into the trace."""
 
 
 @dataclass(frozen=True)
@@ -173,7 +181,11 @@ class Trace:
         return {
             "language": self.language,
             "intent": {"label": self.intent.label, "confidence": round(self.intent.confidence, 4)},
-            "sentiment": {"label": self.sentiment.label, "score": round(self.sentiment.score, 4)},
+            "sentiment": {
+                "label": self.sentiment.label,
+                "score": round(self.sentiment.score, 4),
+                "frustration": round(self.sentiment.frustration, 4),
+            },
             "model_input": self.model_input,
             "tool_calls": [
                 {"name": c.name, "arguments": dict(c.arguments), "ok": c.ok, "result": c.result}
