@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -37,17 +38,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    # SHOPKEEPER_E2E_DATA_DIR reuses a built data dir across runs (the first build takes minutes).
-    reused = os.environ.get("SHOPKEEPER_E2E_DATA_DIR")
-    data_dir = Path(reused) if reused else tmp_path_factory.mktemp("e2e-data")
-    data_dir.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
+def server_env(data_dir: Path, admin_token: str = ADMIN_TOKEN, **extra: str) -> dict[str, str]:
+    """The environment of a server process: offline, on data_dir, with no SHOPKEEPER_ setting from outside."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPKEEPER_")}
     env.update(
         SHOPKEEPER_DATA_DIR=str(data_dir),
-        SHOPKEEPER_ADMIN_TOKEN=ADMIN_TOKEN,
+        SHOPKEEPER_ADMIN_TOKEN=admin_token,
         SHOPKEEPER_LOG_LEVEL="INFO",
         HF_HUB_OFFLINE="1",
         TRANSFORMERS_OFFLINE="1",
@@ -55,38 +51,57 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         TOKENIZERS_PARALLELISM="false",
         OMP_NUM_THREADS="2",
         ANONYMIZED_TELEMETRY="False",
+        **extra,
     )
+    return env
+
+
+@contextmanager
+def running_server(data_dir: Path, admin_token: str = ADMIN_TOKEN, **extra_env: str) -> Iterator[Server]:
+    """A real `uvicorn` process of the app on a free port, ready (/readyz 200) on entry, stopped on exit.
+
+    extra_env adds settings (SHOPKEEPER_LLM_BASE_URL=..., channel secrets ...) to server_env()."""
+    port = _free_port()
     log_path = data_dir / f"server-{port}.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bot.server.app:create_app_from_settings",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=Path(__file__).resolve().parents[2],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    srv = Server(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}", ADMIN_TOKEN, data_dir, log_path)
-    try:
-        _wait_ready(srv, proc)
-        yield srv
-    finally:
-        proc.terminate()
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bot.server.app:create_app_from_settings",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            cwd=Path(__file__).resolve().parents[2],
+            env=server_env(data_dir, admin_token, **extra_env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        srv = Server(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}", admin_token, data_dir, log_path)
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+            _wait_ready(srv, proc)
+            yield srv
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    # SHOPKEEPER_E2E_DATA_DIR reuses a built data dir across runs (the first build takes minutes).
+    reused = os.environ.get("SHOPKEEPER_E2E_DATA_DIR")
+    data_dir = Path(reused) if reused else tmp_path_factory.mktemp("e2e-data")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with running_server(data_dir) as srv:
+        yield srv
 
 
 def _wait_ready(srv: Server, proc: subprocess.Popen[bytes]) -> None:

@@ -4,10 +4,7 @@ local stand-in of the platform's send API (the server's *_API_BASE settings poin
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -17,7 +14,7 @@ import pytest
 
 from connectors.channels import WebhookRequest, testing
 from connectors.channels.testing import SECRETS, StandIn
-from tests.e2e.conftest import Server, _free_port, _wait_ready
+from tests.e2e.conftest import Server, running_server
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "webhooks"
 RETURNS_EN = "What is your return policy?"
@@ -36,51 +33,11 @@ def im_server(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Itera
     data_dir = tmp_path_factory.mktemp("im-data")
     shutil.copytree(server.data_dir, data_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("server-*.log"))
     stand_in = StandIn().start()
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPKEEPER_")}
-    env.update(
-        SHOPKEEPER_DATA_DIR=str(data_dir),
-        SHOPKEEPER_ADMIN_TOKEN=server.admin_token,
-        SHOPKEEPER_LOG_LEVEL="INFO",
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS="",
-        TOKENIZERS_PARALLELISM="false",
-        OMP_NUM_THREADS="2",
-        ANONYMIZED_TELEMETRY="False",
-        **testing.settings_env(stand_in.url),
-    )
-    log_path = data_dir / f"server-{port}.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "bot.server.app:create_app_from_settings",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=Path(__file__).resolve().parents[2],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        srv = Server(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}", server.admin_token, data_dir, log_path)
-        try:
-            _wait_ready(srv, proc)
+    try:
+        with running_server(data_dir, server.admin_token, **testing.settings_env(stand_in.url)) as srv:
             yield ImServer(srv, stand_in)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            stand_in.stop()
+    finally:
+        stand_in.stop()
 
 
 def _post(im: ImServer, platform: str, request: WebhookRequest) -> httpx.Response:
