@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from bot.errors import BackendError
+from bot.errors import ActionRefused, BackendError
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_WAIT_S = 10.0
@@ -54,3 +54,33 @@ def send(
             raise BackendError(f"{method} {url}: the platform asks to wait {wait:g}s")
         sleep(wait)
     raise AssertionError("unreachable")
+
+
+def call_json(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    *,
+    platform: str,
+    refused_status: int,
+    error_text: Callable[[httpx.Response], str],
+    json: Any = None,
+    params: Mapping[str, str] | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> Any:
+    """send() and read the JSON answer the way every platform adapter does: None for 404, ActionRefused
+    when a write gets the platform's "unprocessable" status, BackendError for any other failure."""
+    kwargs: dict[str, Any] = {"json": json, "params": params}
+    if sleep is not None:
+        kwargs["sleep"] = sleep
+    response = send(client, method, url, **kwargs)
+    if response.status_code == 404:
+        return None
+    if response.status_code == refused_status and method != "GET":
+        raise ActionRefused(error_text(response) or "The shop refused the change")
+    if response.status_code >= 300:
+        raise BackendError(f"{platform} {method} {url} answered {response.status_code}: {error_text(response)}")
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise BackendError(f"{platform} {method} {url} returned invalid JSON") from exc

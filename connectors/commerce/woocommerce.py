@@ -14,9 +14,9 @@ from typing import Any
 
 import httpx
 
-from bot.errors import ActionRefused, BackendError
+from bot.errors import ActionRefused
 from bot.types import Address, Fulfillment, Order, OrderItem, PaymentRecord, Product, ShopUser, Variant
-from connectors.commerce.http_retry import send
+from connectors.commerce.http_retry import call_json
 from connectors.commerce.unsupported import RefusesUnsupportedWrites
 
 CANCEL_REASONS = ("no longer needed", "ordered by mistake")
@@ -129,20 +129,17 @@ class WooShop(RefusesUnsupportedWrites):
         self._client.close()
 
     def _call(self, method: str, path: str, *, json: Any = None, params: dict[str, str] | None = None) -> Any:
-        kwargs: dict[str, Any] = {"json": json, "params": params}
-        if self._sleep is not None:
-            kwargs["sleep"] = self._sleep
-        response = send(self._client, method, self.base + path, **kwargs)
-        if response.status_code == 404:
-            return None
-        if response.status_code == 400 and method != "GET":
-            raise ActionRefused(_error_text(response) or "The shop refused the change")
-        if response.status_code >= 300:
-            raise BackendError(f"WooCommerce {method} {path} answered {response.status_code}: {_error_text(response)}")
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise BackendError(f"WooCommerce {method} {path} returned invalid JSON") from exc
+        return call_json(
+            self._client,
+            method,
+            self.base + path,
+            platform="WooCommerce",
+            refused_status=400,
+            error_text=_error_text,
+            json=json,
+            params=params,
+            sleep=self._sleep,
+        )
 
     # ------------------------------------------------------------------ OrderBackend
 
