@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from bot import stage_timing
 from bot.errors import NotFound
 from bot.ports import ConversationStore, Engine, EventBus
 from bot.types import (
@@ -138,7 +139,7 @@ class TurnHandler:
         self.bus.publish(Event(type="typing", conversation_id=conversation_id, data={"role": "bot"}))
         with clock.stage("understand"):
             understanding = self.understand(scrubbed, conversation.locale)
-        with clock.stage("decide"):
+        with clock.stage("decide"), stage_timing.recording() as inside:  # retrieval/tools time themselves
             try:
                 decision = self.engine.decide(conversation, scrubbed, understanding, history)
             except Exception:
@@ -185,7 +186,7 @@ class TurnHandler:
             tool_calls=decision.tool_calls,
             handoff=decision.handoff,
             engine=decision.engine or ("llm" if self.engine.name == "llm" else "embedded"),
-            timings_ms={**clock.timings, **{f"decide.{k}": v for k, v in decision.timings_ms.items()}},
+            timings_ms={**clock.timings, **{f"decide.{k}": v for k, v in {**inside, **decision.timings_ms}.items()}},
         )
         return TurnResult(replies=replies, state=state, trace=trace)
 
