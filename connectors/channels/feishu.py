@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import time
 from typing import Any
 
 from cryptography.hazmat.primitives import padding
@@ -27,7 +26,7 @@ from connectors.channels.base import (
     same,
     text_of,
 )
-from connectors.channels.outbound import Outbound, json_body
+from connectors.channels.outbound import Outbound, TokenCache, json_body
 
 
 def feishu_signature(timestamp: str, nonce: str, encrypt_key: str, body: bytes) -> str:
@@ -97,8 +96,7 @@ class FeishuChannel(WebhookChannel):
         self._encrypt_key = encrypt_key
         self._api_base = api_base.rstrip("/")
         self._outbound = outbound
-        self._tenant_token = ""
-        self._tenant_token_expires = 0.0
+        self._tenant_token = TokenCache()
 
     def _event(self, request: WebhookRequest) -> dict[str, Any]:
         outer = load_json(request.body)
@@ -154,8 +152,9 @@ class FeishuChannel(WebhookChannel):
         return [Inbound(event_id=event_id, chat_id=chat_id, user_id=user, text=text)]
 
     async def _access_token(self) -> str:
-        if self._tenant_token and time.time() < self._tenant_token_expires:
-            return self._tenant_token
+        return await self._tenant_token.get(self._fetch_token)
+
+    async def _fetch_token(self) -> tuple[str, object]:
         response = await self._outbound.request(
             self.name,
             "POST",
@@ -166,10 +165,7 @@ class FeishuChannel(WebhookChannel):
         token = text_of(answer.get("tenant_access_token"))
         if answer.get("code") != 0 or not token:
             raise DeliveryError(f"feishu: no tenant access token (code {text_of(answer.get('code'))})")
-        expire = answer.get("expire")
-        lifetime = float(expire) if isinstance(expire, (int, float)) else 600.0
-        self._tenant_token, self._tenant_token_expires = token, time.time() + max(lifetime - 300, 30)
-        return token
+        return token, answer.get("expire")
 
     async def send(self, out: Outgoing) -> None:
         # Interactive cards need a card callback URL of their own: buttons are listed as text.

@@ -126,3 +126,20 @@ def json_body(platform: str, response: httpx.Response) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise DeliveryError(f"{platform}: the API answered with an unexpected JSON shape")
     return data
+
+
+class TokenCache:
+    """A platform access token kept until five minutes before it expires (at least 30 s), fetched again after."""
+
+    def __init__(self) -> None:
+        self._token = ""
+        self._expires = 0.0
+
+    async def get(self, fetch: Callable[[], Awaitable[tuple[str, object]]]) -> str:
+        """The cached token, or fetch() -> (token, lifetime in seconds as the platform sent it)."""
+        if self._token and time.time() < self._expires:
+            return self._token
+        token, lifetime = await fetch()
+        seconds = float(lifetime) if isinstance(lifetime, (int, float)) else 600.0
+        self._token, self._expires = token, time.time() + max(seconds - 300, 30)
+        return token

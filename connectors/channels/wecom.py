@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import xml.etree.ElementTree as ET
 
 from connectors.channels.base import (
@@ -18,7 +17,7 @@ from connectors.channels.base import (
     same,
     text_of,
 )
-from connectors.channels.outbound import Outbound, json_body
+from connectors.channels.outbound import Outbound, TokenCache, json_body
 from connectors.channels.wecom_crypto import aes_key, decrypt, msg_signature
 from connectors.channels.wecom_kf import KF_EVENT, KfClient, KfNotice, kf_address, notice_of
 
@@ -72,8 +71,7 @@ class WeComChannel(WebhookChannel):
         self._key = aes_key(encoding_aes_key)
         self._api_base = api_base.rstrip("/")
         self._outbound = outbound
-        self._access_token = ""
-        self._access_token_expires = 0.0
+        self._access_token = TokenCache()
         self.kf = KfClient(self._api_base, outbound, self._token, platform=self.name)
 
     def _encrypted(self, request: WebhookRequest) -> str:
@@ -115,8 +113,9 @@ class WeComChannel(WebhookChannel):
         return await self.kf.pull(notice) if isinstance(notice, KfNotice) else [notice]
 
     async def _token(self) -> str:
-        if self._access_token and time.time() < self._access_token_expires:
-            return self._access_token
+        return await self._access_token.get(self._fetch_token)
+
+    async def _fetch_token(self) -> tuple[str, object]:
         response = await self._outbound.request(
             self.name,
             "GET",
@@ -127,10 +126,7 @@ class WeComChannel(WebhookChannel):
         token = text_of(answer.get("access_token"))
         if answer.get("errcode", 0) != 0 or not token:
             raise DeliveryError(f"wecom: no access token (errcode {text_of(answer.get('errcode'))})")
-        expires = answer.get("expires_in")
-        lifetime = float(expires) if isinstance(expires, (int, float)) else 600.0
-        self._access_token, self._access_token_expires = token, time.time() + max(lifetime - 300, 30)
-        return token
+        return token, answer.get("expires_in")
 
     async def send(self, out: Outgoing) -> None:
         kf = kf_address(out.recipient)
