@@ -20,6 +20,7 @@ from bot.ports import (
     Retriever,
 )
 from bot.settings import Settings
+from bot.stage_timing import timed_proxy
 from bot.types import Conversation, Customer, Language, Message, TurnResult, new_id, now
 
 log = logging.getLogger(__name__)
@@ -201,6 +202,9 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
     report("Loading models", 1, 1)
 
     store, bus = open_store(settings)
+    # Everything reaches the index and the shop through timing proxies (forwarding all else), so a turn's trace
+    # shows its retrieval and tool time as decide.retrieval / decide.tools (bot/stage_timing.py).
+    kb, shop = timed_proxy(kb, "retrieval"), timed_proxy(shop, "tools")
     embedded = EmbeddedEngine(orders=shop, inventory=shop, retriever=kb)
     engine = choose_engine(settings, embedded, shop, shop, kb, bus, actions=shop)  # LLM when configured
     turns = TurnHandler(
