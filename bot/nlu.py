@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from bot.frustration import frustration
 from bot.intents import Prediction, active_model, coarse_intent
 from bot.types import Intent, Language, Sentiment, SentimentLabel, Understanding
 
@@ -238,11 +239,11 @@ class Understander:
 
     def _sentiment(self, text: str) -> Sentiment:
         lexicon = score_sentiment(text)
-        if not self.sentiment_models:
-            return lexicon
-        from bot.sentiment import score_sentiment as blended
+        if self.sentiment_models:
+            from bot.sentiment import score_sentiment as blended
 
-        return blended(text, lexicon.score)
+            lexicon = blended(text, lexicon.score)
+        return replace(lexicon, frustration=frustration(text, lexicon.score))
 
     def warm_up(self) -> None:
         """Trains or loads the intent model now instead of on the first message."""
