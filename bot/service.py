@@ -206,7 +206,7 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
     # shows its retrieval and tool time as decide.retrieval / decide.tools (bot/stage_timing.py).
     kb, shop = timed_proxy(kb, "retrieval"), timed_proxy(shop, "tools")
     embedded = EmbeddedEngine(orders=shop, inventory=shop, retriever=kb)
-    engine = choose_engine(settings, embedded, shop, shop, kb, bus, actions=shop)  # LLM when configured
+    engine = choose_engine(settings, embedded, shop, shop, kb, bus, actions=shop, scrubber=scrubber)  # LLM when set
     turns = TurnHandler(
         store=store,
         bus=bus,

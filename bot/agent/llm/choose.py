@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.ports import Engine, EventBus, InventoryBackend, OrderActions, OrderBackend, Retriever
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.agent.llm.scrub import Scrubber
 
 
 def choose_engine(
@@ -14,9 +19,11 @@ def choose_engine(
     retriever: Retriever,
     bus: EventBus,
     actions: OrderActions | None = None,
+    scrubber: Scrubber | None = None,
 ) -> Engine:
     """`embedded` unless SHOPKEEPER_LLM_BASE_URL is set; then an LlmEngine that streams its tokens
-    as `delta` events on the bus and falls back to `embedded`, so the shopper always gets a reply."""
+    as `delta` events on the bus and falls back to `embedded`, so the shopper always gets a reply.
+    `scrubber` (the service's PiiScrubber) keeps raw PII in tool results away from the model."""
     if not settings.llm_base_url:
         return embedded
     # Imported only when used: LangChain adds a second or two to every start otherwise.
@@ -25,5 +32,12 @@ def choose_engine(
 
     config = LlmConfig(settings.llm_base_url, settings.llm_model, settings.llm_api_key)
     return LlmEngine(
-        config, orders, inventory, retriever, actions=actions, fallback=embedded, on_delta=publish_deltas(bus)
+        config,
+        orders,
+        inventory,
+        retriever,
+        actions=actions,
+        fallback=embedded,
+        on_delta=publish_deltas(bus),
+        scrubber=scrubber,
     )

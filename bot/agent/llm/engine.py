@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -13,6 +14,7 @@ from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from bot.agent.llm.prompt import data_block, history_messages, instructions, leaks_instructions
+from bot.agent.llm.scrub import Scrubber, TurnScrubber
 from bot.agent.llm.stream import DeltaFn, DeltaStream
 from bot.agent.llm.tools import ToolSession, langchain_tools
 from bot.agent.phrases import say
@@ -89,8 +91,12 @@ class LlmEngine:
         actions: OrderActions | None = None,
         fallback: Engine | None = None,
         on_delta: DeltaFn | None = None,
+        scrubber: Scrubber | None = None,
     ) -> None:
+        """`scrubber` (the conversation's PiiScrubber) also scrubs the free text of tool results, passages
+        and earlier bot replies, so no raw PII reaches the model; without it only personal fields are masked."""
         self.config = config
+        self.scrubber = scrubber
         self.orders, self.inventory, self.retriever, self.actions = orders, inventory, retriever, actions
         self.fallback = fallback
         self.on_delta = on_delta
@@ -109,9 +115,10 @@ class LlmEngine:
     ) -> Decision:
         lang = understanding.language
         memory = dict(conversation.memory)
+        turn = TurnScrubber(self.scrubber, conversation.vault)
         ctx = ToolContext(
             orders=self.orders, inventory=self.inventory, retriever=self.retriever, customer=conversation.customer,
-            vault=conversation.vault, actions=self.actions, state=memory, conversation_id=conversation.id,
+            vault=turn.vault, actions=self.actions, state=memory, conversation_id=conversation.id,
         )  # fmt: skip
         memory["last_intent"] = understanding.intent.label
         handoff = should_hand_off(understanding, memory)
@@ -121,7 +128,7 @@ class LlmEngine:
         if resolution is not None and resolution.reason == "confirmed":
             return _resolved(ctx, resolution, lang)
         notes = [_NOT_DONE[resolution.reason]] if resolution is not None else []
-        session = ToolSession(ctx=ctx, language=lang)
+        session = ToolSession(ctx=ctx, language=lang, scrubber=turn if turn.enabled else None)
         try:
             text = self._run(conversation, session, scrubbed_text, history, notes)
         except Exception as exc:  # timeout, HTTP error, garbage: the shopper still gets an answer
@@ -130,11 +137,17 @@ class LlmEngine:
         customer = session.verified
         if session.ctx.handoffs:
             summary = " ".join(session.ctx.handoffs)
-            return _hand_off(session.ctx, Handoff("model_transfer", summary), lang, "handoff_requested", customer)
-        memory[FAILURES_KEY] = "0"
-        if session.statement:
-            return _decision(session.ctx, (Reply(session.statement),), customer=customer)
-        return _decision(session.ctx, (Reply(text.strip(), _citations(text, session.passages)),), customer=customer)
+            decision = _hand_off(session.ctx, Handoff("model_transfer", summary), lang, "handoff_requested", customer)
+        elif session.statement:
+            memory[FAILURES_KEY] = "0"
+            decision = _decision(session.ctx, (Reply(session.statement),), customer=customer)
+        else:
+            memory[FAILURES_KEY] = "0"
+            # Values behind this turn's own placeholders (from tool results) go back in; the output
+            # guard then judges the reply as if the model had written them.
+            answer = turn.restore_added(text.strip())
+            decision = _decision(session.ctx, (Reply(answer, _citations(text, session.passages)),), customer=customer)
+        return replace(decision, timings_ms=dict(session.timings))
 
     # ------------------------------------------------------------------ the tool loop
 
@@ -147,19 +160,30 @@ class LlmEngine:
         notes: list[str],
     ) -> str:
         query = _PLACEHOLDER.sub(" ", text).strip()
+        started = time.perf_counter()
         found = search_knowledge(session.ctx, query, None, k=self.config.passages) if query else []
+        session.timed("retrieval", started)
         session.passages.extend(p for p in found if p.kind != "order")
+        scrub = session.scrubber.texts if session.scrubber is not None else None
+        earlier = history_messages(history, conversation.vault)
+        if scrub is not None:
+            # Stored bot replies carry restored values (an address a tool returned): scrubbed again.
+            earlier = [_with_text(m, t) for m, t in zip(earlier, scrub([_content(m) for m in earlier]))]
         messages: list[BaseMessage] = [
             instructions(session.language, session.ctx.customer),
-            data_block(session.passages, notes),
-            *history_messages(history, conversation.vault),
+            data_block(session.passages, notes, scrub),
+            *earlier,
             HumanMessage(text),
         ]
         tools = langchain_tools(session)
         by_name = {t.name: t for t in tools}
         model: Runnable[list[BaseMessage], AIMessage] = self.model.bind_tools(tools)
         for _ in range(self.config.max_steps):
-            ai = self._call(model, messages, conversation.id, session)
+            started = time.perf_counter()
+            try:
+                ai = self._call(model, messages, conversation.id, session)
+            finally:
+                session.timed("llm", started)  # a failed call took its time too
             messages.append(ai)
             if not ai.tool_calls and not ai.invalid_tool_calls:
                 answer = _content(ai)
@@ -237,11 +261,17 @@ class LlmEngine:
             decision,
             tool_calls=(*ctx.calls, *decision.tool_calls),
             customer=decision.customer or session.verified,
+            engine="embedded",  # the trace names the engine whose words the shopper reads
+            timings_ms={**session.timings, **decision.timings_ms},
         )
 
 
 def _discard(conversation_id: str, text: str) -> None:
     return None
+
+
+def _with_text(message: BaseMessage, text: str) -> BaseMessage:
+    return HumanMessage(text) if isinstance(message, HumanMessage) else AIMessage(text)
 
 
 def _content(message: BaseMessage) -> str:

@@ -23,7 +23,7 @@ from bot.pii import PiiScrubber
 from bot.ports import Engine
 from bot.stores.memory import MemoryBus, MemoryStore
 from bot.testing import FakeRetriever
-from bot.types import Conversation, Customer, Decision, Event, Intent, Sentiment, Understanding
+from bot.types import Conversation, Customer, Decision, Event, Intent, Passage, Sentiment, Understanding
 from connectors.commerce.sqlite_shop import SqliteShop
 from connectors.commerce.testing import ANA, ANA_GIFT_PENDING, ANA_PENDING, BO_PENDING, open_mini_shop
 
@@ -89,9 +89,7 @@ def pii() -> PiiScrubber:
 
 
 def understanding(text: str, intent: str = "other") -> Understanding:
-    return Understanding(
-        "zh" if _CJK.search(text) else "en", Intent(intent, 0.9), Sentiment("neutral", 0.0)
-    )
+    return Understanding("zh" if _CJK.search(text) else "en", Intent(intent, 0.9), Sentiment("neutral", 0.0))
 
 
 @dataclass
@@ -273,7 +271,7 @@ def test_a_server_error_falls_back_to_the_embedded_engine(
     c = chat(endpoint, shop, pii)
     reply = c.send("How many days do I have to return an item?", intent="policy_question")
     assert "30 days" in reply and c.last.handoff is None  # the embedded engine's cited answer
-    assert c.last.replies[-1].citations
+    assert any(r.citations for r in c.last.replies)
 
 
 def test_a_timeout_falls_back_and_no_fallback_hands_off(endpoint: Endpoint, shop: SqliteShop, pii: PiiScrubber) -> None:
@@ -312,9 +310,7 @@ def test_the_model_transferring_hands_off(endpoint: Endpoint, shop: SqliteShop, 
     assert c.last.handoff is not None and "refund exception" in c.last.handoff.summary
 
 
-def test_instructions_planted_in_a_message_cannot_reach_another_customer(
-    shop: SqliteShop, pii: PiiScrubber
-) -> None:
+def test_instructions_planted_in_a_message_cannot_reach_another_customer(shop: SqliteShop, pii: PiiScrubber) -> None:
     with llm.ScriptedLlmServer(obey=True) as obedient:
         ep = Endpoint(obedient.base_url, "obedient", None, obedient)
         c = chat(ep, shop, pii, customer=ANA_C)
@@ -345,9 +341,7 @@ def test_tokens_stream_as_guarded_delta_events(endpoint: Endpoint, shop: SqliteS
     )
     store, bus = MemoryStore(), RecordingBus()
     engine = engine_for(endpoint, shop, on_delta=publish_deltas(bus))
-    turns = TurnHandler(
-        store, bus, pii, lambda text, locale: understanding(text), engine, guard_output
-    )
+    turns = TurnHandler(store, bus, pii, lambda text, locale: understanding(text), engine, guard_output)
     store.create(Conversation(id="c_stream", customer=ANA_C))
     result = turns.handle("c_stream", f"my email is ana.lee@example.com; status of {ANA_PENDING}?")
     deltas = [e for e in bus.events if e.type == "delta"]
@@ -412,3 +406,72 @@ def test_history_reaches_the_model_behind_placeholders(endpoint: Endpoint, shop:
     assert decision.replies[0].citations and decision.replies[0].citations[0].source == "returns.zh.md"
     # Chinese has no spaces: deltas break at its punctuation, with her own email restored.
     assert len(deltas) >= 2 and "".join(deltas) == "好的，li.wei@example.cn 的订单正在处理中 [1]。谢谢！"
+
+
+# --------------------------------------------------------------------------- PII in tool results, the trace
+
+
+CONTACT = Passage(
+    "contact-1",
+    "For a damaged parcel write to Maria Gonzalez at maria.gonzalez@partner-courier.example "
+    "or call +1 415 555 0134; she answers within a day.",
+    "contact.en.md",
+    "Damaged parcels",
+)
+
+
+def test_free_text_pii_in_tool_results_reaches_the_model_as_placeholders(shop: SqliteShop) -> None:
+    scrubber = PiiScrubber()  # with NER when the spaCy wheel is installed, patterns otherwise
+    with llm.ScriptedLlmServer() as s:
+        s.script(
+            llm.tool_call("search_knowledge", {"query": "damaged parcel contact"}),
+            llm.tool_call("get_order_details", {"order_id": ANA_PENDING}),
+            llm.text("Write to <EMAIL_2> or call <PHONE_1> [1]."),
+        )
+        config = LlmConfig(s.base_url, "scripted", None, max_retries=0)
+        retriever = FakeRetriever(passages=(CONTACT,))
+        deltas: list[str] = []
+        engine = LlmEngine(
+            config, shop, shop, retriever, actions=shop, scrubber=scrubber,
+            on_delta=lambda cid, text: deltas.append(text),
+        )  # fmt: skip
+        c = Chat(engine, scrubber, Conversation(id="c_pii", customer=ANA_C))
+        reply = c.send("My parcel arrived damaged, who do I contact? I'm ana.lee@example.com")
+        seen = s.seen_text()
+    # Nothing raw reached the model: not the passage's contact details (in the data block and in the
+    # search result), not the shopper's own email.
+    for raw in ("maria.gonzalez@partner-courier.example", "415 555 0134", "ana.lee@example.com"):
+        assert raw not in seen
+    assert "<EMAIL_2>" in seen and "<PHONE_1>" in seen
+    if scrubber.ner_enabled:
+        assert "Maria Gonzalez" not in seen
+    # The ids the model must pass back verbatim are untouched.
+    assert "1000000001" in seen and ANA_PENDING in seen
+    # The shopper reads the values (cited, so the guard lets them pass), streamed and final alike.
+    assert "maria.gonzalez@partner-courier.example" in reply and "+1 415 555 0134" in reply
+    assert "".join(deltas).strip() == reply
+
+
+def test_the_trace_names_the_embedded_engine_when_it_answered(
+    endpoint: Endpoint, shop: SqliteShop, pii: PiiScrubber
+) -> None:
+    endpoint.only_scripted()
+    endpoint.script(llm.text("Your order is fine."))
+    c = chat(endpoint, shop, pii)
+    c.send("hello")
+    assert c.last.engine is None and set(c.last.timings_ms) >= {"llm", "retrieval"}
+    endpoint.script(llm.error(500))
+    c.send("How many days do I have to return an item?", intent="policy_question")
+    assert c.last.engine == "embedded" and "llm" in c.last.timings_ms
+
+
+def test_turn_trace_says_embedded_after_a_fallback(endpoint: Endpoint, shop: SqliteShop, pii: PiiScrubber) -> None:
+    endpoint.only_scripted()
+    endpoint.script(llm.error(500))
+    store, bus = MemoryStore(), RecordingBus()
+    turns = TurnHandler(
+        store, bus, pii, lambda text, locale: understanding(text), engine_for(endpoint, shop), guard_output
+    )
+    store.create(Conversation(id="c_fb"))
+    result = turns.handle("c_fb", "How many days do I have to return an item?")
+    assert result.trace.engine == "embedded" and "decide.llm" in result.trace.timings_ms
