@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+import re
+from typing import Mapping, MutableMapping
 
 from bot.types import Handoff, Understanding
 
@@ -12,21 +13,70 @@ NEGATIVE_SENTIMENT = -0.8
 FAILURES_KEY = "failures"
 #: This many turns in a row the bot could not help hands off.
 MAX_FAILURES = 2
+#: Intent confidence under this is a guess; two guesses in a row hand off.
+LOW_CONFIDENCE = 0.42
+LOW_CONFIDENCE_KEY = "low_confidence"
+MAX_LOW_CONFIDENCE = 2
+#: Frustration (Sentiment.frustration, per message in [0, 1]) kept for the last few turns.
+FRUSTRATION_KEY = "frustration"
+FRUSTRATION_KEPT = 3
+#: Frustration this high on two shopper turns in a row hands off ("stays high").
+FRUSTRATION_HIGH = 0.6
+#: ... and so does a climb of at least FRUSTRATION_RISE across the kept turns ending at or over FRUSTRATION_RISEN.
+FRUSTRATION_RISE = 0.35
+FRUSTRATION_RISEN = 0.5
+
+#: Topics a bot must not handle alone, whatever the intent model says (checked on the scrubbed text).
+SENSITIVE: Mapping[str, re.Pattern[str]] = {
+    "legal": re.compile(
+        r"\b(lawyer|attorney|solicitor|lawsuit|sue|suing|legal action|take (you|this) to court|court|small claims"
+        r"|class action|trading standards|consumer protection (agency|office|bureau))\b"
+        r"|律师|起诉|诉讼|法院|告你们|打官司|法律途径|法律责任|消协|消费者协会|12315|市场监管局|工商局",
+        re.IGNORECASE,
+    ),
+    "safety": re.compile(
+        r"\b(injur(y|ies|ed)|hurt (me|myself|my|him|her|them)|burn(ed|t)? (me|my|myself)|caught fire|on fire|set fire"
+        r"|exploded|explosion|electric shock|electrocuted|shocked me|hospital|emergency room|choking|choked"
+        r"|allergic reaction|poison(ed|ing)?|unsafe|safety hazard|dangerous|cut (me|my|myself)|bleeding)\b"
+        r"|受伤|烫伤|烧伤|起火|着火|冒烟|爆炸|触电|漏电|过敏|中毒|医院|急诊|划伤|割伤|流血|安全隐患|危险",
+        re.IGNORECASE,
+    ),
+    "fraud": re.compile(
+        r"\b(fraud(ulent)?|unauthori[sz]ed (charge|transaction|payment|purchase|order)s?"
+        r"|didn'?t (make|authori[sz]e|place) (this|that|the|these) (purchase|order|charge|payment)s?"
+        r"|stolen (card|credit card|identity)|identity theft"
+        r"|(charge|payment|transaction|purchase|order)s? .{0,30}\bi (didn'?t|did not|never)"
+        r" (make|authori[sz]e|place|buy)"
+        r"|(don'?t|do not) recogni[sz]e (this|that|the|a|these) (charge|payment|transaction)s?"
+        r"|someone (used|hacked|stole)|hacked|chargeback|charged (me )?twice|double charged)\b"
+        r"|欺诈|诈骗|盗刷|被盗|盗用|未经授权|未授权|不是我(下|买|付)的|没有(下|买)过|账号被|被黑|重复扣款|扣了两次|多扣",
+        re.IGNORECASE,
+    ),
+}
 
 
-def should_hand_off(u: Understanding, memory: Mapping[str, str]) -> Handoff | None:
-    """A Handoff with reason requested, negative_sentiment or repeated_failure, or None.
+def should_hand_off(u: Understanding, memory: Mapping[str, str], text: str = "") -> Handoff | None:
+    """A Handoff (reason requested, sensitive_<topic>, negative_sentiment, frustration or
+    repeated_failure) for this turn, or None. `text` is the scrubbed message (sensitive topics).
 
     The explicit request comes first: it is the shopper's own choice. The human_agent intent
     covers "talk to a human/agent/person/representative" and 人工, 转人工, 真人, 客服.
+    Low confidence is judged after the engine tried the message (see low_confidence_handoff).
     """
     if u.intent.label == "human_agent":
         return Handoff("requested", summary="The shopper asked for a human agent.")
+    topic = sensitive_topic(text)
+    if topic:
+        return Handoff(f"sensitive_{topic}", summary=f"Sensitive topic ({topic}): a person should handle this.")
     if u.sentiment.score <= NEGATIVE_SENTIMENT:
         return Handoff(
             "negative_sentiment",
             summary=f"The shopper is very unhappy (sentiment {u.sentiment.score:+.2f}, intent {u.intent.label}).",
         )
+    levels = [*frustration_history(memory), u.sentiment.frustration]
+    if _frustrated(levels):
+        shown = ", ".join(f"{v:.2f}" for v in levels)
+        return Handoff("frustration", summary=f"The shopper is getting more and more frustrated ({shown}).")
     if failure_count(memory) >= MAX_FAILURES:
         return Handoff(
             "repeated_failure",
@@ -35,9 +85,68 @@ def should_hand_off(u: Understanding, memory: Mapping[str, str]) -> Handoff | No
     return None
 
 
+def sensitive_topic(text: str) -> str:
+    """legal, safety or fraud when the message raises one (en/zh), else ""."""
+    for topic, pattern in SENSITIVE.items():
+        if pattern.search(text):
+            return topic
+    return ""
+
+
+def _frustrated(levels: list[float]) -> bool:
+    if len(levels) >= 2 and levels[-1] >= FRUSTRATION_HIGH and levels[-2] >= FRUSTRATION_HIGH:
+        return True
+    if len(levels) >= 2 and levels[-1] >= FRUSTRATION_RISEN and levels[-1] - min(levels[:-1]) >= FRUSTRATION_RISE:
+        # Rising: each kept turn at least as frustrated as the one before it.
+        return all(b >= a for a, b in zip(levels, levels[1:]))
+    return False
+
+
+def frustration_history(memory: Mapping[str, str]) -> list[float]:
+    """The frustration of the previous shopper turns (oldest first); garbled values are skipped."""
+    values = []
+    for part in memory.get(FRUSTRATION_KEY, "").split(","):
+        try:
+            values.append(min(1.0, max(0.0, float(part))))
+        except ValueError:
+            continue
+    return values[-FRUSTRATION_KEPT:]
+
+
+def remember_turn(u: Understanding, memory: MutableMapping[str, str], *, understood: bool) -> None:
+    """Keep this turn's frustration and the low-confidence streak for the next turns' decisions.
+    `understood`: the engine used the message (a flow took it as an answer), whatever its confidence."""
+    levels = [*frustration_history(memory), u.sentiment.frustration][-FRUSTRATION_KEPT:]
+    memory[FRUSTRATION_KEY] = ",".join(f"{v:.2f}" for v in levels)
+    low = u.intent.confidence < LOW_CONFIDENCE and not understood
+    memory[LOW_CONFIDENCE_KEY] = str(_count(memory, LOW_CONFIDENCE_KEY) + 1) if low else "0"
+
+
+def low_confidence_handoff(u: Understanding, memory: Mapping[str, str]) -> Handoff | None:
+    """After remember_turn: hand off when the intent was a guess MAX_LOW_CONFIDENCE turns in a row."""
+    streak = _count(memory, LOW_CONFIDENCE_KEY)
+    if streak >= MAX_LOW_CONFIDENCE:
+        return Handoff(
+            "low_confidence",
+            summary=f"The bot could not tell what the shopper wants {streak} times in a row "
+            f"(last guess {u.intent.label}, confidence {u.intent.confidence:.2f}).",
+        )
+    return None
+
+
+def forget(memory: MutableMapping[str, str]) -> None:
+    """Reset the counters after a handoff: when the bot gets the conversation back it starts afresh."""
+    for key in (FAILURES_KEY, LOW_CONFIDENCE_KEY, FRUSTRATION_KEY):
+        memory.pop(key, None)
+
+
 def failure_count(memory: Mapping[str, str]) -> int:
     """The consecutive-failure counter; a missing or garbled value counts as none."""
+    return _count(memory, FAILURES_KEY)
+
+
+def _count(memory: Mapping[str, str], key: str) -> int:
     try:
-        return max(0, int(memory.get(FAILURES_KEY, "0")))
+        return max(0, int(memory.get(key, "0")))
     except ValueError:
         return 0

@@ -205,7 +205,7 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
     # Everything reaches the index and the shop through timing proxies (forwarding all else), so a turn's trace
     # shows its retrieval and tool time as decide.retrieval / decide.tools (bot/stage_timing.py).
     kb, shop = timed_proxy(kb, "retrieval"), timed_proxy(shop, "tools")
-    embedded = EmbeddedEngine(orders=shop, inventory=shop, retriever=kb)
+    embedded = EmbeddedEngine(orders=shop, inventory=shop, retriever=kb, actions=shop)  # writes after a yes
     engine = choose_engine(settings, embedded, shop, shop, kb, bus, actions=shop, scrubber=scrubber)  # LLM when set
     turns = TurnHandler(
         store=store,

@@ -2,76 +2,51 @@
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+import time
+from collections.abc import Sequence
 
 from bot.agent import tools
 from bot.agent.answer import MIN_PASSAGE_SCORE, compose_answer
-from bot.agent.phrases import say, status_text
+from bot.agent.flows import WRITE_FLOWS, WriteFlow, writes
+from bot.agent.flows.detect import action_of, is_no, is_policy_question, is_request
+from bot.agent.flows.outcome import describe_result
+from bot.agent.flows.status import order_status
+from bot.agent.flows.texts import ACTIONS
+from bot.agent.flows.turn import ASKED, FLOW, FLOW_KEYS, OFFER, ORDER_ID, PROPOSED, Turn
+from bot.agent.phrases import handoff_phrase, say
 from bot.agent.tools import ToolContext
-from bot.handoff_policy import FAILURES_KEY, failure_count, should_hand_off
-from bot.ports import InventoryBackend, OrderBackend, Retriever
-from bot.types import (
-    Conversation,
-    Customer,
-    Decision,
-    Handoff,
-    Language,
-    Message,
-    Order,
-    Passage,
-    Product,
-    Reply,
-    Understanding,
-)
-
-#: Memory keys (all values are strings).
-FLOW, ORDER_ID, EMAIL = "flow", "order_id", "email"
-ORDER_FLOW = "order_status"
+from bot.agent.tools.confirm import PENDING_KEY, is_explicit_yes, resolve
+from bot.handoff_policy import forget, low_confidence_handoff, remember_turn, should_hand_off
+from bot.ports import InventoryBackend, OrderActions, OrderBackend, Retriever
+from bot.types import Conversation, Decision, Handoff, Language, Message, Passage, Product, Reply, Understanding
 
 _PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
-_KNOWLEDGE_INTENTS = ("policy_question", "product_question", "complaint", "out_of_scope", "inform")
-
-
-@dataclass
-class _Turn:
-    """The working state of one decide() call."""
-
-    ctx: ToolContext
-    u: Understanding
-    text: str
-    memory: dict[str, str]
-    replies: list[Reply] = field(default_factory=list)
-    customer: Customer | None = None
-    handoff: Handoff | None = None
-
-    @property
-    def lang(self) -> Language:
-        return self.u.language
-
-    def say(self, key: str, **values: object) -> None:
-        self.replies.append(Reply(say(key, self.lang, **values)))
-
-    def failed(self) -> None:
-        self.memory[FAILURES_KEY] = str(failure_count(self.memory) + 1)
-
-    def succeeded(self) -> None:
-        self.memory[FAILURES_KEY] = "0"
+_SMALL_TALK = ("greeting", "thanks", "goodbye")
 
 
 class EmbeddedEngine:
-    """The default engine (no API key): order status with in-chat verification, policy answers
-    with citations, handoff to a human, small talk, in the shopper's language."""
+    """The default engine (no API key): order status and the write flows with in-chat verification
+    and confirmation, policy answers with citations, products, small talk, handoff to a human,
+    in the shopper's language."""
 
     name = "embedded"
 
     def __init__(
-        self, orders: OrderBackend, inventory: InventoryBackend, retriever: Retriever, *, max_listed_orders: int = 5
+        self,
+        orders: OrderBackend,
+        inventory: InventoryBackend,
+        retriever: Retriever,
+        *,
+        actions: OrderActions | None = None,
+        max_listed_orders: int = 5,
     ) -> None:
         self.orders = orders
         self.inventory = inventory
         self.retriever = retriever
+        self.actions = actions
+        """The shop's write actions; None makes every write flow answer that the shop does not allow it."""
         self.max_listed_orders = max_listed_orders
 
     def decide(
@@ -81,139 +56,213 @@ class EmbeddedEngine:
         understanding: Understanding,
         history: Sequence[Message],
     ) -> Decision:
+        started = time.perf_counter()
+        memory = dict(conversation.memory)
         ctx = ToolContext(
-            orders=self.orders,
-            inventory=self.inventory,
-            retriever=self.retriever,
-            customer=conversation.customer,
-            vault=conversation.vault,
-        )
-        turn = _Turn(ctx=ctx, u=understanding, text=scrubbed_text, memory=dict(conversation.memory))
-        handoff = should_hand_off(understanding, turn.memory)
+            orders=self.orders, inventory=self.inventory, retriever=self.retriever, customer=conversation.customer,
+            vault=conversation.vault, actions=self.actions, state=memory, conversation_id=conversation.id,
+        )  # fmt: skip
+        raw = _PLACEHOLDER.sub(lambda m: conversation.vault.get(m.group(0), m.group(0)), scrubbed_text)
+        turn = Turn(ctx=ctx, u=understanding, text=scrubbed_text, raw=raw, memory=memory)
+        handoff = should_hand_off(understanding, memory, scrubbed_text)
         if handoff is not None:
             self._hand_off(turn, handoff)
         else:
             self._route(turn)
-            # A turn that failed once too often goes to a human rather than failing again.
-            late = should_hand_off(understanding, turn.memory)
-            if late is not None and late.reason == "repeated_failure":
+            remember_turn(understanding, memory, understood=turn.consumed)
+            # A turn that failed once too often, or a second guess at what the shopper wants, goes to
+            # a human rather than failing again.
+            late = should_hand_off(understanding, memory, scrubbed_text)
+            if late is None or late.reason != "repeated_failure":
+                late = low_confidence_handoff(understanding, memory)
+            if late is not None:
                 self._hand_off(turn, late)
-        turn.memory["last_intent"] = understanding.intent.label
+        memory["last_intent"] = understanding.intent.label
+        total = (time.perf_counter() - started) * 1000
+        timings = dict(turn.timings)
+        timings["composition"] = max(0.0, total - sum(turn.timings.values()))
         return Decision(
             replies=tuple(turn.replies),
             tool_calls=tuple(ctx.calls),
             handoff=turn.handoff,
-            memory=turn.memory,
+            memory=memory,
             customer=turn.customer,
+            engine="embedded",
+            timings_ms=timings,
         )
 
     # ------------------------------------------------------------------ routing
 
-    def _route(self, turn: _Turn) -> None:
-        label = turn.u.intent.label
-        slots = turn.u.slots
-        in_order_flow = turn.memory.get(FLOW) == ORDER_FLOW
+    def _route(self, turn: Turn) -> None:
+        if PENDING_KEY in turn.memory and self._resolve(turn):
+            return
+        flow = turn.memory.get(FLOW, "")
+        if flow in WRITE_FLOWS:
+            self._in_flow(turn, WRITE_FLOWS[flow])
+        else:
+            self._fresh(turn)
+
+    def _resolve(self, turn: Turn) -> bool:
+        """A write awaited a yes: run it on one, else drop it. True when this message is fully handled."""
+        with turn.stage("tools"):
+            resolution = resolve(turn.ctx, turn.text)
+        if resolution is None:
+            return False
+        turn.consumed = True
+        if resolution.reason == "confirmed" and resolution.call is not None:
+            if resolution.call.ok:
+                turn.say_text(describe_result(turn.ctx, resolution.call, turn.lang))
+                turn.succeeded()
+            else:
+                writes.refused(turn, resolution.call.result)
+            turn.end_flow()
+            return True
+        if resolution.reason != "not_confirmed":
+            turn.say("flow_not_done_expired")
+            turn.end_flow()
+            return True
+        if is_no(turn.text) and action_of(turn.text) is None and "order_id" not in turn.u.slots:
+            turn.say("flow_not_done")
+            turn.end_flow()
+            turn.succeeded()
+            return True
+        return False  # a correction or another question: the flow (still in memory) takes it
+
+    def _fresh(self, turn: Turn) -> None:
+        """No write flow is open: start one, answer, or keep the order-status flow going."""
+        u, memory = turn.u, turn.memory
+        slots = u.slots
+        action = action_of(turn.text, u)
+        offered = memory.pop(OFFER, "")
+        if offered and (is_explicit_yes(turn.text) or "order_id" in slots) and offered in WRITE_FLOWS:
+            action = offered
+        if (
+            action
+            and action in WRITE_FLOWS
+            and (action == offered or is_request(turn.text, "order_id" in slots) or memory.get(FLOW) == "order_status")
+        ):
+            memory.pop(FLOW, None)
+            writes.run(turn, WRITE_FLOWS[action])
+            return
+        label = u.intent.label
+        in_order_flow = memory.get(FLOW) == "order_status"
         gives_order_details = bool(slots.get("order_id") or slots.get("email"))
-        if label == "order_status" or (gives_order_details and label in ("inform", "out_of_scope")):
-            self._order_status(turn)
-        elif in_order_flow and label in ("inform", "out_of_scope") and not turn.ctx.customer:
+        if label == "order_status" or (gives_order_details and (label in ("inform", "out_of_scope") or in_order_flow)):
+            order_status(turn, self.max_listed_orders)
+        elif in_order_flow and label in ("inform", "out_of_scope") and not turn.verified:
             # The shopper answered our question without what we asked for: ask again.
             turn.failed()
             turn.say(
-                "ask_order_and_email" if not turn.memory.get(ORDER_ID) else "ask_email",
-                order_id=turn.memory.get(ORDER_ID, ""),
+                "ask_order_and_email" if not memory.get(ORDER_ID) else "ask_email", order_id=memory.get(ORDER_ID, "")
             )
-        elif label in ("greeting", "thanks", "goodbye"):
+        elif label in _SMALL_TALK:
             turn.say(label)
         else:
-            turn.memory.pop(FLOW, None)
+            memory.pop(FLOW, None)
             self._knowledge(turn)
+            if (
+                action
+                and action in WRITE_FLOWS
+                and turn.memory.get("failures") == "0"
+                and not is_policy_question(turn.text)
+            ):
+                # A question about the rules of a write: answer it, and offer to do it.
+                turn.say("flow_offer", what=ACTIONS[action][turn.lang])
+                memory[OFFER] = action
 
-    def _hand_off(self, turn: _Turn, handoff: Handoff) -> None:
-        details = [handoff.summary, f"Language: {turn.lang}."]
-        if turn.memory.get(ORDER_ID):
-            details.append(f"Order mentioned: {turn.memory[ORDER_ID]}.")
-        customer = turn.customer or turn.ctx.customer
-        details.append("The shopper is verified." if customer else "The shopper is not verified.")
-        turn.handoff = Handoff(reason=handoff.reason, summary=" ".join(d for d in details if d))
-        turn.replies = [Reply(say(f"handoff_{handoff.reason}", turn.lang))]
-        # A human takes over; when the conversation comes back to the bot it starts afresh.
-        for key in (FLOW, EMAIL, FAILURES_KEY):
-            turn.memory.pop(key, None)
-
-    # ------------------------------------------------------------------ order status
-
-    def _order_status(self, turn: _Turn) -> None:
-        slots, memory = turn.u.slots, turn.memory
-        if "order_id" in slots:
-            memory[ORDER_ID] = slots["order_id"]
-        if "email" in slots:
-            memory[EMAIL] = slots["email"]
-        elif "zip" in slots and (slots.get("order_id") or memory.get(ORDER_ID)):
-            # The zip code the order ships to is proof too (kept in the same slot as an email).
-            memory[EMAIL] = slots["zip"]
-        if turn.ctx.customer is not None:
-            self._order_for_verified(turn, turn.ctx)
-            return
-        order_id, email = memory.get(ORDER_ID), memory.get(EMAIL)
-        memory[FLOW] = ORDER_FLOW
-        if not order_id and not email:
-            turn.say("ask_order_and_email")
-            return
-        if not email:
-            turn.say("ask_email", order_id=order_id)
-            return
-        if not order_id:
-            turn.say("ask_order_id")
-            return
-        customer = tools.verify_order_owner(turn.ctx, order_id, email)
-        if customer is None:
-            # Forget both so the retry is judged on what the shopper sends next.
-            for key in (ORDER_ID, EMAIL):
-                memory.pop(key, None)
-            turn.failed()
-            turn.say("verify_failed")
-            return
-        turn.customer = customer
-        self._order_for_verified(turn, turn.ctx.with_customer(customer))
-
-    def _order_for_verified(self, turn: _Turn, ctx: ToolContext) -> None:
+    def _in_flow(self, turn: Turn, flow: WriteFlow) -> None:
+        """A write flow is open: this message answers it, corrects it, switches to another request,
+        or is a detour (a question) after which the flow's open question is asked again."""
         memory = turn.memory
-        memory.pop(EMAIL, None)
-        order_id = turn.u.slots.get("order_id") or memory.get(ORDER_ID)
-        if order_id:
-            order = tools.get_order_status(ctx, order_id)
-            if order is not None:
-                turn.replies.append(Reply(_describe(order, turn.lang)))
-                memory.pop(FLOW, None)
-                memory.pop(ORDER_ID, None)
-                turn.succeeded()
+        action = action_of(turn.text, turn.u)
+        if (
+            action
+            and action != flow.name
+            and action in WRITE_FLOWS
+            and is_request(turn.text, "order_id" in turn.u.slots)
+        ):
+            if not is_policy_question(turn.text):
+                turn.end_flow()
+                writes.run(turn, WRITE_FLOWS[action])
                 return
-            turn.say("order_not_yours", order_id=order_id)
-            memory.pop(ORDER_ID, None)
-        orders = tools.list_customer_orders(ctx, limit=self.max_listed_orders)
-        if not orders:
-            memory.pop(FLOW, None)
-            turn.say("no_orders")
-        elif len(orders) == 1 and not order_id:
-            memory.pop(FLOW, None)
-            turn.replies.append(Reply(_describe(orders[0], turn.lang)))
+        if self._try_step(turn, flow):
+            return
+        if is_no(turn.text):
+            turn.say("flow_not_done")
+            turn.end_flow()
+            turn.consumed = True
             turn.succeeded()
+            return
+        label = turn.u.intent.label
+        if label == "goodbye":
+            turn.end_flow()
+            turn.say(label)
+            return
+        # A detour: answer it with the flow put aside, then ask the flow's question again.
+        kept = {k: memory.pop(k) for k in FLOW_KEYS if k in memory}
+        if label in _SMALL_TALK:
+            turn.say(label)
+        elif label == "order_status":
+            order_status(turn, self.max_listed_orders)
         else:
-            memory[FLOW] = ORDER_FLOW
-            lines = "\n".join(
-                say("order_line", turn.lang, order_id=o.order_id, status=status_text(o.status, turn.lang))
-                for o in orders
-            )
-            turn.say("which_order", orders=lines)
+            self._knowledge(turn)
+        if memory.get(FLOW):
+            return  # the detour opened a flow of its own (it asked which order): that one goes on
+        memory.update(kept)
+        if not turn.replies:
+            turn.say("flow_didnt_get")
+        turn.say("flow_back_to")
+        if memory.get(PROPOSED) and not memory.get(PENDING_KEY):
+            writes.offer_again(turn)
+        elif not turn.ask_again():
+            writes.run(turn, flow)
+
+    def _try_step(self, turn: Turn, flow: WriteFlow) -> bool:
+        """Run the flow on this message; undo it and return False when the message did not move it on
+        (the same question asked again, the same statement proposed again)."""
+        memory_before = dict(turn.memory)
+        replies_before, calls_before = list(turn.replies), len(turn.ctx.calls)
+        failures_before = turn.memory.get("failures")
+        asked_before = turn.memory.get(ASKED, "")
+        proposed_before = turn.memory.get(PROPOSED, "")
+        writes.run(turn, flow)
+        if turn.customer is not None or turn.memory.get(FLOW) != flow.name:
+            return True  # verified now, or the flow ended (done, refused, not possible)
+        moved = turn.memory.get(ASKED, "") != asked_before or turn.memory.get(PROPOSED, "") != proposed_before
+        said_more = len(turn.replies) - len(replies_before) > 1  # e.g. "that one is out of stock" + the question
+        if moved or said_more or turn.memory.get("failures") != failures_before:
+            return True
+        if _asked_key(asked_before) == writes.PROPOSAL and turn.memory.get(PENDING_KEY):
+            # The same statement again: fine when the shopper only repeated their request.
+            if action_of(turn.text, turn.u) == flow.name and not is_policy_question(turn.text):
+                return True
+        turn.memory.clear()
+        turn.memory.update(memory_before)
+        turn.replies[:] = replies_before
+        del turn.ctx.calls[calls_before:]
+        turn.consumed = False
+        return False
+
+    def _hand_off(self, turn: Turn, handoff: Handoff) -> None:
+        turn.handoff = Handoff(reason=handoff.reason, summary=_summary(turn, handoff))
+        turn.replies = [Reply(handoff_phrase(handoff.reason, turn.lang))]
+        # A human takes over; when the conversation comes back to the bot it starts afresh.
+        turn.end_flow()
+        for key in ("email", PENDING_KEY, OFFER):
+            turn.memory.pop(key, None)
+        forget(turn.memory)
 
     # ------------------------------------------------------------------ knowledge
 
-    def _knowledge(self, turn: _Turn) -> None:
+    def _knowledge(self, turn: Turn) -> None:
         query = _PLACEHOLDER.sub(" ", turn.text).strip()
         label = turn.u.intent.label
-        product_lines = self._products(turn, query) if label in ("product_question", "out_of_scope") else []
-        passages = _search(turn.ctx, query, turn.lang)
+        product_lines: list[str] = []
+        if label in ("product_question", "out_of_scope"):
+            with turn.stage("tools"):
+                product_lines = [_product_line(p, turn.lang) for p in tools.find_products(turn.ctx, query)]
+        with turn.stage("retrieval"):
+            passages = _search(turn.ctx, query, turn.lang)
         answer = compose_answer(query, passages)
         if label == "complaint":
             turn.say("complaint")
@@ -231,8 +280,31 @@ class EmbeddedEngine:
                 text = say("other_language", turn.lang) + "\n" + text
             turn.replies.append(Reply(text, citations=answer.citations))
 
-    def _products(self, turn: _Turn, query: str) -> list[str]:
-        return [_product_line(p, turn.lang) for p in tools.find_products(turn.ctx, query)]
+
+def _asked_key(raw: str) -> str:
+    return str(json.loads(raw).get("key", "")) if raw else ""
+
+
+def _summary(turn: Turn, handoff: Handoff) -> str:
+    """What the agent needs at a glance: why, what the shopper wants, which order, verified or not."""
+    u = turn.u
+    memory = turn.memory
+    flow = memory.get(FLOW, "")
+    wants = ACTIONS[flow]["en"] if flow in WRITE_FLOWS else u.intent.fine or u.intent.label
+    order = memory.get("flow_order") or memory.get(ORDER_ID) or u.slots.get("order_id", "")
+    customer = turn.verified
+    parts = [
+        handoff.summary,
+        f"Intent: {u.intent.label}" + (f"/{u.intent.fine}" if u.intent.fine else "") + f" ({u.intent.confidence:.2f}).",
+        f"Sentiment: {u.sentiment.label} ({u.sentiment.score:+.2f}, frustration {u.sentiment.frustration:.2f}).",
+        f"Wants: {wants}.",
+        f"Order mentioned: {order}." if order else "No order mentioned.",
+        f"Verified as {customer.customer_id} ({customer.verified_by})." if customer else "Not verified.",
+        f"Language: {turn.lang}.",
+    ]
+    if memory.get(PROPOSED):
+        parts.append("A change was proposed but not confirmed.")
+    return " ".join(p for p in parts if p)
 
 
 def _search(ctx: ToolContext, query: str, language: Language) -> list[Passage]:
@@ -243,25 +315,6 @@ def _search(ctx: ToolContext, query: str, language: Language) -> list[Passage]:
         if fallback and (not passages or fallback[0].score > passages[0].score):
             return fallback
     return passages
-
-
-def _describe(order: Order, lang: Language) -> str:
-    parts = [say("order_status", lang, order_id=order.order_id, status=status_text(order.status, lang))]
-    if order.items:
-        sep = "、" if lang == "zh" else ", "
-        parts.append(say("order_items", lang, items=sep.join(_item_name(i.name, i.options) for i in order.items)))
-    tracking = tools.tracking_ids(order)
-    if tracking:
-        parts.append(say("order_tracking", lang, tracking=", ".join(tracking)))
-    elif order.status.startswith("pending"):
-        parts.append(say("order_no_tracking", lang))
-    return "\n".join(parts)
-
-
-def _item_name(name: str, options: Mapping[str, str]) -> str:
-    if options:
-        return f"{name} ({', '.join(f'{k}: {v}' for k, v in options.items())})"
-    return name
 
 
 def _product_line(product: Product, lang: Language) -> str:

@@ -33,6 +33,25 @@ PHRASES: Mapping[str, Mapping[Language, str]] = {
         "en": "I'm sorry I couldn't help with that. I'm passing you to a human colleague, who will reply in this chat.",
         "zh": "抱歉我没能解决您的问题，正在为您转接人工客服，他们会在这里回复您。",
     },
+    "handoff_sensitive": {
+        "en": "This needs a person's attention, so I'm passing you to a human colleague right away. "
+        "They will reply in this chat as soon as they can.",
+        "zh": "这个问题需要由专人处理，我已立即为您转接人工客服，他们会尽快在这里回复您。",
+    },
+    "handoff_frustration": {
+        "en": "I'm sorry this is taking so long. I'm bringing in a human colleague who can sort it out with you; "
+        "they will reply here shortly.",
+        "zh": "很抱歉让您久等了。我已为您转接人工客服，他们会尽快在这里回复您。",
+    },
+    "handoff_low_confidence": {
+        "en": "I'm not sure I understand what you need, so I'm passing you to a human colleague, "
+        "who will reply in this chat.",
+        "zh": "抱歉，我不太确定您需要什么，正在为您转接人工客服，他们会在这里回复您。",
+    },
+    "handoff_other": {
+        "en": "I'm passing you to a human colleague, who will reply in this chat as soon as they can.",
+        "zh": "正在为您转接人工客服，他们会尽快在这里回复您。",
+    },
     "ask_order_and_email": {
         "en": "I can check that for you. What is your order number (it looks like #W1234567), "
         "and the email address on the order?",
@@ -121,6 +140,14 @@ STATUS: Mapping[Language, Mapping[str, str]] = {
 def say(key: str, language: Language, **values: object) -> str:
     """The template for key in language, filled with values."""
     return PHRASES[key][language].format(**values)
+
+
+def handoff_phrase(reason: str, language: Language) -> str:
+    """What the shopper is told when the bot hands off for `reason` (sensitive_legal -> handoff_sensitive)."""
+    for key in (f"handoff_{reason}", f"handoff_{reason.split('_')[0]}"):
+        if key in PHRASES:
+            return PHRASES[key][language]
+    return PHRASES["handoff_other"][language]
 
 
 def status_text(status: str, language: Language) -> str:

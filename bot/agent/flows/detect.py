@@ -1,0 +1,160 @@
+"""What a shopper message asks the write flows for: which action, a request or only a question, yes/no,
+a cancel reason, a choice among listed things (en + zh keyword rules; the intent model's fine label helps)."""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from bot.types import Understanding
+
+#: Flow names, in the order they are tried (account address before order address, exchange before return).
+ACTIONS = ("user_address", "address", "payment", "exchange", "return", "cancel", "modify")
+
+_I = re.IGNORECASE
+_ACTION_PATTERNS: dict[str, re.Pattern[str]] = {
+    "user_address": re.compile(
+        r"\b(account|default|profile|billing|home)\b.{0,20}\baddress\b"
+        r"|\baddress\b.{0,20}\b(on|of|in) my (account|profile)\b"
+        r"|(账户|帐户|账号|默认|个人)(的)?(收货)?地址",
+        _I,
+    ),
+    "address": re.compile(
+        r"\b(shipping|delivery|mailing)? ?address\b|\bship (it|them|the order) to\b"
+        r"|\bsend (it|them) to\b|\bdeliver (it|them) to\b"
+        r"|地址|寄到|送到|改寄|发到",
+        _I,
+    ),
+    "payment": re.compile(
+        r"\b(payment method|pay (with|by|using)|change (the |my )?payment|switch (the |my )?payment"
+        r"|use (my )?(paypal|gift card|credit card))\b"
+        r"|支付方式|付款方式|改用.{0,6}(支付|付款)|换.{0,4}(支付|付款)",
+        _I,
+    ),
+    "exchange": re.compile(r"\bexchange|\bswap\b|换货|换成|换一个|换个|调换|更换", _I),
+    "return": re.compile(r"\breturn|\brefund|\bsend (it|them|this) back\b|退货|退款|退回|退掉|退了", _I),
+    "cancel": re.compile(r"\bcancel|取消|不要了.{0,4}订单|撤销", _I),
+    "modify": re.compile(
+        r"\b(change|modify|switch|update|edit)\b.{0,40}\b(order|item|items|size|colou?r|variant|option)\b"
+        r"|\b(different|another) (size|colou?r|variant)\b"
+        r"|修改订单|改订单|改.{0,6}(颜色|尺寸|尺码|规格|款式)|修改.{0,6}商品",
+        _I,
+    ),
+}
+_FINE = {
+    "cancel_order": "cancel",
+    "modify_order": "modify",
+    "return_refund": "return",
+    "exchange": "exchange",
+}
+#: A wish or an instruction: "I want to", "please", "can you", 我要, 帮我 ...
+_REQUEST = re.compile(
+    r"\b(i want|i wanna|i'd like|i would like|i need|i wish|please|pls|can you|could you|would you|will you"
+    r"|help me|let me|i'll|go ahead|i'm going to|want to|need to|like to)\b"
+    r"|^\s*(cancel|return|exchange|change|modify|swap|ship|send|switch|update|refund)\b"
+    r"|我要|我想|我需要|帮我|请|麻烦|给我|申请|想要|能帮|可以帮|帮忙|要求",
+    _I,
+)
+#: A question about the rules rather than a request to act.
+_POLICY = re.compile(
+    r"\bpolic(y|ies)\b|\bhow (long|many days|much|does|do you)\b|\bwhat (is|are|'s) (the|your)\b"
+    r"|\bdo you (offer|accept|allow)\b"
+    r"|\bis it possible\b|\bwindow\b|\bfees?\b|\bcost\b|\bfree\b|政策|规定|多久|几天|多少天|运费|费用|手续费|规则|流程",
+    _I,
+)
+_MINE = re.compile(
+    r"\bmy (order|items?|package|purchase)\b|\bthe order\b|\bthis order\b|我的订单|这个订单|这单|订单", _I
+)
+
+_NO = re.compile(
+    r"^\s*(no|nope|nah|not now|no thanks|no thank you|don't|do not|never ?mind|forget it|cancel that|stop|wait"
+    r"|leave it|not yet|hold on|不|不要|不用|不用了|不是|别|算了|先不|暂时不|取消吧|等一下|等等)\b",
+    _I,
+)
+_NO_ZH = re.compile(r"^\s*(不|别|算了|先不|暂时不|等一下|等等|不用)")
+
+_REASON_MISTAKE = re.compile(
+    r"\bmistake|\bby accident\b|\baccidental|\bwrong (item|order|size|colou?r)?\b|\bdidn'?t mean\b"
+    r"|\bordered twice\b|\bduplicate\b"
+    r"|误下|下错|买错|拍错|点错|错了|不小心|重复下单|误操作",
+    _I,
+)
+_REASON_NOT_NEEDED = re.compile(
+    r"\bno longer need|\bdon'?t need|\bdo not need|\bnot need|\bchanged my mind\b|\bdon'?t want|\bdo not want"
+    r"|\bfound (it )?(cheaper|elsewhere)\b|\bnot needed\b|\btoo (late|long)\b"
+    r"|不需要|不要了|不想要|用不上|不用了|不需要了|不想买|改主意|不买了",
+    _I,
+)
+
+_ORDINALS: Sequence[tuple[re.Pattern[str], int]] = (
+    (re.compile(r"\b(first|1st|number one|#1)\b|第一|头一个|^\s*1\s*$", _I), 0),
+    (re.compile(r"\b(second|2nd|number two|#2)\b|第二|^\s*2\s*$", _I), 1),
+    (re.compile(r"\b(third|3rd|number three|#3)\b|第三|^\s*3\s*$", _I), 2),
+    (re.compile(r"\b(fourth|4th)\b|第四|^\s*4\s*$", _I), 3),
+    (re.compile(r"\b(fifth|5th)\b|第五|^\s*5\s*$", _I), 4),
+    (re.compile(r"\b(last|latest|most recent|newest)\b|最后一|最近的|最新的", _I), -1),
+)
+_OTHER = re.compile(r"\b(the )?other (one|order)\b|\bthe other\b|另一个|另外一个|另一单|另外那个", _I)
+_ALL = re.compile(r"\b(all|everything|every item|whole order|entire order|both)\b|全部|所有|都退|整单|两个都|都要", _I)
+
+
+def action_of(text: str, u: Understanding | None = None) -> str | None:
+    """The write flow the message is about (by its words first, then the intent model's fine label), or None."""
+    for name in ACTIONS:
+        if _ACTION_PATTERNS[name].search(text):
+            if (
+                name == "address"
+                and re.search(r"\bemail address\b|邮箱地址", text, _I)
+                and not re.search(r"shipping|delivery|收货|寄到|送到", text, _I)
+            ):
+                continue
+            return name
+    if u is not None:
+        return _FINE.get(u.intent.fine)
+    return None
+
+
+def is_request(text: str, has_order_id: bool) -> bool:
+    """An instruction to act ("please cancel my order", "我要退货") rather than a rules question
+    ("can I return something I don't like?", "退货政策是什么")."""
+    if _POLICY.search(text) and not has_order_id:
+        return False
+    return bool(_REQUEST.search(text) or has_order_id or _MINE.search(text))
+
+
+def is_policy_question(text: str) -> bool:
+    """Asks about the shop's rules ("what's your return policy?")."""
+    return bool(_POLICY.search(text))
+
+
+def is_no(text: str) -> bool:
+    """A refusal or "never mind" (en/zh)."""
+    return bool(_NO.search(text) or _NO_ZH.search(text))
+
+
+def cancel_reason(text: str) -> str | None:
+    """tau2's two cancellation reasons, from the shopper's words."""
+    if _REASON_MISTAKE.search(text):
+        return "ordered by mistake"
+    if _REASON_NOT_NEEDED.search(text):
+        return "no longer needed"
+    return None
+
+
+def choice(text: str, count: int) -> int | None:
+    """The index the shopper picked from a list of `count` ("the second one", "第一个", "2")."""
+    for pattern, index in _ORDINALS:
+        if pattern.search(text):
+            index = index if index >= 0 else count - 1
+            return index if 0 <= index < count else None
+    return None
+
+
+def wants_other(text: str) -> bool:
+    """ "the other one", 另一个."""
+    return bool(_OTHER.search(text))
+
+
+def wants_all(text: str) -> bool:
+    """ "all of them", "everything", 全部."""
+    return bool(_ALL.search(text))

@@ -1,0 +1,125 @@
+"""Choosing the items of an order a write is about, the variants wanted instead, and the payment method."""
+
+from __future__ import annotations
+
+import re
+
+from bot.agent.flows.texts import SHORT
+from bot.agent.flows.turn import ITEMS, NEW_ITEMS, Turn, load_list, store_list
+from bot.agent.flows.variants import alternatives, options_text, pick_items, pick_variant
+from bot.types import Order, OrderItem, Product
+
+_TOO = re.compile(r"\b(too|also|as well|and the|plus)\b|也|还有|以及|一起", re.IGNORECASE)
+_GIFT_CARD = re.compile(r"\bgift ?card\b|礼品卡", re.IGNORECASE)
+
+
+def products(turn: Turn, order: Order) -> dict[str, Product]:
+    """The catalogue entries of the order's products (names in Chinese, variants)."""
+    found: dict[str, Product] = {}
+    with turn.stage("tools"):
+        for item in order.items:
+            if item.product_id not in found:
+                product = turn.ctx.inventory.get_product(item.product_id)
+                if product is not None:
+                    found[item.product_id] = product
+    return found
+
+
+def choose_items(turn: Turn, order: Order, flow: str, catalogue: dict[str, Product]) -> list[OrderItem] | None:
+    """The items the shopper means (kept across turns); asks and returns None when unclear."""
+    chosen_ids = load_list(turn.memory, ITEMS)
+    zh_names = {pid: p.name_zh for pid, p in catalogue.items()}
+    named = pick_items(turn.text, order.items, zh_names)
+    if named:
+        # "the bottle too": added to what was chosen before; otherwise it replaces the choice.
+        kept = chosen_ids if _TOO.search(turn.text) else []
+        chosen_ids = kept + [i.item_id for i in named if i.item_id not in kept]
+        store_list(turn.memory, ITEMS, chosen_ids)
+        turn.memory.pop(NEW_ITEMS, None)
+    if not chosen_ids and len({i.item_id for i in order.items}) == 1:
+        chosen_ids = [order.items[0].item_id]
+        if flow == "return" and len(order.items) > 1:
+            chosen_ids = [i.item_id for i in order.items]  # the same product twice: both go back
+        store_list(turn.memory, ITEMS, chosen_ids)
+    if not chosen_ids:
+        lines = "\n".join(_item_line(turn, n, item, catalogue) for n, item in enumerate(_unique(order.items), start=1))
+        turn.ask("flow_ask_items", what_short=SHORT[flow][turn.lang], order_id=order.order_id, items=lines)
+        return None
+    pool = list(order.items)
+    chosen: list[OrderItem] = []
+    for item_id in chosen_ids:
+        item = next((i for i in pool if i.item_id == item_id), None)
+        if item is not None:
+            pool.remove(item)
+            chosen.append(item)
+    return chosen
+
+
+def choose_variants(turn: Turn, items: list[OrderItem], catalogue: dict[str, Product]) -> list[str] | None:
+    """The new item id for each chosen item (kept across turns); asks about the first one missing."""
+    news = load_list(turn.memory, NEW_ITEMS)
+    news = (news + [""] * len(items))[: len(items)]
+    for n, item in enumerate(items):
+        product = catalogue.get(item.product_id)
+        if product is None:
+            continue
+        variant = pick_variant(turn.text, item, product)
+        if variant is not None and not variant.available:
+            wanted = options_text(variant.options)
+            turn.say("flow_variant_unavailable", name=_name(turn, item, catalogue), wanted=wanted)
+            news[n] = ""
+            break
+        if variant is not None:
+            news[n] = variant.item_id
+            break  # one message names the new variant of one item
+    store_list(turn.memory, NEW_ITEMS, news)
+    for n, item in enumerate(items):
+        if news[n]:
+            continue
+        product = catalogue.get(item.product_id)
+        options = options_text(item.options)
+        name = _name(turn, item, catalogue)
+        choices = alternatives(item, product) if product else []
+        if not choices:
+            turn.say("flow_no_variant", name=name)
+            turn.end_flow()
+            return None
+        lines = "\n".join(_variant_line(turn, options_text(v.options), v.price) for v in choices[:12])
+        turn.ask("flow_ask_variant", name=name, options=options, variants=lines)
+        return None
+    return news
+
+
+def payment_for(turn: Turn, order: Order, prefer_gift_card: bool = False) -> str:
+    """The order's original payment method (or the shopper's gift card when they ask for one)."""
+    if prefer_gift_card or _GIFT_CARD.search(turn.text):
+        user = turn.ctx.orders.get_user(turn.verified.customer_id) if turn.verified else None
+        card = next((pm.id for pm in (user.payment_methods if user else ()) if pm.source == "gift_card"), None)
+        if card:
+            return card
+    paid = [p for p in order.payment_history if p.transaction_type == "payment"]
+    return paid[0].payment_method_id if paid else ""
+
+
+def _unique(items: tuple[OrderItem, ...]) -> list[OrderItem]:
+    return list({i.item_id: i for i in items}.values())
+
+
+def _name(turn: Turn, item: OrderItem, catalogue: dict[str, Product]) -> str:
+    product = catalogue.get(item.product_id)
+    return product.name_zh if turn.lang == "zh" and product and product.name_zh else item.name
+
+
+def _item_line(turn: Turn, n: int, item: OrderItem, catalogue: dict[str, Product]) -> str:
+    from bot.agent.flows.texts import flow_say
+
+    name = _name(turn, item, catalogue)
+    return flow_say(
+        "flow_item_line", turn.lang, n=n, name=name, options=options_text(item.options), price=f"{item.price:.2f}"
+    )
+
+
+def _variant_line(turn: Turn, options: str, price: float) -> str:
+    from bot.agent.flows.texts import flow_say
+
+    return flow_say("flow_variant_line", turn.lang, options=options, price=f"{price:.2f}")

@@ -1,0 +1,25 @@
+"""Return items of a delivered order, refunded to the original payment method (or a gift card)."""
+
+from __future__ import annotations
+
+from bot.agent.flows.items import choose_items, payment_for, products
+from bot.agent.flows.turn import Turn
+from bot.agent.flows.writes import WriteFlow
+from bot.types import JSON, Order
+
+
+def _details(turn: Turn, order: Order | None) -> dict[str, JSON] | None:
+    assert order is not None
+    items = choose_items(turn, order, "return", products(turn, order))
+    if items is None:
+        return None
+    return {
+        "order_id": order.order_id,
+        "item_ids": [i.item_id for i in items],
+        "payment_method_id": payment_for(turn, order),
+    }
+
+
+RETURN = WriteFlow(
+    "return", "return_delivered_order_items", ("delivered",), _details, lambda o: "flow_wrong_status_delivered_only"
+)
