@@ -123,10 +123,10 @@ def _expect(
         if value and value.lower() in text.lower():
             verdict.problems.append(f"{where}: replies say {value!r}")
     for spec in expect.calls:
-        if not any(_matches(spec, call, values, previews=False) for call in calls):
+        if not any(_matches(spec, call, values) for call in calls):
             verdict.problems.append(f"{where}: no {_ok(spec)}call to {fill(spec.label(), values)}")
     for spec in expect.no_calls:
-        hit = next((c for c in calls if _matches(spec, c, values, previews=True)), None)
+        hit = next((c for c in calls if _matches(spec, c, values)), None)
         if hit is not None:
             verdict.violations.append(f"{where}: forbidden call {hit.name}({_order_arg(hit)})")
     if expect.no_writes:
@@ -213,9 +213,9 @@ def _order_arg(call: ToolCall) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _matches(spec: CallSpec, call: ToolCall, values: dict[str, str], *, previews: bool) -> bool:
-    name = call.name.removesuffix(PREVIEW) if previews else call.name
-    if name not in spec.names:
+def _matches(spec: CallSpec, call: ToolCall, values: dict[str, str]) -> bool:
+    """A write's proposal is named "<tool>:preview": a spec names it to match proposals."""
+    if call.name not in spec.names:
         return False
     if spec.ok is not None and call.ok != spec.ok:
         return False

@@ -11,6 +11,8 @@ from connectors.commerce.option_names import option_zh
 from eval.scenario_data import OrderSpec, Scenario
 
 CANDIDATES_PER_STATUS = 2000
+MAX_ATTEMPTS = 50
+"""Customers tried for a scenario whose orders must share one customer."""
 
 
 @dataclass(frozen=True)
@@ -50,36 +52,48 @@ def allocate(shop: SqliteShop, scenarios: Iterable[Scenario]) -> dict[str, Alloc
 
 
 def _allocate_one(pool: _Pool, specs: Sequence[OrderSpec]) -> Allocation:
-    values: dict[str, str] = {}
-    order_ids: dict[str, str] = {}
-    user_ids: dict[str, str] = {}
-    # Orders of their own customer first, so "owner" refs can follow the customer they name.
-    for spec in sorted(specs, key=lambda s: bool(s.owner)):
-        owner = user_ids.get(spec.owner) if spec.owner else None
-        if spec.owner and owner is None:
-            return Allocation({}, {}, {}, error=f"order {spec.ref!r} names an unknown owner {spec.owner!r}")
-        picked = _pick(pool, spec, owner)
-        if picked is None:
-            return Allocation({}, {}, {}, error=f"the shop has no free {spec.status!r} order for {spec.ref!r}")
-        order, user, item, swap = picked
-        pool.used_orders.add(order.order_id)
-        pool.used_users.add(user.user_id)
-        order_ids[spec.ref] = order.order_id
-        user_ids[spec.ref] = user.user_id
-        values.update(_values(pool.shop, spec.ref, order, user, item, swap))
-    foreign = tuple(s.ref for s in specs if s.foreign)
-    return Allocation(values, order_ids, user_ids, foreign)
+    # Orders of their own customer first, so "owner" refs can follow the customer they name; when
+    # that customer lacks an order a dependent ref needs, try the next customer.
+    ordered = sorted(specs, key=lambda s: bool(s.owner))
+    skipped: set[str] = set()
+    for _attempt in range(MAX_ATTEMPTS):
+        values: dict[str, str] = {}
+        order_ids: dict[str, str] = {}
+        user_ids: dict[str, str] = {}
+        missing: OrderSpec | None = None
+        for spec in ordered:
+            owner = user_ids.get(spec.owner) if spec.owner else None
+            if spec.owner and owner is None:
+                return Allocation({}, {}, {}, error=f"order {spec.ref!r} names an unknown owner {spec.owner!r}")
+            picked = _pick(pool, spec, owner, skipped | set(user_ids.values()), set(order_ids.values()))
+            if picked is None:
+                missing = spec
+                break
+            order, user, item, swap = picked
+            order_ids[spec.ref] = order.order_id
+            user_ids[spec.ref] = user.user_id
+            values.update(_values(pool.shop, spec.ref, order, user, item, swap))
+        if missing is None:
+            pool.used_orders.update(order_ids.values())
+            pool.used_users.update(user_ids.values())
+            foreign = tuple(s.ref for s in specs if s.foreign)
+            return Allocation(values, order_ids, user_ids, foreign)
+        if not missing.owner or missing.owner not in user_ids:
+            break
+        skipped.add(user_ids[missing.owner])
+    return Allocation({}, {}, {}, error=f"the shop has no free orders matching {[s.ref for s in specs]}")
 
 
 def _pick(
-    pool: _Pool, spec: OrderSpec, owner: str | None
+    pool: _Pool, spec: OrderSpec, owner: str | None, avoid_users: set[str], taken: set[str]
 ) -> tuple[Order, ShopUser, OrderItem, tuple[Product, Variant] | None] | None:
+    """The first free order for the spec: of `owner` when given, else of a customer nobody uses."""
     for order in pool.candidates(spec.status):
-        if order.order_id in pool.used_orders or not order.items:
+        if order.order_id in pool.used_orders or order.order_id in taken or not order.items:
             continue
         if owner is not None and order.user_id != owner:
             continue
-        if owner is None and order.user_id in pool.used_users:
+        if owner is None and (order.user_id in pool.used_users or order.user_id in avoid_users):
             continue
         user = pool.shop.get_user(order.user_id)
         if user is None:

@@ -143,10 +143,12 @@ def _steps(raw_steps: Sequence[JSON], values: dict[str, str]) -> list["Step"]:
         step = _filled(raw, values)
         if not isinstance(step, dict):
             raise ValueError(f"a model step must be an object, not {step!r}")
-        if "text" in step:
+        if "call" in step:
+            # Text with a call is one message that says something and calls a tool at once.
+            call = llm.ScriptedCall(str(step["call"]), _args(step))
+            steps.append(llm.Step("tool_calls", text=str(step.get("text", "")), calls=(call,)))
+        elif "text" in step:
             steps.append(llm.text(str(step["text"])))
-        elif "call" in step:
-            steps.append(llm.tool_call(str(step["call"]), _args(step)))
         else:
             calls = step.get("calls")
             if not isinstance(calls, list):
