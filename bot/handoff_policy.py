@@ -43,10 +43,10 @@ SENSITIVE: Mapping[str, re.Pattern[str]] = {
     ),
     "fraud": re.compile(
         r"\b(fraud(ulent)?|unauthori[sz]ed (charge|transaction|payment|purchase|order)s?"
-        r"|didn'?t (make|authori[sz]e|place) (this|that|the|these) (purchase|order|charge|payment)s?"
+        r"|(didn'?t|did not|never) (make|made|authori[sz]ed?|place|placed) (this|that|the|these) (purchase|order|charge|payment)s?"
         r"|stolen (card|credit card|identity)|identity theft"
         r"|(charge|payment|transaction|purchase|order)s? .{0,30}\bi (didn'?t|did not|never)"
-        r" (make|authori[sz]e|place|buy)"
+        r" (make|made|authori[sz]ed?|place|placed|buy|bought|order|ordered)"
         r"|(don'?t|do not) recogni[sz]e (this|that|the|a|these) (charge|payment|transaction)s?"
         r"|someone (used|hacked|stole)|hacked|chargeback|charged (me )?twice|double charged)\b"
         r"|欺诈|诈骗|盗刷|被盗|盗用|未经授权|未授权|不是我(下|买|付)的|没有(下|买)过|账号被|被黑|重复扣款|扣了两次|多扣",

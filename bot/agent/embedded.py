@@ -121,12 +121,7 @@ class EmbeddedEngine:
             turn.say("flow_not_done_expired")
             turn.end_flow()
             return True
-        if is_no(turn.text) and action_of(turn.text) is None and "order_id" not in turn.u.slots:
-            turn.say("flow_not_done")
-            turn.end_flow()
-            turn.succeeded()
-            return True
-        return False  # a correction or another question: the flow (still in memory) takes it
+        return False  # "no", a correction or another question: the flow (still in memory) takes it
 
     def _fresh(self, turn: Turn) -> None:
         """No write flow is open: start one, answer, or keep the order-status flow going."""
@@ -174,7 +169,8 @@ class EmbeddedEngine:
         """A write flow is open: this message answers it, corrects it, switches to another request,
         or is a detour (a question) after which the flow's open question is asked again."""
         memory = turn.memory
-        action = action_of(turn.text, turn.u)
+        # Only the shopper's own words switch flows (the intent model's fine label is a guess).
+        action = action_of(turn.text)
         if (
             action
             and action != flow.name
@@ -234,7 +230,7 @@ class EmbeddedEngine:
             return True
         if _asked_key(asked_before) == writes.PROPOSAL and turn.memory.get(PENDING_KEY):
             # The same statement again: fine when the shopper only repeated their request.
-            if action_of(turn.text, turn.u) == flow.name and not is_policy_question(turn.text):
+            if action_of(turn.text, turn.u) == flow.name and not is_policy_question(turn.text) and not is_no(turn.text):
                 return True
         turn.memory.clear()
         turn.memory.update(memory_before)

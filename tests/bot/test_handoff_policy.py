@@ -1,8 +1,9 @@
-"""When to hand off: explicit request, very negative sentiment, repeated failure."""
+"""When to hand off: explicit request, sensitive topics, very negative sentiment, frustration, repeated failure,
+low confidence."""
 
 from __future__ import annotations
 
-from bot.handoff_policy import should_hand_off
+from bot.handoff_policy import forget, low_confidence_handoff, remember_turn, should_hand_off
 from bot.nlu import Understander
 from bot.types import Intent, Sentiment, Understanding
 
@@ -47,3 +48,51 @@ def test_request_wins_over_other_reasons() -> None:
 def test_ordinary_questions_stay_with_the_bot() -> None:
     assert should_hand_off(nlu.understand("What is your return policy?"), {}) is None
     assert should_hand_off(nlu.understand("客服电话是多少？"), {}) is None
+
+
+def _felt(frustration: float, confidence: float = 0.9) -> Understanding:
+    return Understanding("en", Intent("order_status", confidence), Sentiment("negative", -0.3, frustration))
+
+
+def test_sensitive_topics_hand_off_in_both_languages() -> None:
+    cases = {
+        "If I don't get my refund today I will sue you, my lawyer will call.": "sensitive_legal",
+        "再不退款我就去法院起诉你们": "sensitive_legal",
+        "The lamp caught fire and I burned my hand": "sensitive_safety",
+        "充电提灯充电的时候爆炸了，孩子受伤了": "sensitive_safety",
+        "There is a charge on my card that I never made": "sensitive_fraud",
+        "我的信用卡被盗刷了，不是我下的单": "sensitive_fraud",
+    }
+    for text, reason in cases.items():
+        handoff = should_hand_off(_u(), {}, text)
+        assert handoff is not None and handoff.reason == reason, text
+    for text in ("Can I return a lamp?", "How do I pay with a gift card?", "台灯可以退货吗？", "What is your refund policy?"):
+        assert should_hand_off(_u(), {}, text) is None, text
+
+
+def test_frustration_that_stays_high_or_rises() -> None:
+    memory: dict[str, str] = {}
+    for value in (0.1, 0.3):
+        assert should_hand_off(_felt(value), memory) is None
+        remember_turn(_felt(value), memory, understood=True)
+    # 0.1 -> 0.3 -> 0.55: climbing past the bar.
+    assert should_hand_off(_felt(0.55), memory).reason == "frustration"  # type: ignore[union-attr]
+    high = {"frustration": "0.65"}
+    assert should_hand_off(_felt(0.62), high).reason == "frustration"  # type: ignore[union-attr]
+    # One exasperated message after calm ones is the sentiment's business, not a trend.
+    assert should_hand_off(_felt(0.62), {"frustration": "0.00,0.40,0.20"}) is None
+    assert should_hand_off(_felt(0.7), {"frustration": "garbled"}) is None
+
+
+def test_low_confidence_twice_in_a_row() -> None:
+    memory: dict[str, str] = {}
+    remember_turn(_felt(0.0, confidence=0.3), memory, understood=False)
+    assert low_confidence_handoff(_felt(0.0), memory) is None
+    # A guess the engine could use (an answer to its own question) breaks the streak.
+    remember_turn(_felt(0.0, confidence=0.3), memory, understood=True)
+    remember_turn(_felt(0.0, confidence=0.3), memory, understood=False)
+    assert low_confidence_handoff(_felt(0.0), memory) is None
+    remember_turn(_felt(0.0, confidence=0.2), memory, understood=False)
+    assert low_confidence_handoff(_felt(0.0), memory).reason == "low_confidence"  # type: ignore[union-attr]
+    forget(memory)
+    assert low_confidence_handoff(_felt(0.0), memory) is None

@@ -10,7 +10,7 @@ from bot.types import JSON, Order
 
 def _details(turn: Turn, order: Order | None) -> dict[str, JSON] | None:
     assert order is not None
-    reason = cancel_reason(turn.text) or turn.memory.get(REASON)
+    reason = next((r for text in turn.detail_texts() if (r := cancel_reason(text))), None) or turn.memory.get(REASON)
     if not reason:
         turn.ask("flow_ask_reason", order_id=order.order_id)
         return None

@@ -10,6 +10,8 @@ from bot.types import Understanding
 
 #: Flow names, in the order they are tried (account address before order address, exchange before return).
 ACTIONS = ("user_address", "address", "payment", "exchange", "return", "cancel", "modify")
+#: Money going back is a return or a cancellation, even when "the original payment method" is named.
+_REFUND = re.compile(r"\b(refund|return|cancel)|退款|退货|退回|退掉|取消", re.IGNORECASE)
 
 _I = re.IGNORECASE
 _ACTION_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -20,15 +22,14 @@ _ACTION_PATTERNS: dict[str, re.Pattern[str]] = {
         _I,
     ),
     "address": re.compile(
-        r"\b(shipping|delivery|mailing)? ?address\b|\bship (it|them|the order) to\b"
-        r"|\bsend (it|them) to\b|\bdeliver (it|them) to\b"
+        r"\b(shipping|delivery|mailing)? ?address\b|\b(ship|send|deliver|redirect)\b.{0,30}\bto\s+\d"
         r"|地址|寄到|送到|改寄|发到",
         _I,
     ),
     "payment": re.compile(
-        r"\b(payment method|pay (with|by|using)|change (the |my )?payment|switch (the |my )?payment"
-        r"|use (my )?(paypal|gift card|credit card))\b"
-        r"|支付方式|付款方式|改用.{0,6}(支付|付款)|换.{0,4}(支付|付款)",
+        r"\b((change|switch|update) (the |my )?(payment|card)|pay (with|by|using) .{0,30}\binstead\b"
+        r"|(use|try) (a different|another|my) (payment method|card|paypal|gift card|credit card))"
+        r"|(支付|付款)方式|改用.{0,8}(支付|付款|付)|换.{0,4}(支付|付款)",
         _I,
     ),
     "exchange": re.compile(r"\bexchange|\bswap\b|换货|换成|换一个|换个|调换|更换", _I),
@@ -66,12 +67,19 @@ _MINE = re.compile(
     r"\bmy (order|items?|package|purchase)\b|\bthe order\b|\bthis order\b|我的订单|这个订单|这单|订单", _I
 )
 
+#: A short refusal: "no", "nope, thanks", "不用了".
 _NO = re.compile(
-    r"^\s*(no|nope|nah|not now|no thanks|no thank you|don't|do not|never ?mind|forget it|cancel that|stop|wait"
-    r"|leave it|not yet|hold on|不|不要|不用|不用了|不是|别|算了|先不|暂时不|取消吧|等一下|等等)\b",
+    r"^\s*(?:actually|oh|um+|well|sorry|hmm+)?[\s,.!]*(?:no|nope|nah|not really|stop|wait|hold on|hmm+"
+    r"|不|不要|不用|不是|别|算了|先不|暂时不|等一下|等等)(?!\s*longer)\b",
     _I,
 )
-_NO_ZH = re.compile(r"^\s*(不|别|算了|先不|暂时不|等一下|等等|不用)")
+#: Keeping things as they are, in so many words.
+_KEEP = re.compile(
+    r"\b(don'?t|do not|no need to|please don'?t) (cancel|change|return|exchange|do (it|that)|go ahead)\b|\bi'?ll keep\b"
+    r"|\bkeep it\b|\bnot now\b|\blet me think\b|\bthink about it\b|\bmaybe later\b|\bnever ?mind\b|\bforget (it|that)\b"
+    r"|\bcancel that\b|不要取消|别取消|不取消|先不|算了|不用了|再想想|考虑一下|暂时不|先别|不办了|不换了|不退了",
+    _I,
+)
 
 _REASON_MISTAKE = re.compile(
     r"\bmistake|\bby accident\b|\baccidental|\bwrong (item|order|size|colou?r)?\b|\bdidn'?t mean\b"
@@ -101,6 +109,8 @@ _ALL = re.compile(r"\b(all|everything|every item|whole order|entire order|both)\
 def action_of(text: str, u: Understanding | None = None) -> str | None:
     """The write flow the message is about (by its words first, then the intent model's fine label), or None."""
     for name in ACTIONS:
+        if name == "payment" and _REFUND.search(text):
+            continue
         if _ACTION_PATTERNS[name].search(text):
             if (
                 name == "address"
@@ -128,8 +138,12 @@ def is_policy_question(text: str) -> bool:
 
 
 def is_no(text: str) -> bool:
-    """A refusal or "never mind" (en/zh)."""
-    return bool(_NO.search(text) or _NO_ZH.search(text))
+    """A refusal or "never mind" (en/zh): a short "no", or keeping things as they are in words.
+    "No, the blue one" is a correction, not a refusal."""
+    if _KEEP.search(text):
+        return True
+    short = len(re.findall(r"[A-Za-z']+", text)) <= 3 and len(re.findall(r"[\u4e00-\u9fff]", text)) <= 4
+    return bool(_NO.search(text)) and short
 
 
 def cancel_reason(text: str) -> str | None:

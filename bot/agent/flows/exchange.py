@@ -28,4 +28,5 @@ def _details(turn: Turn, order: Order | None) -> dict[str, JSON] | None:
 EXCHANGE = WriteFlow(
     "exchange", "exchange_delivered_order_items", ("delivered",), _details,
     lambda o: "flow_wrong_status_delivered_only",
+    sibling="modify",
 )  # fmt: skip

@@ -29,7 +29,13 @@ def choose_items(turn: Turn, order: Order, flow: str, catalogue: dict[str, Produ
     """The items the shopper means (kept across turns); asks and returns None when unclear."""
     chosen_ids = load_list(turn.memory, ITEMS)
     zh_names = {pid: p.name_zh for pid, p in catalogue.items()}
-    named = pick_items(turn.text, order.items, zh_names)
+    named: list[OrderItem] = []
+    for n, text in enumerate(turn.detail_texts()):
+        if n and chosen_ids:
+            break  # the request's words only fill what is still missing
+        named = pick_items(text, order.items, zh_names, by_position=not (n == 0 and turn.picked_order))
+        if named:
+            break
     if named:
         # "the bottle too": added to what was chosen before; otherwise it replaces the choice.
         kept = chosen_ids if _TOO.search(turn.text) else []
@@ -63,7 +69,9 @@ def choose_variants(turn: Turn, items: list[OrderItem], catalogue: dict[str, Pro
         product = catalogue.get(item.product_id)
         if product is None:
             continue
-        variant = pick_variant(turn.text, item, product)
+        variant = next(
+            (v for text in turn.detail_texts() if (v := pick_variant(text, item, product)) is not None), None
+        )
         if variant is not None and not variant.available:
             wanted = options_text(variant.options)
             turn.say("flow_variant_unavailable", name=_name(turn, item, catalogue), wanted=wanted)

@@ -30,4 +30,4 @@ def _wrong_status(order: Order) -> str:
     return "flow_modified_once" if order.status == "pending (item modified)" else "flow_wrong_status_pending_only"
 
 
-MODIFY = WriteFlow("modify", "modify_pending_order_items", ("pending",), _details, _wrong_status)
+MODIFY = WriteFlow("modify", "modify_pending_order_items", ("pending",), _details, _wrong_status, sibling="exchange")

@@ -20,6 +20,13 @@ def _details(turn: Turn, order: Order | None) -> dict[str, JSON] | None:
     }
 
 
-RETURN = WriteFlow(
-    "return", "return_delivered_order_items", ("delivered",), _details, lambda o: "flow_wrong_status_delivered_only"
-)
+def _wrong_status(order: Order) -> str:
+    # Not delivered yet: a pending order can still be cancelled instead, a shipped one must arrive first.
+    if order.status == "pending":
+        return "flow_wrong_status_return_pending"
+    if order.status == "processed":
+        return "flow_wrong_status_return_processed"
+    return "flow_wrong_status_delivered_only"
+
+
+RETURN = WriteFlow("return", "return_delivered_order_items", ("delivered",), _details, _wrong_status)

@@ -65,6 +65,17 @@ FLOW_PHRASES: Mapping[str, Mapping[Language, str]] = {
         "en": "Sorry, the {name} ({wanted}) is out of stock right now.",
         "zh": "抱歉，{name}（{wanted}）目前缺货。",
     },
+    "flow_wrong_status_return_pending": {
+        "en": "Order {order_id} is {status}, so it can't be returned yet. Since it hasn't shipped, I can cancel it "
+        "for you instead: just say you'd like to cancel it.",
+        "zh": "订单 {order_id} 当前状态为{status}，还不能退货。由于尚未发货，我可以帮您取消订单，"
+        "如需要请告诉我“取消订单”。",
+    },
+    "flow_wrong_status_return_processed": {
+        "en": "Order {order_id} is {status}, so it can't be returned yet: once it is delivered, I can help you "
+        "return it.",
+        "zh": "订单 {order_id} 当前状态为{status}，暂时还不能退货：送达后我可以帮您办理退货。",
+    },
     "flow_wrong_status_delivered_only": {
         "en": "Order {order_id} is {status}: only delivered orders can be returned or exchanged.",
         "zh": "订单 {order_id} 当前状态为{status}：只有已送达的订单可以退货或换货。",

@@ -18,9 +18,9 @@ from bot.types import JSON, Customer, Handoff, Language, Reply, Understanding
 FLOW, ORDER_ID, EMAIL = "flow", "order_id", "email"
 FLOW_ORDER, CHOICES, ITEMS, NEW_ITEMS = "flow_order", "flow_choices", "flow_items", "flow_new_items"
 REASON, ADDRESS, PAYMENT, ASKED, OFFER = "flow_reason", "flow_address", "flow_payment", "flow_asked", "flow_offer"
-PROPOSED = "flow_proposed"
+PROPOSED, REQUEST = "flow_proposed", "flow_request"
 #: Every key a write flow owns: dropped together when the flow ends.
-FLOW_KEYS = (FLOW, FLOW_ORDER, CHOICES, ITEMS, NEW_ITEMS, REASON, ADDRESS, PAYMENT, ASKED, PROPOSED)
+FLOW_KEYS = (FLOW, FLOW_ORDER, CHOICES, ITEMS, NEW_ITEMS, REASON, ADDRESS, PAYMENT, ASKED, PROPOSED, REQUEST)
 
 
 @dataclass
@@ -41,6 +41,8 @@ class Turn:
     consumed: bool = False
     """A flow used this message as an answer to its question (it is not a low-confidence miss)."""
     timings: dict[str, float] = field(default_factory=dict)
+    picked_order: bool = False
+    """This message chose the order by its position ("the first one"): not an item's position too."""
 
     @property
     def lang(self) -> Language:
@@ -49,6 +51,12 @@ class Turn:
     @property
     def verified(self) -> Customer | None:
         return self.customer or self.ctx.customer
+
+    def detail_texts(self) -> list[str]:
+        """Where a flow looks for its details: this message, then the one that started the flow
+        ("change the bottle to 1000ml" before we had to ask which order)."""
+        request = self.memory.get(REQUEST, "")
+        return [self.text] + ([request] if request and request != self.text else [])
 
     def tools_ctx(self) -> ToolContext:
         """The tool context with the shopper verified this turn, when they were."""

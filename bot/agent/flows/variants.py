@@ -16,6 +16,13 @@ OPTION_WORDS_ZH: Mapping[str, tuple[str, ...]] = {
     "navy": ("藏青色", "藏青", "海军蓝", "深蓝"),
     "blue": ("蓝色", "蓝"),
     "sage": ("鼠尾草绿", "灰绿", "绿色"),
+    "green": ("绿色", "绿"),
+    "red": ("红色", "红"),
+    "yellow": ("黄色", "黄"),
+    "pink": ("粉色", "粉红"),
+    "brown": ("棕色", "咖啡色"),
+    "purple": ("紫色", "紫"),
+    "orange": ("橙色", "橘色"),
     "sand": ("沙色", "米色"),
     "terracotta": ("陶土色", "陶土"),
     "brass": ("黄铜色", "黄铜", "铜色"),
@@ -101,7 +108,9 @@ def _name_words(name: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", name.lower()) if len(w) > 2}
 
 
-def pick_items(text: str, items: Sequence[OrderItem], zh_names: Mapping[str, str]) -> list[OrderItem]:
+def pick_items(
+    text: str, items: Sequence[OrderItem], zh_names: Mapping[str, str], *, by_position: bool = True
+) -> list[OrderItem]:
     """The order items the text names: all of them, by list position, by (part of) the product name
     in English or Chinese, or by an option value only one item has. Empty when unclear."""
     if not items:
@@ -137,7 +146,7 @@ def pick_items(text: str, items: Sequence[OrderItem], zh_names: Mapping[str, str
             return chosen[:1]
         return []
     unique = list(dict.fromkeys(i.item_id for i in items))
-    index = choice(text, len(unique))
+    index = choice(text, len(unique)) if by_position else None
     if index is not None:
         return [next(i for i in items if i.item_id == unique[index])]
     return []

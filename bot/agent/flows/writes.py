@@ -16,8 +16,10 @@ from bot.agent.flows.turn import (
     FLOW_ORDER,
     ITEMS,
     NEW_ITEMS,
+    OFFER,
     ORDER_ID,
     PROPOSED,
+    REQUEST,
     Turn,
     load_list,
     store_list,
@@ -49,12 +51,23 @@ class WriteFlow:
     """The tool's arguments for this order, or None after asking the shopper for what is missing."""
     wrong_status: Callable[[Order], str]
     """The phrase key explaining why an order in another status cannot be handled."""
+    sibling: str = ""
+    """The flow that does the same for orders in its statuses (modify <-> exchange)."""
+
+
+#: What we offer instead when a flow does not fit the order's status (and the phrase says so).
+_INSTEAD = {("cancel", "delivered"): "return", ("return", "pending"): "cancel"}
+
+#: Every write flow by name, filled by bot.agent.flows (siblings are looked up here).
+REGISTRY: dict[str, WriteFlow] = {}
 
 
 def run(turn: Turn, flow: WriteFlow) -> None:
     """One step of `flow` with what this message brings; ends with a question, a statement awaiting
     a yes, or an explanation of why the shop cannot do it."""
     memory = turn.memory
+    if memory.get(FLOW) != flow.name:
+        memory[REQUEST] = turn.text
     memory[FLOW] = flow.name
     what = ACTIONS[flow.name][turn.lang]
     if verify(turn, "flow_verify", "flow_verify_proof", what=what) is None:
@@ -65,6 +78,21 @@ def run(turn: Turn, flow: WriteFlow) -> None:
         order = _pick_order(turn, flow)
         if order is None:
             return
+        if order.status not in flow.statuses:
+            sibling = REGISTRY.get(flow.sibling)
+            if sibling is None or order.status not in sibling.statuses:
+                status = status_text(order.status, turn.lang)
+                turn.say(flow.wrong_status(order), order_id=order.order_id, status=status)
+                turn.end_flow()
+                turn.succeeded()  # a clear answer, not a failure to help
+                instead = _INSTEAD.get((flow.name, order.status))
+                if instead:
+                    # "then cancel it" / "yes" goes on with the alternative we offered, for this order.
+                    memory[OFFER], memory[ORDER_ID] = instead, order.order_id
+                return
+            # "换成白色的" is a modification while the order is pending and an exchange once delivered.
+            flow = sibling
+            memory[FLOW] = flow.name
     args = flow.details(turn, order)
     if args is None:
         return
@@ -118,6 +146,7 @@ def _pick_order(turn: Turn, flow: WriteFlow) -> Order | None:
     if not order_id and choices and not current:
         index = choice(turn.text, len(choices))
         order_id = choices[index] if index is not None else ""
+        turn.picked_order = index is not None
     order_id = order_id or current or memory.get(ORDER_ID, "")
     if not order_id:
         eligible = _eligible(turn, flow)
@@ -139,11 +168,6 @@ def _pick_order(turn: Turn, flow: WriteFlow) -> Order | None:
         for key in (ITEMS, NEW_ITEMS, ASKED, PROPOSED):
             memory.pop(key, None)
     memory[FLOW_ORDER] = order.order_id
-    if order.status not in flow.statuses:
-        turn.say(flow.wrong_status(order), order_id=order.order_id, status=status_text(order.status, turn.lang))
-        turn.end_flow()
-        turn.succeeded()  # a clear answer, not a failure to help
-        return None
     return order
 
 
