@@ -15,6 +15,7 @@ from eval.scenario_orders import Allocation
 from eval.smoke import Expectation, check_turn, fill
 
 _NUMBER = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.])\d+(?:\.\d+)?")
+_NUMERIC = re.compile(r"[\d.,]+")
 PREVIEW = ":preview"
 
 
@@ -190,8 +191,12 @@ def _holds(fact: Fact, text: str, values: dict[str, str]) -> bool:
     options = (fact,) if isinstance(fact, str) else fact
     for option in options:
         value = fill(option, values).lower()
+        if _NUMERIC.fullmatch(value):
+            # "14" is not found in "$114.43", nor "30" in "30.5".
+            if re.search(rf"(?<![\d.]){re.escape(value)}(?!\.?\d)", lowered):
+                return True
         # An order number counts with or without its "#".
-        if value and (value in lowered or (value.startswith("#w") and value[1:] in lowered)):
+        elif value and (value in lowered or (value.startswith("#w") and value[1:] in lowered)):
             return True
     return False
 

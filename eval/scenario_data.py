@@ -37,7 +37,7 @@ class OrderSpec:
     """Someone else's order: never shown or changed, whatever the shopper says (checked on every run)."""
     needs: tuple[str, ...] = ()
     """tracking (has a tracking id), swap (an item has another variant in stock), several (2+ items),
-    single (one item), card (paid by card or PayPal, not a gift card)."""
+    single (one item), card (paid by card or PayPal, not a gift card), home (ships to the account's zip)."""
 
 
 @dataclass(frozen=True)

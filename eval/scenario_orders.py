@@ -106,6 +106,8 @@ def _pick(
             continue
         if "card" in spec.needs and not _paid_by_card(order):
             continue
+        if "home" in spec.needs and order.address.zip != user.address.zip:
+            continue
         if "swap" in spec.needs:
             found = _swappable(pool.shop, order)
             if found is None:

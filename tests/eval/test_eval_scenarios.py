@@ -154,6 +154,14 @@ def test_a_met_scenario_passes_and_amounts_match_in_any_format(shop: SqliteShop)
     assert verdict.passed, verdict.problems
 
 
+def test_numbers_match_whole(shop: SqliteShop) -> None:
+    scenario = _one({"id": "t-numbers", "turns": ["how long?"], "expect": {"say": ["14"]}})
+    allocation = allocate(shop, [scenario])["t-numbers"]
+    assert not judge(scenario, [_log("how long?", "$114.43 back.")], allocation, shop, {}).passed
+    assert not judge(scenario, [_log("how long?", "14.5 units")], allocation, shop, {}).passed
+    assert judge(scenario, [_log("how long?", "Within 14 days.")], allocation, shop, {}).passed
+
+
 def test_unmet_expectations_are_named(shop: SqliteShop) -> None:
     scenario = _one(
         {
