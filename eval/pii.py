@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
@@ -11,8 +10,9 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from bot.pii import PiiScrubber
 from bot.pii_recognizers import valid_cn_id
 from bot.types import JSON
+from eval.bench_pii import benchmark, summary
 from eval.harness import Chart, SuiteOptions, SuiteResult, suite
-from eval.public_data import SHARED_DATA, percentile
+from eval.public_data import SHARED_DATA
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -212,6 +212,7 @@ def pii_suite(options: SuiteOptions) -> SuiteResult:
         notes += [f"{name} miss: {m}" for m in tally.misses[:8]]
     latency = benchmark(scrubber, rounds=20 if options.smoke else 200)
     metrics.update(latency)
+    notes += [f"Scrub vs bare presidio on 200-character messages, same run: {line}" for line in summary(latency)]
     thresholds = {
         f"own_recall_{label}": goal for label, goal in RECALL_GOALS.items() if f"own_recall_{label}" in metrics
     }
@@ -229,52 +230,6 @@ def pii_suite(options: SuiteOptions) -> SuiteResult:
 def _precision(tally: Tally, stem: str) -> JSON:
     n = tally.predicted.get(stem, 0)
     return round(tally.correct.get(stem, 0) / n, 4) if n else None
-
-
-#: 200-character shopper messages for the latency benchmark (trimmed or repeated to length).
-_BENCH_EN = (
-    "Hi, this is Laura Bennett. My order #W4820193 still hasn't arrived and the tracking stopped. "
-    "Please email me at laura.bennett@example.org or call (415) 555-0134, and refund card 4111 1111 1111 1111."
-)
-_BENCH_ZH = (
-    "你好，我叫王芳，订单W4820193一直没到，物流也不更新了。收货地址：上海市浦东新区世纪大道100号，"
-    "手机13812345678，邮箱wangfang@163.com。如果不能尽快送到，请把钱退到银行卡6222020200112233446，谢谢！"
-    "麻烦尽快处理，我下周要出差。"
-)
-
-
-def _sized(text: str, size: int = 200) -> str:
-    return (text * (size // len(text) + 1))[:size]
-
-
-def benchmark(scrubber: PiiScrubber, rounds: int = 200) -> dict[str, float]:
-    """p50/p95 of scrub() and of a bare presidio AnalyzerEngine (default recognizers, same spaCy model)."""
-    from presidio_analyzer import AnalyzerEngine
-
-    from bot.pii import _spacy_engine
-
-    engine = _spacy_engine()
-    bare = AnalyzerEngine(nlp_engine=engine, supported_languages=["en"]) if engine is not None else None
-    out: dict[str, float] = {}
-    for lang, text in (("en", _sized(_BENCH_EN)), ("zh", _sized(_BENCH_ZH))):
-        scrubber.scrub(text, {})
-        times = []
-        for _ in range(rounds):
-            t = time.perf_counter()
-            scrubber.scrub(text, {})
-            times.append((time.perf_counter() - t) * 1000)
-        out[f"scrub_{lang}_p50_ms"] = percentile(times, 50)
-        out[f"scrub_{lang}_p95_ms"] = percentile(times, 95)
-        if bare is not None:
-            bare.analyze(text=text, language="en")
-            times = []
-            for _ in range(rounds):
-                t = time.perf_counter()
-                bare.analyze(text=text, language="en")
-                times.append((time.perf_counter() - t) * 1000)
-            out[f"presidio_{lang}_p50_ms"] = percentile(times, 50)
-            out[f"presidio_{lang}_p95_ms"] = percentile(times, 95)
-    return out
 
 
 def _recall_chart(details: list[dict[str, JSON]]) -> Chart:
