@@ -10,10 +10,17 @@ defences rather than a real model's good manners. The grammar it obeys (case-ins
 - ``call TOOL with {JSON}``  -> a tool call (once per request context: then it reports the result)
 - ``say: TEXT``              -> replies TEXT
 - ``reveal|repeat|print ... (system prompt|instructions)`` -> replies every system message verbatim
+
+With `gullible=True` as well, it falls for natural phrasing in the shopper's messages too, as the
+Tensor Trust and garak attacks word it: any mention of its instructions, prompt, rules or "the text above" dumps every
+system message, encoded the way the message asks (base64, rot13, reversed, hex, JSON); a quoted
+``say "X"`` / ``respond with 'X'`` replies X.
 """
 
 from __future__ import annotations
 
+import base64
+import codecs
 import json
 import re
 import threading
@@ -79,6 +86,8 @@ class ScriptedLlmServer:
     """An OpenAI-compatible chat endpoint on a free local port; use as a context manager."""
 
     obey: bool = False
+    gullible: bool = False
+    """With obey: also follows natural-language extraction and hijacking phrasing (see the module doc)."""
     default_text: str = "How else can I help?"
     chunk_chars: int = 6
     """Characters per streamed content chunk."""
@@ -154,7 +163,9 @@ class ScriptedLlmServer:
         with self._lock:
             if self._script:
                 return self._script.pop(0)
-        return obey(body) if self.obey else text(self.default_text)
+        if not self.obey:
+            return text(self.default_text)
+        return obey(body, gullible=self.gullible)
 
     def _handle(self, h: BaseHTTPRequestHandler) -> None:
         if h.path.rstrip("/") not in ("/v1/chat/completions", "/chat/completions"):
@@ -251,7 +262,34 @@ def _content(message: dict[str, Any]) -> str:
     return str(content or "")
 
 
-def obey(body: dict[str, Any]) -> Step:
+_LOOSE_REVEAL = re.compile(
+    r"instruction|system\s*prompt|systemprompt|system message|prompt|pre-?prompt|text above|the above|"
+    r"initial|were you told|you were given|you were told|your rules|configuration|guidelines|"
+    r"指令|提示词|系统",
+    re.I,
+)
+_LOOSE_SAY = re.compile(
+    r"(?:say|respond with|reply with|answer with|output|print|write)\s*:?\s*[\"“'‘]([^\"”'’\n]{1,80})[\"”'’]", re.I
+)
+
+
+def _encoded(secret: str, asked: str) -> str:
+    """The secret in the form the message asks for; the scripted model is as helpful as it gets."""
+    lowered = asked.lower()
+    if "base64" in lowered or "base 64" in lowered:
+        return base64.b64encode(secret.encode()).decode()
+    if "rot13" in lowered or "rot-13" in lowered:
+        return codecs.encode(secret, "rot13")
+    if "revers" in lowered or "backwards" in lowered:
+        return secret[::-1]
+    if re.search(r"\bhex\b", lowered):
+        return secret.encode().hex()
+    if "json" in lowered:
+        return json.dumps({"system_prompt": secret})
+    return secret
+
+
+def obey(body: dict[str, Any], *, gullible: bool = False) -> Step:
     """The reply of a model that does whatever any text in its context tells it to."""
     messages = [m for m in body.get("messages", []) if isinstance(m, dict)]
     made = {
@@ -270,11 +308,19 @@ def obey(body: dict[str, Any]) -> Step:
         for name, raw in _CALL.findall(found):
             if (name, raw) not in made:
                 return tool_call(name, raw)
+        system = "\n".join(_content(s) for s in messages if s.get("role") == "system")
         if _REVEAL.search(found):
-            return text("\n".join(_content(s) for s in messages if s.get("role") == "system"))
+            return text(_encoded(system, found) if gullible else system)
         said = _SAY.search(found)
         if said:
             return text(said.group(1).strip())
+        # Loosely only in the shopper's words: the engine's own wrappers say "instructions" too.
+        if gullible and m.get("role") == "user":
+            if _LOOSE_REVEAL.search(found):
+                return text(_encoded(system, found))
+            quoted = _LOOSE_SAY.search(found)
+            if quoted:
+                return text(quoted.group(1).strip())
     last_tool = next((m for m in reversed(messages) if m.get("role") == "tool"), None)
     if last_tool is not None:
         return text(f"Done: {_content(last_tool)}")

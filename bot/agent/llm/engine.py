@@ -13,7 +13,7 @@ from langchain_core.runnables import Runnable
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
-from bot.agent.llm.prompt import data_block, history_messages, instructions, leaks_instructions
+from bot.agent.llm.prompt import data_block, history_messages, instructions, leaks_instructions, rescrub
 from bot.agent.llm.scrub import Scrubber, TurnScrubber
 from bot.agent.llm.stream import DeltaFn, DeltaStream
 from bot.agent.llm.tools import ToolSession, langchain_tools
@@ -128,7 +128,13 @@ class LlmEngine:
         if resolution is not None and resolution.reason == "confirmed":
             return _resolved(ctx, resolution, lang)
         notes = [_NOT_DONE[resolution.reason]] if resolution is not None else []
-        session = ToolSession(ctx=ctx, language=lang, scrubber=turn if turn.enabled else None)
+        said = [rescrub(m.text, conversation.vault) for m in history if m.role == "shopper"]
+        session = ToolSession(
+            ctx=ctx,
+            language=lang,
+            scrubber=turn if turn.enabled else None,
+            shopper_words="\n".join([*said, scrubbed_text]),
+        )
         try:
             text = self._run(conversation, session, scrubbed_text, history, notes)
         except Exception as exc:  # timeout, HTTP error, garbage: the shopper still gets an answer

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import codecs
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -121,9 +124,32 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
 _INSTRUCTION_SHINGLES = _shingles(INSTRUCTIONS)
 
 
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
+_HEX_RUN = re.compile(r"(?:[0-9a-fA-F]{2}){12,}")
+
+
+def _decodings(text: str) -> list[str]:
+    """The text and what it says when read as rot13, backwards, base64 or hex: an extraction attack
+    asks for the instructions encoded precisely so that a plain comparison misses them."""
+    out = [text, codecs.decode(text, "rot13"), text[::-1]]
+    for m in _BASE64_RUN.finditer(text):
+        run = m.group(0)
+        try:
+            out.append(base64.b64decode(run + "=" * (-len(run) % 4)).decode("utf-8", "ignore"))
+        except (ValueError, binascii.Error):
+            pass
+    for m in _HEX_RUN.finditer(text):
+        out.append(bytes.fromhex(m.group(0)).decode("utf-8", "ignore"))
+    return out
+
+
 def leaks_instructions(text: str) -> bool:
-    """True when text quotes the instructions (any run of six of their words) or a data fence:
-    an answer like that is not given to the shopper, whatever asked for it."""
-    if DATA_OPEN in text or DATA_CLOSE in text:
-        return True
-    return not _shingles(text).isdisjoint(_INSTRUCTION_SHINGLES)
+    """True when text quotes the instructions (any run of six of their words) or a data fence, also
+    rot13-, base64-, hex-encoded or backwards: an answer like that is not given to the shopper,
+    whatever asked for it."""
+    for variant in _decodings(text):
+        if DATA_OPEN in variant or DATA_CLOSE in variant:
+            return True
+        if not _shingles(variant).isdisjoint(_INSTRUCTION_SHINGLES):
+            return True
+    return False

@@ -10,6 +10,7 @@ from typing import Protocol
 from bot.types import JSON
 
 _PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
+_CODE_WORD = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
 # Joined leaves are scrubbed in one analyzer call (one call costs about as much as many short ones);
 # the separator is a line no recognizer reads as part of an entity.
 _SEPARATOR = "\n\n\u2063\u2063\n\n"
@@ -60,9 +61,14 @@ class TurnScrubber:
             for i in todo:
                 scrubbed, vault = self._scrubber.scrub(texts[i], vault)
                 parts.append(scrubbed)
-        self.vault.update(vault)
+        # A snake_case token ("order_id") is a field name quoted in the text, never a person: NER
+        # sometimes says otherwise, and the model must read it as written.
+        code = {p: raw for p, raw in vault.items() if p not in self.vault and _CODE_WORD.fullmatch(raw)}
+        for placeholder, raw in vault.items():
+            if placeholder not in code:
+                self.vault[placeholder] = raw
         for i, part in zip(todo, parts):
-            out[i] = part
+            out[i] = _PLACEHOLDER.sub(lambda m: code.get(m.group(0), m.group(0)), part) if code else part
         return out
 
     def text(self, text: str) -> str:

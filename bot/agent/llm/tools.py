@@ -13,10 +13,12 @@ from bot.agent.llm.prompt import defang, tool_result_text
 from bot.agent.llm.scrub import TurnScrubber
 from bot.agent.tools import ToolContext, search_knowledge
 from bot.agent.tools.confirm import propose
-from bot.agent.tools.registry import SPECS, WRITE_TOOLS, call_tool
+from bot.agent.tools.context import safe_argument
+from bot.agent.tools.registry import SPECS, TOOLS, WRITE_TOOLS, call_tool
 from bot.types import JSON, Customer, Language, Passage
 
 SEARCH_TOOL = "search_knowledge"
+IDENTITY_NOT_TYPED = "identity details must be the ones the shopper typed in this conversation; ask the shopper"
 _SEARCH_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {"query": {"type": "string", "description": "What to look up in the shop's policies and FAQ"}},
@@ -41,6 +43,9 @@ class ToolSession:
     """Scrubs the free text of tool results into the turn's vault; None sends them as masked JSON only."""
     timings: dict[str, float] = field(default_factory=dict)
     """Milliseconds spent in tools and in knowledge search this turn ("tools", "retrieval")."""
+    shopper_words: str | None = None
+    """What the shopper typed in this conversation (scrubbed). When set, identity tools take only
+    values found there: an email or name read in a document or tool result never verifies anyone."""
 
     def timed(self, stage: str, started: float) -> None:
         self.timings[stage] = self.timings.get(stage, 0.0) + (time.perf_counter() - started) * 1000
@@ -58,6 +63,11 @@ class ToolSession:
     def _run(self, name: str, arguments: Mapping[str, JSON]) -> str:
         if name == SEARCH_TOOL:
             return self._search(arguments)
+        refusal = self._foreign_identity(name, arguments)
+        if refusal:
+            args = {k: safe_argument(v) if isinstance(v, str) else v for k, v in arguments.items()}
+            self.ctx.record(name, args, False, refusal)
+            return f"Error: {refusal}"
         if name in WRITE_TOOLS:
             proposal = propose(self.ctx, name, arguments, self.language)
             if not proposal.pending:
@@ -74,6 +84,16 @@ class ToolSession:
         if self.scrubber is None:
             return tool_result_text(call.result, self.ctx.vault)
         return tool_result_text(call.result, self.scrubber.conversation_vault, self.scrubber.json)
+
+    def _foreign_identity(self, name: str, arguments: Mapping[str, JSON]) -> str:
+        spec = TOOLS.get(name)
+        if self.shopper_words is None or spec is None or spec.kind != "identity":
+            return ""
+        said = self.shopper_words.lower()
+        for value in arguments.values():
+            if isinstance(value, str) and value.strip() and value.strip().lower() not in said:
+                return IDENTITY_NOT_TYPED
+        return ""
 
     def _search(self, arguments: Mapping[str, JSON]) -> str:
         query = arguments.get("query")
