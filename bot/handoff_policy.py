@@ -43,7 +43,8 @@ SENSITIVE: Mapping[str, re.Pattern[str]] = {
     ),
     "fraud": re.compile(
         r"\b(fraud(ulent)?|unauthori[sz]ed (charge|transaction|payment|purchase|order)s?"
-        r"|(didn'?t|did not|never) (make|made|authori[sz]ed?|place|placed) (this|that|the|these) (purchase|order|charge|payment)s?"
+        r"|(didn'?t|did not|never) (make|made|authori[sz]ed?|place|placed) (this|that|the|these)"
+        r" (purchase|order|charge|payment)s?"
         r"|stolen (card|credit card|identity)|identity theft"
         r"|(charge|payment|transaction|purchase|order)s? .{0,30}\bi (didn'?t|did not|never)"
         r" (make|made|authori[sz]ed?|place|placed|buy|bought|order|ordered)"
@@ -53,6 +54,15 @@ SENSITIVE: Mapping[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
+
+
+#: A shopper correcting their own slip ("sorry, wrong one", "说错了") reads negative to a sentiment model
+#: but is not unhappy with the shop: no sentiment handoff for it (frustration and the rest still count).
+_SELF_CORRECTION = re.compile(
+    r"\b(sorry,? (wrong|my mistake|i meant)|my (mistake|bad)|wrong one|i meant|typo|i mistyped)\b"
+    r"|说错了|打错了|写错了|搞错了|弄错了|不是这个|我是说|我的意思是",
+    re.IGNORECASE,
+)
 
 
 def should_hand_off(u: Understanding, memory: Mapping[str, str], text: str = "") -> Handoff | None:
@@ -68,7 +78,7 @@ def should_hand_off(u: Understanding, memory: Mapping[str, str], text: str = "")
     topic = sensitive_topic(text)
     if topic:
         return Handoff(f"sensitive_{topic}", summary=f"Sensitive topic ({topic}): a person should handle this.")
-    if u.sentiment.score <= NEGATIVE_SENTIMENT:
+    if u.sentiment.score <= NEGATIVE_SENTIMENT and not _SELF_CORRECTION.search(text):
         return Handoff(
             "negative_sentiment",
             summary=f"The shopper is very unhappy (sentiment {u.sentiment.score:+.2f}, intent {u.intent.label}).",

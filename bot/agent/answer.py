@@ -33,6 +33,9 @@ MAX_PASSAGES = 4
 #: Extra weight of the question-term share found in the sentence itself (rather than only in its
 #: section heading or list lead-in, which count for the coverage too).
 BODY_WEIGHT = 0.3
+#: Weight of the question-term share found in the sentence's section heading: a section about what
+#: was asked ("The 30-day return window" for "how many days do I have to return?") wins close calls.
+HEADING_WEIGHT = 0.1
 #: Added to a sentence that states the kind of fact the question asks for (a duration for "how long" ...).
 FACT_BONUS = 0.35
 #: Added to a sentence stating any concrete fact (a number, an amount, an email) when the question
@@ -143,6 +146,7 @@ def compose_answer(
             covered
             + BODY_WEIGHT * body / (1 + 0.02 * len(c.terms))
             + 0.1 * share(titles[c.pi])
+            + HEADING_WEIGHT * share(headings[c.pi])
             + (FACT_BONUS if asked_fact else CONCRETE_BONUS if c.facts else 0.0)
             + 0.2 * relevant[c.pi].score
             - 0.01 * c.sentence.position

@@ -24,6 +24,15 @@ from bot.types import Conversation, Decision, Handoff, Language, Message, Passag
 
 _PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
 _SMALL_TALK = ("greeting", "thanks", "goodbye")
+#: Passages fetched for an answer (the composer reads the best few by relevance).
+SEARCH_K = 8
+#: Small talk before a question: "Hi!", "Great, thanks.", "Also,", "好的，谢谢。另外，".
+_LEAD_IN = re.compile(
+    r"^(?:(?:hi|hello|hey|great|ok(?:ay)?|thanks|thank you|cool|perfect|got it|good|nice|also|and|oh"
+    r"|one more thing|by the way|btw)\b[\s,.!;:]*"
+    r"|(?:你好|您好|好的|谢谢|多谢|嗯+|还有)[\s,.!;:，。！；：、]+|(?:另外|对了|顺便问一下)[\s,，、]*)",
+    re.IGNORECASE,
+)
 
 
 class EmbeddedEngine:
@@ -251,7 +260,7 @@ class EmbeddedEngine:
     # ------------------------------------------------------------------ knowledge
 
     def _knowledge(self, turn: Turn) -> None:
-        query = _PLACEHOLDER.sub(" ", turn.text).strip()
+        query = _question(turn.text)
         label = turn.u.intent.label
         product_lines: list[str] = []
         if label in ("product_question", "out_of_scope"):
@@ -303,14 +312,26 @@ def _summary(turn: Turn, handoff: Handoff) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _question(text: str) -> str:
+    """The question in a message, without placeholders and the small talk around it
+    ("Great, thanks. Also, is express shipping available?" -> "is express shipping available?")."""
+    query = _PLACEHOLDER.sub(" ", text).strip()
+    while True:
+        shorter = _LEAD_IN.sub("", query, count=1).strip()
+        if shorter == query or not shorter:
+            return query
+        query = shorter
+
+
 def _search(ctx: ToolContext, query: str, language: Language) -> list[Passage]:
-    """Passages in the shopper's language; any language when those are not relevant enough."""
-    passages = tools.search_knowledge(ctx, query, language)
-    if not passages or passages[0].score < MIN_PASSAGE_SCORE:
-        fallback = tools.search_knowledge(ctx, query, None)
-        if fallback and (not passages or fallback[0].score > passages[0].score):
-            return fallback
-    return passages
+    """Passages in the shopper's language (any language when those are not relevant enough), most
+    relevant first: the retriever's fused order can put a passage that answers exactly below others."""
+    passages = tools.search_knowledge(ctx, query, language, k=SEARCH_K)
+    if not passages or max(p.score for p in passages) < MIN_PASSAGE_SCORE:
+        fallback = tools.search_knowledge(ctx, query, None, k=SEARCH_K)
+        if fallback and (not passages or max(p.score for p in fallback) > max(p.score for p in passages)):
+            passages = fallback
+    return sorted(passages, key=lambda p: -p.score)
 
 
 def _product_line(product: Product, lang: Language) -> str:

@@ -66,7 +66,8 @@ def test_sensitive_topics_hand_off_in_both_languages() -> None:
     for text, reason in cases.items():
         handoff = should_hand_off(_u(), {}, text)
         assert handoff is not None and handoff.reason == reason, text
-    for text in ("Can I return a lamp?", "How do I pay with a gift card?", "台灯可以退货吗？", "What is your refund policy?"):
+    calm = ("Can I return a lamp?", "How do I pay with a gift card?", "台灯可以退货吗？", "What is your refund policy?")
+    for text in calm:
         assert should_hand_off(_u(), {}, text) is None, text
 
 
@@ -96,3 +97,10 @@ def test_low_confidence_twice_in_a_row() -> None:
     assert low_confidence_handoff(_felt(0.0), memory).reason == "low_confidence"  # type: ignore[union-attr]
     forget(memory)
     assert low_confidence_handoff(_felt(0.0), memory) is None
+
+
+def test_a_shopper_correcting_their_own_slip_is_not_angry() -> None:
+    harsh = _u(score=-0.95)
+    assert should_hand_off(harsh, {}, "等一下，说错了，不是这个，是另一个订单") is None
+    assert should_hand_off(harsh, {}, "Sorry, wrong one. I meant the other order") is None
+    assert should_hand_off(harsh, {}, "You are useless").reason == "negative_sentiment"  # type: ignore[union-attr]

@@ -23,7 +23,7 @@ _ACTION_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "address": re.compile(
         r"\b(shipping|delivery|mailing)? ?address\b|\b(ship|send|deliver|redirect)\b.{0,30}\bto\s+\d"
-        r"|地址|寄到|送到|改寄|发到",
+        r"|地址|改寄|(改|换)(寄|送|发)到",
         _I,
     ),
     "payment": re.compile(

@@ -43,7 +43,8 @@ def test_request_or_rules_question() -> None:
 
 
 def test_refusals_are_not_corrections() -> None:
-    for text in ("no", "No thanks", "Actually no, don't cancel it. I'll keep it.", "算了", "不用了", "let me think about it"):
+    refusals = ("no", "No thanks", "Actually no, don't cancel it. I'll keep it.", "算了", "不用了", "let me think")
+    for text in refusals:
         assert is_no(text), text
     for text in ("No, I meant the blue one", "no longer needed", "不需要了", "不是这个，是另一个", "yes"):
         assert not is_no(text), text
