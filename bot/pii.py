@@ -139,6 +139,11 @@ class PiiScrubber:
                 chosen.append(f)
         return sorted(_repeat_names(text, chosen), key=lambda f: f.start)
 
+    @property
+    def ner_runs(self) -> int:
+        """How many messages so far needed the spaCy pass (most do not: see bot.pii_detectors)."""
+        return self._detectors.ner_runs if self._detectors is not None else 0
+
     def warm_up(self) -> None:
         """Builds the recognizers now (a few seconds with NER) instead of on the first message."""
         self._get_detectors()

@@ -132,7 +132,7 @@ class Detectors:
                 street = any(is_street_word(w) for w in near) or (before is not None and before.like_num)
                 if street or any(is_street_word(t.text) for t in ent):
                     kind = "LOCATION"
-                elif any(t.like_num for t in ent):
+                elif any(t.like_num for t in ent) or all(is_shop_word(t.text) for t in ent):
                     continue
             elif len(ent) == 1 and self.names.known(ent.text) and ent.text not in self.names.places:
                 # The small model calls most unfamiliar one-word names places ("Alina", "Antonio").

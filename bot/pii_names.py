@@ -73,8 +73,9 @@ class NameGazetteer:
         """One-word countries, states and cities: a lone "Victoria" or "Paris" is left to spaCy."""
 
     @classmethod
+    @functools.lru_cache(maxsize=1)
     def load(cls) -> NameGazetteer:
-        """From the installed faker package (no network); empty when faker is missing."""
+        """From the installed faker package (no network), built once; empty when faker is missing."""
         first, last = _faker_names()
         return cls(first, last, _english_names(first | last), english_words(), _faker_places())
 
@@ -141,12 +142,12 @@ class NameGazetteer:
         return run
 
     def _judge(self, words: list[tuple[int, int, str]], segment: list[int], titled: bool, after: str) -> NameHit | None:
+        if after in _NOT_AFTER or any(words[k][2] in _NOT_AFTER for k in segment[1:]):
+            return None  # "Gordon Terrace", "Walker Inc", "Nike Air Max"
         # A capitalised English word before a name is not part of it: "I'm Laura Bennett", "Ask Laura".
         while len(segment) > 1 and not self.known(words[segment[0]][2]) and self._english(words[segment[0]][2]):
             segment = segment[1:]
         tokens = [words[k][2] for k in segment]
-        if after in _NOT_AFTER or any(t in _NOT_AFTER for t in tokens[1:]):
-            return None  # "Gordon Terrace", "Walker Inc", "Galaxy Max"
         plain = [t for t in tokens if not _INITIAL.fullmatch(t) and t not in _PARTICLES]
         if not plain or len(plain) > 4:
             return None
@@ -202,9 +203,12 @@ def _capitalised(word: str) -> bool:
 
 
 def _joined(text: str, end: int, start: int) -> bool:
-    """Two words belong to one run when only a space (or an initial's dot and a space) separates them."""
+    """Two words belong to one run when only a space separates them (or a title's dot: "Mr. Lee")."""
     gap = text[end:start]
-    return gap in (" ", ". ", ".")
+    if gap == " ":
+        return True
+    before = text[max(0, end - 4) : end].split()[-1:] or [""]
+    return gap in (". ", ".") and before[0] in _TITLES
 
 
 def _faker_names() -> tuple[set[str], set[str]]:
@@ -218,9 +222,11 @@ def _faker_names() -> tuple[set[str], set[str]]:
     last: set[str] = set()
     for module in pkgutil.iter_modules(person.__path__):
         provider = importlib.import_module(f"faker.providers.person.{module.name}").Provider
-        for attr, into in (("first_names", first), ("first_names_male", first), ("first_names_female", first)):
-            into.update(_words(vars(provider).get(attr, ())))
-        last.update(_words(vars(provider).get("last_names", ())))
+        for attr, values in vars(provider).items():
+            if attr.startswith("first_names"):
+                first.update(_words(values))
+            elif attr.startswith("last_names") or attr.endswith("last_names"):
+                last.update(_words(values))
     return first, last
 
 

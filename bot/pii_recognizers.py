@@ -43,12 +43,18 @@ _SURNAMES = (
 _COMPOUND_SURNAMES = "欧阳|司马|上官|诸葛|东方|慕容|司徒|皇甫|令狐|夏侯"
 # Without an introducing word a name needs a common surname and a telling neighbour: 是一位, 医生, 收 ...
 ZH_NAME_BY_SURNAME = re.compile(
-    r"(?:^|(?<=[\s，。、；：:,;“”\"（(找给问和与跟由经])|(?<=我是)|(?<=我叫))"
+    r"(?:^|(?<=[\s，。、；：:,;“”\"（(找给问和与跟由经在])|(?<=我是)|(?<=我叫))"
     rf"(?P<v>(?:{_COMPOUND_SURNAMES}|[{_SURNAMES}]){_HAN}{{1,2}}?)"
-    r"(?=是一|，\d{1,3}岁|\d{1,3}岁|，(?:男|女)|医生|先生|女士|小姐|老师|同学|经理|收(?:[，,。\s]|$)|[，,]?(?:电话|手机)|，生日)"
+    r"(?=是一|，\d{1,3}岁|\d{1,3}岁|，(?:男|女)|医生|医师|先生|女士|小姐|老师|同学|经理|收(?:[，,。\s]|$)"
+    r"|[，,]?(?:电话|手机)|，生日|为(?:其|他|她)|诊断|开具|负责)"
+)
+# A doctor's or a clerk's name after the title: 主治医师张雪梅, 医生为王建国.
+ZH_NAME_AFTER_TITLE = re.compile(
+    r"(?:主治医生|主治医师|主任医师|医生|医师|大夫|客服|专员)(?:为|是)?[:：]?\s*"
+    rf"(?P<v>(?:{_COMPOUND_SURNAMES}|[{_SURNAMES}]){_HAN}{{1,2}})"
 )
 # Words that follow a name and must not be swallowed into it ("我叫王芳想问" -> 王芳).
-_AFTER_NAME = set("想要的是在，。,.!？?请我您，电手号啊呀")
+_AFTER_NAME = set("想要的是在，。,.!？?请我您，电手号啊呀为开诊负医")
 # A street address: optional province, a city, a district or county, then a road with a number.
 ZH_ADDRESS = re.compile(
     rf"(?P<v>(?:{_HAN}{{2,6}}?(?:省|自治区))?{_HAN}{{2,6}}?市(?:{_HAN}{{1,6}}?(?:区|县|市))?"
@@ -216,6 +222,7 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("EN_PERSON", EN_NAME, 0.55, check=plausible_name, trim=_trim_en_name),
     Pattern("ZH_PERSON", ZH_NAME, 0.6, trim=_trim_name, needs="han"),
     Pattern("ZH_PERSON", ZH_NAME_BY_SURNAME, 0.5, needs="han"),
+    Pattern("ZH_PERSON", ZH_NAME_AFTER_TITLE, 0.55, trim=_trim_name, needs="han"),
     Pattern("ZH_LOCATION", ZH_ADDRESS, 0.5, check=lambda v: len(v) >= 6 and "市" in v, needs="han"),
     Pattern("ZH_LOCATION", ZH_ADDRESS_CONTEXT, 0.55, trim=_trim_address, needs="han"),
     Pattern("DATE_OF_BIRTH", BIRTH_DATE, 0.6, needs="digit"),
