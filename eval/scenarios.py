@@ -287,7 +287,7 @@ def _pass_rate_chart(outcomes: list[Outcome]) -> Chart:
         ax.set_ylim(0, 1.05)
         ax.set_ylabel("scenarios passed")
         ax.axhline(PASS_RATE_GOAL, color="grey", linestyle="--", linewidth=1)
-        ax.legend()
+        ax.legend(loc="lower left", framealpha=0.9)
 
     return Chart(name="pass_rate", title="Scenario pass rate by topic and language", draw=draw)
 
