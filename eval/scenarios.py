@@ -231,6 +231,7 @@ def _result(
             "problems": len(o.verdict.problems),
             "violations": len(o.verdict.violations),
             "handoff": o.handoff,
+            "calls": " ".join(_calls(o)),
             "replies": " / ".join(_short(log.text) for log in o.logs),
         }
         for o in outcomes
@@ -265,6 +266,16 @@ def _result(
         notes=notes,
         printed=printed,
     )
+
+
+def _calls(outcome: Outcome) -> list[str]:
+    """Each turn's tool calls, "!" marking a refused one (search_knowledge left out: every turn has it)."""
+    return [
+        f"{n}:{call.name}{'' if call.ok else '!'}"
+        for n, log in enumerate(outcome.logs, start=1)
+        for call in log.calls
+        if call.name != "search_knowledge"
+    ]
 
 
 def _short(text: str, limit: int = 140) -> str:
