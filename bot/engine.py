@@ -7,13 +7,14 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from bot import stage_timing
 from bot.errors import NotFound
 from bot.ports import ConversationStore, Engine, EventBus
+from bot.turn_slots import TurnSlots
 from bot.types import (
     Conversation,
     ConversationState,
@@ -104,6 +105,7 @@ class TurnHandler:
         understand: Understand,
         engine: Engine,
         guard: Guard,
+        slots: TurnSlots | None = None,
     ) -> None:
         self.store = store
         self.bus = bus
@@ -114,10 +116,18 @@ class TurnHandler:
         # Turns of one conversation run one at a time (the widget may post over HTTP and the socket at
         # once); striped locks keep that true without a lock object per conversation.
         self._locks = tuple(threading.Lock() for _ in range(_LOCK_STRIPES))
+        # How many turns do their CPU-bound work at once (bot/turn_slots.py); no limit unless given.
+        self.slots = slots or TurnSlots(0)
 
     def handle(self, conversation_id: str, text: str) -> TurnResult:
         with self._locks[zlib.crc32(conversation_id.encode()) % _LOCK_STRIPES]:
-            return self._handle(conversation_id, text)
+            queued = time.perf_counter()
+            with self.slots:
+                waited_ms = (time.perf_counter() - queued) * 1000
+                result = self._handle(conversation_id, text)
+        # The wait for a slot is part of what the shopper waits for: the trace shows it as "queue".
+        timings = {"queue": waited_ms, **result.trace.timings_ms}
+        return replace(result, trace=replace(result.trace, timings_ms=timings))
 
     def _handle(self, conversation_id: str, text: str) -> TurnResult:
         conversation = self.store.get(conversation_id)
@@ -141,7 +151,9 @@ class TurnHandler:
             understanding = self.understand(scrubbed, conversation.locale)
         with clock.stage("decide"), stage_timing.recording() as inside:  # retrieval/tools time themselves
             try:
-                decision = self.engine.decide(conversation, scrubbed, understanding, history)
+                # An LLM engine mostly waits on the network: its slot goes to another turn meanwhile.
+                with self.slots.released() if self.engine.name == "llm" else nullcontext():
+                    decision = self.engine.decide(conversation, scrubbed, understanding, history)
             except Exception:
                 # A failing engine fails towards a human, never towards silence.
                 log.exception("engine %s failed on conversation %s", self.engine.name, conversation_id)

@@ -21,6 +21,7 @@ from bot.ports import (
 )
 from bot.settings import Settings
 from bot.stage_timing import timed_proxy
+from bot.turn_slots import TurnSlots
 from bot.types import Conversation, Customer, Language, Message, TurnResult, new_id, now
 
 log = logging.getLogger(__name__)
@@ -214,6 +215,7 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
         understand=lambda text, locale: understander.understand(text, locale=locale),
         engine=engine,
         guard=guard_output,
+        slots=TurnSlots(settings.turn_slots),
     )
 
     if settings.admin_token is not None:

@@ -38,6 +38,11 @@ class Settings(BaseSettings):
         "sentence-transformers model name or path (docs/knowledge.md).",
     )
     torch_threads: int = Field(2, description="CPU threads for local models; more than the cores wrecks latency.")
+    turn_slots: int = Field(
+        2,
+        description="Turns doing their CPU-bound work at once, the rest queue in order (0: no limit); "
+        "more than the cores makes every turn slower (docs/performance.md).",
+    )
 
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; set it to use the LLM engine.")
     llm_api_key: SecretStr | None = Field(None, description="API key of the LLM endpoint, if it needs one.")
