@@ -1,4 +1,4 @@
-"""A small in-memory BM25 index with English and Chinese (jieba) tokenization."""
+"""An in-memory BM25 index (numpy postings) with English and Chinese (jieba) tokenization."""
 
 from __future__ import annotations
 
@@ -8,10 +8,16 @@ import re
 import threading
 from collections import Counter
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Collection, Iterable, cast
+
+import numpy as np
+import numpy.typing as npt
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[a-z0-9]+")
+
+Ints = npt.NDArray[np.int32] | npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
 
 EN_STOPWORDS = frozenset(
     """a about after all also am an and any are as at be been before being but by can could did do does
@@ -94,55 +100,102 @@ def tokenize(text: str) -> list[str]:
 
 
 class BM25Index:
-    """Okapi BM25 over tokenized chunks, updated incrementally by id."""
+    """Okapi BM25 over tokenized chunks, updated incrementally by id, searched with numpy.
+
+    Each document keeps its term ids and counts as small arrays; the first search after a change
+    compiles them into term-major postings (CSC-like: `_indptr`, `_rows`, `_factor`) with the BM25
+    term factor tf*(k1+1)/(tf+norm) precomputed per posting, and the idf per term. A search is then
+    a few array slices, one multiply per query term, a bincount and an argpartition: no per-document
+    Python. Each document carries a label (a string the caller picks, e.g. "policy" or
+    "order:<customer>") so filters are a vectorised mask too.
+    """
 
     def __init__(self, k1: float = 1.5, b: float = 0.75) -> None:
         self.k1 = k1
         self.b = b
-        self._lengths: dict[str, int] = {}
-        self._postings: dict[str, dict[str, int]] = {}
-        self._terms: dict[str, tuple[str, ...]] = {}
-        self._total = 0
+        self._vocabulary: dict[str, int] = {}
+        self._label_codes: dict[str, int] = {}
+        # doc id -> (term ids, term counts, length, label code)
+        self._docs: dict[str, tuple[Ints, Ints, int, int]] = {}
+        self._dirty = True
+        self._ids: list[str] = []
+        self._labels: Ints = np.zeros(0, dtype=np.int32)
+        self._indptr: Ints = np.zeros(1, dtype=np.int64)
+        self._rows: Ints = np.zeros(0, dtype=np.int32)
+        self._factor: Floats = np.zeros(0, dtype=np.float64)
+        self._idf: Floats = np.zeros(0, dtype=np.float64)
 
     def __len__(self) -> int:
-        return len(self._lengths)
+        return len(self._docs)
 
     def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._lengths
+        return doc_id in self._docs
 
-    def add(self, doc_id: str, tokens: Iterable[str]) -> None:
-        if doc_id in self._lengths:
-            self.remove(doc_id)
+    def add(self, doc_id: str, tokens: Iterable[str], label: str = "") -> None:
         counts = Counter(tokens)
-        length = sum(counts.values())
-        self._lengths[doc_id] = length
-        self._terms[doc_id] = tuple(counts)
-        self._total += length
-        for term, tf in counts.items():
-            self._postings.setdefault(term, {})[doc_id] = tf
+        vocabulary = self._vocabulary
+        ids = (vocabulary.setdefault(t, len(vocabulary)) for t in counts)
+        terms = np.fromiter(ids, dtype=np.int32, count=len(counts))
+        tfs = np.fromiter(counts.values(), dtype=np.int32, count=len(counts))
+        code = self._label_codes.setdefault(label, len(self._label_codes))
+        # Re-adding an id replaces it: dict assignment keeps one entry per id.
+        self._docs[doc_id] = (terms, tfs, int(tfs.sum()), code)
+        self._dirty = True
 
     def remove(self, doc_id: str) -> None:
-        length = self._lengths.pop(doc_id, None)
-        if length is None:
-            return
-        self._total -= length
-        for term in self._terms.pop(doc_id, ()):
-            posting = self._postings.get(term)
-            if posting is not None:
-                posting.pop(doc_id, None)
-                if not posting:
-                    del self._postings[term]
+        if self._docs.pop(doc_id, None) is not None:
+            self._dirty = True
 
     def idf(self, term: str) -> float:
-        n = len(self._lengths)
-        df = len(self._postings.get(term, ()))
-        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        self._compile()
+        column = self._vocabulary.get(term)
+        if column is None:
+            return self._missing_idf()
+        return float(self._idf[column])
+
+    def _missing_idf(self) -> float:
+        n = len(self._ids)
+        return math.log(1.0 + (n + 0.5) / 0.5)
+
+    def _compile(self) -> None:
+        """Rebuild the term-major postings from the per-document arrays (after adds or removes)."""
+        if not self._dirty:
+            return
+        self._ids = list(self._docs)
+        records = list(self._docs.values())
+        n = len(records)
+        vocabulary_size = len(self._vocabulary)
+        if n == 0:
+            self._labels = np.zeros(0, dtype=np.int32)
+            self._indptr = np.zeros(vocabulary_size + 1, dtype=np.int64)
+            self._rows = np.zeros(0, dtype=np.int32)
+            self._factor = np.zeros(0, dtype=np.float64)
+            self._idf = np.zeros(vocabulary_size, dtype=np.float64)
+            self._dirty = False
+            return
+        sizes = np.fromiter((len(r[0]) for r in records), dtype=np.int64, count=n)
+        lengths = np.fromiter((r[2] for r in records), dtype=np.float64, count=n)
+        self._labels = np.fromiter((r[3] for r in records), dtype=np.int32, count=n)
+        terms = np.concatenate([r[0] for r in records]) if sizes.sum() else np.zeros(0, dtype=np.int32)
+        tfs = np.concatenate([r[1] for r in records]).astype(np.float64) if sizes.sum() else np.zeros(0)
+        rows = np.repeat(np.arange(n, dtype=np.int32), sizes)
+        average = float(lengths.mean()) or 1.0
+        norm = self.k1 * (1.0 - self.b + self.b * lengths / average)
+        factor = tfs * (self.k1 + 1.0) / (tfs + norm[rows])
+        order = np.argsort(terms, kind="stable")  # stable: postings stay in document order
+        df = np.bincount(terms, minlength=vocabulary_size)
+        self._indptr = np.concatenate(([0], np.cumsum(df))).astype(np.int64)
+        self._rows = rows[order]
+        self._factor = factor[order]
+        self._idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        self._dirty = False
 
     def search(
         self,
         query_tokens: Iterable[str],
         *,
         limit: int = 50,
+        labels: Collection[str] | None = None,
         allowed: Callable[[str], bool] | None = None,
     ) -> list[tuple[str, float, float]]:
         """(doc id, BM25 score, coverage) best first.
@@ -150,21 +203,50 @@ class BM25Index:
         coverage is the idf-weighted share of the query's distinct terms found in the chunk, in [0, 1]:
         1.0 when every informative query word occurs, near 0 when only common words do. Unlike the
         raw score, it is comparable across queries, so it can feed a relevance threshold.
+        `labels` keeps only documents added with one of these labels (vectorised); `allowed` is a
+        per-id check applied to the best candidates on top of it.
         """
         terms = list(dict.fromkeys(query_tokens))
-        if not terms or not self._lengths:
+        if not terms or not self._docs or limit <= 0:
             return []
-        avg = self._total / len(self._lengths) or 1.0
-        weights = {t: self.idf(t) for t in terms}
-        total_weight = sum(weights.values()) or 1.0
-        scores: dict[str, float] = {}
-        matched: dict[str, float] = {}
-        for term in terms:
-            for doc_id, tf in self._postings.get(term, {}).items():
-                if allowed is not None and not allowed(doc_id):
-                    continue
-                norm = self.k1 * (1.0 - self.b + self.b * self._lengths[doc_id] / avg)
-                scores[doc_id] = scores.get(doc_id, 0.0) + weights[term] * tf * (self.k1 + 1.0) / (tf + norm)
-                matched[doc_id] = matched.get(doc_id, 0.0) + weights[term]
-        best = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
-        return [(doc_id, score, matched[doc_id] / total_weight) for doc_id, score in best]
+        self._compile()
+        n = len(self._ids)
+        missing = self._missing_idf()
+        columns = [self._vocabulary.get(t) for t in terms]
+        total_weight = sum(float(self._idf[c]) if c is not None else missing for c in columns) or 1.0
+        found = [c for c in columns if c is not None and self._indptr[c + 1] > self._indptr[c]]
+        if not found:
+            return []
+        slices = [slice(int(self._indptr[c]), int(self._indptr[c + 1])) for c in found]
+        rows = np.concatenate([self._rows[s] for s in slices])
+        weights = np.concatenate([np.full(s.stop - s.start, self._idf[c]) for c, s in zip(found, slices)])
+        factors = np.concatenate([self._factor[s] for s in slices])
+        # With weights, bincount sums floats (its stubs say ints).
+        scores = cast(Floats, np.bincount(rows, weights=weights * factors, minlength=n))
+        matched = cast(Floats, np.bincount(rows, weights=weights, minlength=n))
+        candidates = np.flatnonzero(matched > 0)
+        if labels is not None:
+            codes = [self._label_codes[label] for label in labels if label in self._label_codes]
+            candidates = candidates[np.isin(self._labels[candidates], codes)]
+        if allowed is None:
+            return self._best(candidates, scores, matched, total_weight, limit)
+        # The callback runs on the best candidates only, widening the window until enough pass.
+        results: list[tuple[str, float, float]] = []
+        window = limit
+        while True:
+            best = self._best(candidates, scores, matched, total_weight, window)
+            results = [hit for hit in best if allowed(hit[0])]
+            if len(results) >= limit or window >= len(candidates):
+                return results[:limit]
+            window *= 4
+
+    def _best(
+        self, candidates: Ints, scores: Floats, matched: Floats, total_weight: float, limit: int
+    ) -> list[tuple[str, float, float]]:
+        if len(candidates) > limit:
+            top = np.argpartition(-scores[candidates], limit - 1)[:limit]
+            candidates = candidates[top]
+        # Best score first; ties in insertion order, so results are deterministic.
+        ordered = candidates[np.lexsort((candidates, -scores[candidates]))]
+        ids = self._ids
+        return [(ids[row], float(scores[row]), float(matched[row]) / total_weight) for row in ordered.tolist()]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -12,15 +14,19 @@ from bot.errors import BackendError, ShopkeeperError
 from bot.types import DocKind, Document
 from knowledge.chunking import Chunk, chunk_document, document_hash
 from knowledge.embeddings import Embedder, Vectors, embedder_languages, embedder_name
-from knowledge.store import ChunkStore
+from knowledge.store import ChunkStore, SourceInfo
 
 #: progress(done, total, label): called after each document (and each removal) is handled.
 ProgressCallback = Callable[[int, int, str], None]
 #: Told which sources were dropped and which chunks were written, so in-memory indexes can follow.
 ChangeListener = Callable[[set[str], list[Chunk]], None]
 
-# Embedding many documents together keeps the model's batches full; 64 chunks is one batch.
-_GROUP_CHUNKS = 64
+# Chunks embedded and written together: big enough that the model's batches are full and Chroma
+# writes few large batches, small enough that progress moves and memory stays flat.
+_GROUP_CHUNKS = 256
+# Groups embedded ahead of the writer: one in the queue while one is being written is enough to
+# keep the model busy; more would only hold vectors in memory.
+_AHEAD = 1
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,10 @@ def ingest(
 
     `keep` names sources that must survive pruning although absent (files that failed to load
     this time: an unreadable file is a problem to report, not a reason to forget the policy).
+
+    Embedding and storing overlap: a worker thread chunks and embeds group N+1 while this thread
+    writes group N to Chroma (the model's matrix products release the GIL). Progress callbacks,
+    `on_change` and every store call stay on the caller's thread, in document order.
     """
     # A source given twice in one batch: the last copy wins, as if ingested one after the other.
     incoming = list({doc.source: doc for doc in documents}.values())
@@ -132,7 +142,6 @@ def ingest(
             and source.split("#", 1)[0] not in kept_files
         )
     total = len(incoming) + len(to_remove)
-    space = embedder_name(embedder)
     done = 0
     counts = {"added": 0, "updated": 0, "unchanged": 0, "chunks": 0}
     failed: list[tuple[str, str]] = []
@@ -143,55 +152,26 @@ def ingest(
         if progress is not None:
             progress(done, total, label)
 
-    group: list[tuple[Document, list[Chunk]]] = []
-
-    def flush() -> None:
-        if not group:
-            return
-        chunks = [c for _, doc_chunks in group for c in doc_chunks]
-        try:
-            vectors = embed_chunks(embedder, chunks)
-            sources = {doc.source for doc, _ in group}
-            store.delete_sources(sources)
-            store.add(chunks, vectors)
-        except ShopkeeperError:
-            raise
-        except Exception as exc:  # Chroma and torch raise many types; the caller needs one
-            raise BackendError(f"could not store {len(group)} documents: {exc}") from exc
+    for event in _pipeline(embedder, incoming, existing, root):
+        if isinstance(event, _Skipped):
+            if event.reason is None:
+                counts["unchanged"] += 1
+            else:
+                failed.append((event.source, event.reason))
+            tick(event.source)
+            continue
+        _write(store, event, existing)
+        sources = {doc.source for doc, _ in event.group}
         if on_change is not None:
-            on_change(sources, chunks)
-        for doc, doc_chunks in group:
+            on_change(sources, event.chunks)
+        for doc, doc_chunks in event.group:
             counts["updated" if doc.source in existing else "added"] += 1
             counts["chunks"] += len(doc_chunks)
             tick(doc.source)
-        group.clear()
-
-    for doc in incoming:
-        reason = _invalid(doc)
-        if reason is not None:
-            failed.append((doc.source or "(no source)", reason))
-            tick(doc.source)
-            continue
-        # The vector space is part of the content: a new embedding model re-embeds everything.
-        digest = hashlib.sha256(f"{document_hash(doc)}:{space}".encode()).hexdigest()
-        known = existing.get(doc.source)
-        if known is not None and known.doc_hash == digest and (not root or known.root == root):
-            counts["unchanged"] += 1
-            tick(doc.source)
-            continue
-        chunks = chunk_document(doc, root=root, doc_hash=digest)
-        if not chunks:
-            failed.append((doc.source, "document has headings but no text"))
-            tick(doc.source)
-            continue
-        group.append((doc, chunks))
-        if sum(len(c) for _, c in group) >= _GROUP_CHUNKS:
-            flush()
-    flush()
 
     if to_remove:
         try:
-            store.delete_sources(to_remove)
+            store.delete_ids([cid for source in to_remove for cid in existing[source].ids])
         except Exception as exc:
             raise BackendError(f"could not remove {len(to_remove)} documents: {exc}") from exc
         if on_change is not None:
@@ -207,3 +187,125 @@ def ingest(
         failed=failed,
         chunks=counts["chunks"],
     )
+
+
+@dataclass(frozen=True)
+class _Skipped:
+    """A document not written: unchanged (reason None) or invalid (reason given)."""
+
+    source: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class _Embedded:
+    """A group of documents chunked and embedded, ready to be written."""
+
+    group: list[tuple[Document, list[Chunk]]]
+    chunks: list[Chunk]
+    vectors: Vectors
+
+
+class _Failed:
+    """The worker's exception, handed to the caller's thread."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+_Event = _Skipped | _Embedded
+
+
+def _plan(
+    embedder: Embedder, incoming: list[Document], existing: dict[str, SourceInfo], root: str
+) -> Iterator[_Skipped | _Embedded]:
+    """Skip, chunk and embed documents in order, one group of about _GROUP_CHUNKS chunks at a time."""
+    space = embedder_name(embedder)
+    group: list[tuple[Document, list[Chunk]]] = []
+    size = 0
+
+    def embedded() -> _Embedded:
+        chunks = [c for _, doc_chunks in group for c in doc_chunks]
+        return _Embedded(list(group), chunks, embed_chunks(embedder, chunks))
+
+    for doc in incoming:
+        reason = _invalid(doc)
+        if reason is not None:
+            yield _Skipped(doc.source or "(no source)", reason)
+            continue
+        # The vector space is part of the content: a new embedding model re-embeds everything.
+        digest = hashlib.sha256(f"{document_hash(doc)}:{space}".encode()).hexdigest()
+        known = existing.get(doc.source)
+        if known is not None and known.doc_hash == digest and (not root or known.root == root):
+            yield _Skipped(doc.source, None)
+            continue
+        chunks = chunk_document(doc, root=root, doc_hash=digest)
+        if not chunks:
+            yield _Skipped(doc.source, "document has headings but no text")
+            continue
+        group.append((doc, chunks))
+        size += len(chunks)
+        if size >= _GROUP_CHUNKS:
+            yield embedded()
+            group.clear()
+            size = 0
+    if group:
+        yield embedded()
+
+
+def _pipeline(
+    embedder: Embedder, incoming: list[Document], existing: dict[str, SourceInfo], root: str
+) -> Iterator[_Event]:
+    """`_plan` run one group ahead in a worker thread; its exceptions surface here as BackendError."""
+    events: queue.Queue[_Event | _Failed | None] = queue.Queue(maxsize=_AHEAD)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for event in _plan(embedder, incoming, existing, root):
+                while not stop.is_set():
+                    try:
+                        events.put(event, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            events.put(None)
+        except BaseException as exc:  # handed over whole: the caller decides what it means
+            events.put(_Failed(exc))
+
+    worker = threading.Thread(target=work, name="ingest-embed", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = events.get()
+            if item is None:
+                return
+            if isinstance(item, _Failed):
+                if isinstance(item.error, ShopkeeperError):
+                    raise item.error
+                raise BackendError(f"could not embed documents: {item.error}") from item.error
+            yield item
+    finally:
+        # The caller stopped early (a write failed): let the worker finish its current group and quit.
+        stop.set()
+        worker.join()
+
+
+def _write(store: ChunkStore, event: _Embedded, existing: dict[str, SourceInfo]) -> None:
+    """Store one embedded group: new chunks added, updated documents' surplus old chunks deleted."""
+    try:
+        new_ids = {c.id for c in event.chunks}
+        stale = [cid for doc, _ in event.group if doc.source in existing for cid in existing[doc.source].ids]
+        if stale:
+            store.delete_ids([cid for cid in stale if cid not in new_ids])
+            store.upsert(event.chunks, event.vectors)
+        else:
+            # Only new documents: their ids cannot exist yet (they derive from the source), and a
+            # plain add skips Chroma's per-id existence check.
+            store.add(event.chunks, event.vectors)
+    except ShopkeeperError:
+        raise
+    except Exception as exc:  # Chroma raises many types; the caller needs one
+        raise BackendError(f"could not store {len(event.group)} documents: {exc}") from exc

@@ -104,6 +104,21 @@ def where_clause(kind: DocKind | None, customer_id: str | None, languages: froze
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def bm25_label(chunk: Chunk) -> str:
+    """The BM25 label of a chunk: its kind, and for an order also its customer (see `bm25_labels`)."""
+    return f"order:{chunk.customer_id}" if chunk.kind == "order" else chunk.kind
+
+
+def bm25_labels(kind: DocKind | None, customer_id: str | None) -> set[str]:
+    """The same rule as `allowed`, as the set of BM25 labels a search may return (a numpy mask there)."""
+    orders = {f"order:{customer_id}"} if customer_id else set()
+    if kind == "order":
+        return orders
+    if kind is not None:
+        return {kind}
+    return {"policy", "product"} | orders
+
+
 class HybridRetriever:
     """The Retriever port over a ChunkStore; keeps the BM25 index and chunk table in memory."""
 
@@ -123,6 +138,7 @@ class HybridRetriever:
         self.relevance_thresholds = dict(relevance_thresholds or thresholds_for(embedder))
         self._languages = embedder_languages(embedder)
         self._chunks: dict[str, Chunk] = {}
+        self._by_source: dict[str, set[str]] = {}
         self._orders: set[str] = set()
         """Ids of order chunks: while there are none, dense search needs no privacy filter."""
         self._bm25 = BM25Index()
@@ -136,6 +152,7 @@ class HybridRetriever:
         """Rebuild the chunk table and BM25 from the store (on first search, or after others wrote)."""
         with self._lock:
             self._chunks = {}
+            self._by_source = {}
             self._orders = set()
             self._bm25 = BM25Index()
             self._add(self.store.all_chunks())
@@ -144,20 +161,21 @@ class HybridRetriever:
     def _add(self, chunks: Iterable[Chunk]) -> None:
         for chunk in chunks:
             self._chunks[chunk.id] = chunk
+            self._by_source.setdefault(chunk.source, set()).add(chunk.id)
             if chunk.kind == "order":
                 self._orders.add(chunk.id)
-            self._bm25.add(chunk.id, tokenize(chunk.embedding_text()))
+            self._bm25.add(chunk.id, tokenize(chunk.embedding_text()), label=bm25_label(chunk))
 
     def apply(self, removed_sources: Iterable[str], added: Iterable[Chunk]) -> None:
         """Mirror an ingestion into the in-memory indexes (a no-op until they are first loaded)."""
         with self._lock:
             if not self._loaded:
                 return
-            gone = set(removed_sources)
-            for chunk_id in [cid for cid, c in self._chunks.items() if c.source in gone]:
-                del self._chunks[chunk_id]
-                self._orders.discard(chunk_id)
-                self._bm25.remove(chunk_id)
+            for source in set(removed_sources):
+                for chunk_id in self._by_source.pop(source, ()):
+                    self._chunks.pop(chunk_id, None)
+                    self._orders.discard(chunk_id)
+                    self._bm25.remove(chunk_id)
             self._add(added)
 
     # ------------------------------------------------------------------ search
@@ -198,9 +216,7 @@ class HybridRetriever:
             if not self._chunks:
                 return []
             lexical = self._bm25.search(
-                tokenize(query),
-                limit=self.candidates,
-                allowed=lambda cid: allowed(self._chunks[cid], kind, customer_id),
+                tokenize(query), limit=self.candidates, labels=bm25_labels(kind, customer_id)
             )
         dense = self._dense(query, kind, customer_id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlparse
 
 import numpy as np
@@ -39,6 +39,8 @@ class SourceInfo:
     doc_hash: str
     kind: str
     root: str
+    ids: tuple[str, ...] = ()
+    """Its chunks' ids: an update or a removal deletes exactly these (no metadata scan)."""
 
 
 def make_client(settings: Settings) -> ClientAPI:
@@ -83,32 +85,48 @@ class ChunkStore:
         return self.collection.count()
 
     def add(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
+        """Write chunks whose ids are not stored yet (cheaper than upsert: no existence check)."""
+        self._write(self.collection.add, chunks, vectors)
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
+        """Write chunks, replacing stored ones with the same id."""
+        self._write(self.collection.upsert, chunks, vectors)
+
+    def _write(self, method: Callable[..., None], chunks: Sequence[Chunk], vectors: Vectors) -> None:
         for start in range(0, len(chunks), self._batch):
             part = chunks[start : start + self._batch]
-            self.collection.upsert(
+            method(
                 ids=[c.id for c in part],
                 embeddings=np.asarray(vectors[start : start + len(part)], dtype=np.float32),
                 documents=[c.text for c in part],
                 metadatas=[c.metadata() for c in part],
             )
 
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        """Delete chunks by id (in pages: Chroma bounds a request's size)."""
+        for start in range(0, len(ids), self._batch):
+            self.collection.delete(ids=list(ids[start : start + self._batch]))
+
     def delete_sources(self, sources: Iterable[str]) -> None:
+        """Delete every chunk of these sources (a metadata scan per source: prefer `delete_ids`)."""
         for source in sources:
             self.collection.delete(where={"source": source})
 
-    def all_chunks(self, where: Where | None = None) -> list[Chunk]:
-        """Every stored chunk (text + metadata, no vectors), paged so big stores stay in bounds."""
+    def all_chunks(self, where: Where | None = None, *, texts: bool = True) -> list[Chunk]:
+        """Every stored chunk (text + metadata, no vectors), paged so big stores stay in bounds.
+
+        texts=False leaves the texts empty (reading metadata only is several times cheaper)."""
         chunks: list[Chunk] = []
         offset = 0
         while True:
             page = self.collection.get(
                 where=dict(where) if where else None,
-                include=["documents", "metadatas"],
+                include=["documents", "metadatas"] if texts else ["metadatas"],
                 limit=self._batch,
                 offset=offset,
             )
             ids = page["ids"]
-            documents = page["documents"] or []
+            documents = page["documents"] or [""] * len(ids)
             metadatas = page["metadatas"] or []
             for chunk_id, text, meta in zip(ids, documents, metadatas):
                 chunks.append(Chunk.from_metadata(chunk_id, text or "", dict(meta or {})))
@@ -118,10 +136,15 @@ class ChunkStore:
 
     def sources(self) -> dict[str, SourceInfo]:
         """source -> hash, kind and root of every stored document."""
-        found: dict[str, SourceInfo] = {}
-        for chunk in self.all_chunks():
-            found.setdefault(chunk.source, SourceInfo(chunk.doc_hash, chunk.kind, chunk.root))
-        return found
+        ids: dict[str, list[str]] = {}
+        first: dict[str, Chunk] = {}
+        for chunk in self.all_chunks(texts=False):
+            ids.setdefault(chunk.source, []).append(chunk.id)
+            first.setdefault(chunk.source, chunk)
+        return {
+            source: SourceInfo(chunk.doc_hash, chunk.kind, chunk.root, tuple(ids[source]))
+            for source, chunk in first.items()
+        }
 
     def query(self, vector: Vectors, n: int, where: Where | None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the n nearest chunks that pass the filter."""
