@@ -74,6 +74,9 @@ ZH_STOPWORDS = frozenset(
     "个 对 为 从 到 说 问 里 上 下 你们 吗 政策 规定".split()
 )
 
+#: Words a Chinese shopper and the shop's policies use for the same thing ("收到货" / "签收").
+ZH_SYNONYMS = {"签收": "收到", "收货": "收到", "到货": "收到", "送达": "收到", "付款": "支付", "付钱": "支付"}
+
 
 def min_passage_score(language: Language) -> float:
     """The relevance a passage needs to count as evidence for a question in `language`."""
@@ -252,7 +255,7 @@ def terms(text: str) -> frozenset[str]:
     lowered = text.lower()
     found = {_stem(w) for w in _EN_WORD.findall(lowered) if w not in EN_STOPWORDS and len(w) > 1}
     for run in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", text):
-        found.update(w for w in _cut(run) if w not in ZH_STOPWORDS and w.strip())
+        found.update(ZH_SYNONYMS.get(w, w) for w in _cut(run) if w not in ZH_STOPWORDS and w.strip())
     return frozenset(found)
 
 

@@ -24,6 +24,16 @@ from bot.types import Conversation, Decision, Handoff, Language, Message, Passag
 
 _PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
 _SMALL_TALK = ("greeting", "thanks", "goodbye")
+#: The word the shop's policies use for each write, added to a question about it.
+_TOPIC: dict[str, dict[Language, str]] = {
+    "cancel": {"en": "cancel", "zh": "取消订单"},
+    "modify": {"en": "change order", "zh": "修改订单"},
+    "address": {"en": "shipping address", "zh": "收货地址"},
+    "user_address": {"en": "account address", "zh": "账户地址"},
+    "payment": {"en": "payment method", "zh": "支付方式"},
+    "return": {"en": "return", "zh": "退货"},
+    "exchange": {"en": "exchange", "zh": "换货"},
+}
 #: Passages fetched for an answer (the composer reads the best few by relevance).
 SEARCH_K = 8
 #: Small talk before a question: "Hi!", "Great, thanks.", "Also,", "好的，谢谢。另外，".
@@ -261,6 +271,10 @@ class EmbeddedEngine:
 
     def _knowledge(self, turn: Turn) -> None:
         query = _question(turn.text)
+        action = action_of(turn.text)
+        if action and _TOPIC[action][turn.lang] not in query:
+            # "换一个大一号的" is about exchanges: say so to the search, which matches words.
+            query = f"{query} {_TOPIC[action][turn.lang]}"
         label = turn.u.intent.label
         product_lines: list[str] = []
         if label in ("product_question", "out_of_scope"):

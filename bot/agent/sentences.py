@@ -25,12 +25,12 @@ FACT_KINDS = ("duration", "money", "contact", "hours")
 _QUESTION_CUES: dict[str, re.Pattern[str]] = {
     "duration": re.compile(
         r"\bhow (?:long|soon|fast|quickly)\b|\bhow many (?:days|weeks|hours|months|years)\b|\bwhen\b|\bdeadline\b"
-        r"|多久|几天|多长|多快|几个工作日|什么时候|何时|时效|期限|期多",
+        r"|多久|几天|多少天|多少个?工作日|几周|几个月|多长|多快|几个工作日|什么时候|何时|时效|期限|期多",
         re.IGNORECASE,
     ),
     "money": re.compile(
         r"\bhow much\b|\bcosts?\b|\bprices?\b|\bfees?\b|\bcharges?\b|\bfree\b|\bwho pays\b"
-        r"|谁出|谁付|谁承担|多少钱|运费|费用|价格|收费|包邮|免费|多少",
+        r"|谁出|谁付|谁承担|多少钱|运费|费用|价格|收费|包邮|免费|多少(?!天|个?工作日|小时|周|个月|年)",
         re.IGNORECASE,
     ),
     "contact": re.compile(

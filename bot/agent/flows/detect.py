@@ -140,6 +140,8 @@ def is_policy_question(text: str) -> bool:
 def is_no(text: str) -> bool:
     """A refusal or "never mind" (en/zh): a short "no", or keeping things as they are in words.
     "No, the blue one" is a correction, not a refusal."""
+    if "?" in text or "？" in text:
+        return False  # "if I don't cancel, how long ...?" asks; it does not refuse
     if _KEEP.search(text):
         return True
     short = len(re.findall(r"[A-Za-z']+", text)) <= 3 and len(re.findall(r"[\u4e00-\u9fff]", text)) <= 4
