@@ -36,6 +36,7 @@ ENTITY_NAMES: Mapping[str, str] = {
     "ZH_PERSON": "PERSON",
     "EN_PERSON": "PERSON",
     "ZH_LOCATION": "LOCATION",
+    "EN_LOCATION": "LOCATION",
     "DATE_OF_BIRTH": "DOB",
 }
 

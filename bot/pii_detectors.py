@@ -94,6 +94,7 @@ class Detectors:
             out += _presidio(self._ip, text)
         if _LATIN.search(text):
             out += [("EN_PERSON", h.start, h.end, h.score) for h in self.names.find(text)]
+            out += [("EN_LOCATION", h.start, h.end, h.score) for h in self.names.find_places(text)]
             if self.nlp is not None and self._needs_ner(text, out):
                 out += self._ner(text)
         return out
@@ -134,6 +135,8 @@ class Detectors:
                     kind = "LOCATION"
                 elif any(t.like_num for t in ent) or all(is_shop_word(t.text) for t in ent):
                     continue
+                elif not any(self.names.known(t.text) for t in ent) and all(self.names.is_english(t.text) for t in ent):
+                    continue  # "Guilty Pleasures", "Salesperson": capitalised English, no name in it
             elif len(ent) == 1 and self.names.known(ent.text) and ent.text not in self.names.places:
                 # The small model calls most unfamiliar one-word names places ("Alina", "Antonio").
                 kind = "PERSON"

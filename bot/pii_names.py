@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 # A word of a name: Latin letters with accents, inner apostrophes and hyphens ("O'Neil", "Jean-Luc").
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’-][A-Za-z\u00c0-\u024f]+)*\.?")
 _INITIAL = re.compile(r"[A-Z]\.?")
+_PLACE_WORD = re.compile(r"(?<![A-Za-z\u00c0-\u024f'’-])[A-Z][a-z\u00c0-\u024f]+(?![A-Za-z\u00c0-\u024f'’-])")
 #: Lower-case particles inside a surname ("Willemine ten Pas", "Ana da Silva").
 _PARTICLES = frozenset("van von der den de da das do dos del della di du la le ten ter bin al el".split())
 #: Words that end a street name (English and the common continental ones).
@@ -71,6 +72,8 @@ class NameGazetteer:
         """Lower-case English words: an unknown capitalised word among them is not taken for a name."""
         self.places = frozenset(places)
         """One-word countries, states and cities: a lone "Victoria" or "Paris" is left to spaCy."""
+        self._not_lower = self.ambiguous | self.places
+        self._common = _english_non_nouns()
 
     @classmethod
     @functools.lru_cache(maxsize=1)
@@ -86,17 +89,46 @@ class NameGazetteer:
         return word in self.first or word in self.last
 
     def _capitalise_names(self, text: str) -> str:
-        """A text typed all in lower case, with known names (and the unknown word after one) capitalised."""
+        """A text typed all in lower case, with known names (and an unknown word after one) capitalised."""
+        from spacy.lang.en.stop_words import STOP_WORDS
+
         chars = list(text)
-        follow = False
-        for m in _WORD.finditer(text):
+        found = list(_WORD.finditer(text))
+        for i, m in enumerate(found):
             word = m.group(0).rstrip(".")
             title = word[:1].upper() + word[1:]
-            name = self.known(title) and title not in self.ambiguous | self.places and word not in _LOWER_NOT_NAMES
-            if name or (follow and len(word) > 2 and word not in self.english):
-                chars[m.start()] = title[0] if len(title[0]) == 1 else chars[m.start()]
-            follow = name and text[m.end() : m.end() + 1] == " "
+            if not self.known(title) or title in self._not_lower or word in _LOWER_NOT_NAMES or word in STOP_WORDS:
+                continue
+            nxt = found[i + 1] if i + 1 < len(found) and text[m.end() : found[i + 1].start()] == " " else None
+            pair = nxt is not None and len(nxt.group(0)) > 2 and not self.is_english(nxt.group(0).rstrip("."))
+            # A lone name must not be an English word ("story", "friend"); a pair may ("lena andersson").
+            if pair or not self.is_english(word):
+                for start in [m.start()] + ([nxt.start()] if pair and nxt is not None else []):
+                    upper = text[start].upper()
+                    chars[start] = upper if len(upper) == 1 else text[start]
         return "".join(chars)
+
+    def find_places(self, text: str) -> list[NameHit]:
+        """Capitalised one-word towns and countries from the place list that are neither names nor verbs."""
+        out = []
+        for m in _PLACE_WORD.finditer(text):
+            word = m.group(0)
+            if word in self.places and not self.known(word) and word not in _NEVER and len(word) > 3:
+                if word.lower() not in self._common:
+                    out.append(NameHit(m.start(), m.end(), 0.8))
+        return out
+
+    def is_english(self, word: str) -> bool:
+        """The word, or its stem without a plural or tense ending, is an English word."""
+        w = word.lower()
+        stems = [w]
+        if w.endswith("s"):
+            stems += [w[:-1], w[:-2], w[:-3] + "y"]
+        if w.endswith("ed"):
+            stems += [w[:-1], w[:-2]]
+        if w.endswith("ing"):
+            stems += [w[:-3], w[:-3] + "e"]
+        return any(s in self.english for s in stems if len(s) > 1)
 
     def _english(self, word: str) -> bool:
         return word.lower() in self.english or "'" in word or "’" in word
@@ -293,15 +325,20 @@ def _lemma_index() -> tuple[frozenset[str], ...]:
         return ()
 
 
+@functools.lru_cache(maxsize=1)
+def _english_non_nouns() -> frozenset[str]:
+    """English verbs, adjectives and adverbs (nouns include people's and places' names: WordNet has "david")."""
+    lists = _lemma_index()
+    if not lists:
+        return frozenset()
+    nouns = max(lists, key=len)
+    return frozenset().union(*(s for s in lists if s is not nouns))
+
+
 def _english_names(names: set[str]) -> set[str]:
     """The names that are also English verbs, adjectives or adverbs ("Will", "Grace", "Long")."""
-    lists = _lemma_index()
-    fallback = {n for n in names if n in _FALLBACK_AMBIGUOUS}
-    if not lists:
-        return fallback
-    nouns = max(lists, key=len)  # nouns include people's names (WordNet has "david"): not used
-    words = frozenset().union(*(s for s in lists if s is not nouns))
-    return {n for n in names if n.lower() in words} | fallback
+    words = _english_non_nouns()
+    return {n for n in names if n.lower() in words or n in _FALLBACK_AMBIGUOUS}
 
 
 #: Places a shopper may ship to that are also given names, and that Faker's city lists lack.
