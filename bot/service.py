@@ -200,6 +200,9 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
     kb.search("warm up", k=1)
     scrubber.scrub("warm up me@example.com", {})
     understander.warm_up()
+    # The sentiment models load on their language's first message (SnowNLP took ~10 s here): load them now.
+    understander.understand("Thanks, that was really helpful!", None)
+    understander.understand("谢谢，这次的快递很快，包装也很好，非常满意，下次还会再来买的。", None)
     report("Loading models", 1, 1)
 
     store, bus = open_store(settings)
