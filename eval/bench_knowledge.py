@@ -14,6 +14,7 @@ indexed). `shopkeeper eval bench-knowledge` runs 20,000 products (`--smoke`: 500
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import tempfile
 import time
@@ -27,7 +28,7 @@ from eval.harness import SuiteOptions, SuiteResult, suite
 from eval.retrieval import RetrievalQuestion, load_questions, pair_metrics, rank_of
 
 if TYPE_CHECKING:
-    from knowledge import Embedder
+    from knowledge import Embedder, KnowledgeBase
 
 FULL_PRODUCTS = 20_000
 SMOKE_PRODUCTS = 500
@@ -73,17 +74,31 @@ def _percentiles(ms: Sequence[float]) -> tuple[float, float]:
     return ordered[len(ordered) // 2], ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
 
 
-def _quality(
-    search: Callable[[str], list[str]], questions: Sequence[RetrievalQuestion]
-) -> tuple[dict[str, float], list[float]]:
-    ranks: list[int | None] = []
-    latencies: list[float] = []
-    for q in questions:
-        began = time.perf_counter()
-        found = search(q.question)
-        latencies.append((time.perf_counter() - began) * 1000)
-        ranks.append(rank_of(found, q.sources("en") | q.sources("zh")))
-    return pair_metrics(ranks), latencies
+#: A system under test: a question in, the sources of its passages out, best first.
+Search = Callable[[str], list[str]]
+
+
+def side_by_side(systems: dict[str, Search], questions: Sequence[RetrievalQuestion]) -> dict[str, dict[str, float]]:
+    """hit@k, MRR and latency p50/p95 of every system, each question asked of all of them in turn.
+
+    The order rotates per question, so a neighbour's burst of CPU on this shared machine lands on
+    every system alike: the latency ratios compare like with like.
+    """
+    names = list(systems)
+    ranks: dict[str, list[int | None]] = {name: [] for name in names}
+    latencies: dict[str, list[float]] = {name: [] for name in names}
+    for i, q in enumerate(questions):
+        expected = q.sources("en") | q.sources("zh")
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            began = time.perf_counter()
+            found = systems[name](q.question)
+            latencies[name].append((time.perf_counter() - began) * 1000)
+            ranks[name].append(rank_of(found, expected))
+    results = {}
+    for name in names:
+        p50, p95 = _percentiles(latencies[name])
+        results[name] = {"query_p50_ms": p50, "query_p95_ms": p95, **pair_metrics(ranks[name])}
+    return results
 
 
 def _policies() -> list[Document]:
@@ -93,58 +108,51 @@ def _policies() -> list[Document]:
     return load_folder(DEMO_KNOWLEDGE_DIR).documents
 
 
-def bench_ours(
-    embedder: Embedder,
-    corpus: list[Document],
-    questions: Sequence[RetrievalQuestion],
-    folder: Path,
-    chroma_url: str | None = None,
-) -> dict[str, float]:
+def open_ours(embedder: Embedder, folder: Path, chroma_url: str | None = None) -> KnowledgeBase:
     from bot.settings import Settings
     from knowledge import KnowledgeBase
 
     values: dict[str, JSON] = {"data_dir": str(folder)}
     if chroma_url:
         values["chroma_url"] = chroma_url
-    kb = KnowledgeBase.open(Settings.model_validate(values), embedder=embedder)
+    return KnowledgeBase.open(Settings.model_validate(values), embedder=embedder)
+
+
+def ingest_ours(kb: KnowledgeBase, corpus: list[Document]) -> dict[str, float]:
+    """First ingestion, then the same corpus again (everything unchanged), timed."""
     started = time.perf_counter()
     summary = kb.ingest_documents(corpus)
     ingest_s = time.perf_counter() - started
     started = time.perf_counter()
-    kb.ingest_documents(corpus)
+    again = kb.ingest_documents(corpus)
     reingest_s = time.perf_counter() - started
+    if again.unchanged != len(corpus):
+        raise RuntimeError(f"re-ingestion changed documents: {again.counts()}")
+    # Load BM25 and the chunk table now, so the first timed question does not pay for it.
     kb.search("warm up", k=1)
-    metrics, latencies = _quality(lambda q: [p.source for p in kb.search(q, k=10)], questions)
-    p50, p95 = _percentiles(latencies)
-    return {
-        "ingest_s": ingest_s,
-        "reingest_s": reingest_s,
-        "chunks": float(summary.chunks),
-        "query_p50_ms": p50,
-        "query_p95_ms": p95,
-        **metrics,
-    }
+    return {"ingest_s": ingest_s, "reingest_s": reingest_s, "chunks": float(summary.chunks)}
 
 
 class _LangChainEmbeddings:
     """The LangChain Embeddings interface over our embedder (what HuggingFaceEmbeddings does over
-    SentenceTransformer.encode: batched, normalised), so both pipelines share one model."""
+    SentenceTransformer.encode: batched, normalised, `.tolist()`), so both pipelines share one model."""
 
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return [[float(x) for x in row] for row in self.embedder.embed(texts)]
+        vectors: list[list[float]] = self.embedder.embed(texts).tolist()
+        return vectors
 
     def embed_query(self, text: str) -> list[float]:
         from knowledge.models import embed_queries
 
-        return [float(x) for x in embed_queries(self.embedder, [text])[0]]
+        vector: list[float] = embed_queries(self.embedder, [text])[0].tolist()
+        return vector
 
 
-def bench_langchain(
-    embedder: Embedder, corpus: list[Document], questions: Sequence[RetrievalQuestion], folder: Path
-) -> dict[str, float]:
+def ingest_langchain(embedder: Embedder, corpus: list[Document], folder: Path) -> tuple[Any, dict[str, float]]:
+    """The recipe: split, `Chroma.from_documents`; the store and its timing."""
     from langchain_chroma import Chroma
     from langchain_core.documents import Document as LCDocument
     from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -160,18 +168,21 @@ def bench_langchain(
     )
     ingest_s = time.perf_counter() - started
     store.similarity_search("warm up", k=1)
-    metrics, latencies = _quality(
-        lambda q: [str(d.metadata.get("source", "")) for d in store.similarity_search(q, k=10)], questions
-    )
-    p50, p95 = _percentiles(latencies)
-    return {"ingest_s": ingest_s, "chunks": float(len(docs)), "query_p50_ms": p50, "query_p95_ms": p95, **metrics}
+    return store, {"ingest_s": ingest_s, "chunks": float(len(docs))}
 
 
 def bench_raw(embedder: Embedder, corpus: list[Document]) -> float:
-    """Seconds the model alone needs for our chunk texts (the ingestion bound)."""
-    from knowledge.chunking import chunk_document
+    """Seconds the model alone needs for the chunk texts our ingestion embeds (the ingestion bound).
 
-    texts = [c.embedding_text() for d in corpus for c in chunk_document(d)]
+    Those are the chunks in the model's languages: an English-only model (MiniLM) gets no Chinese
+    chunks from our pipeline (they get placeholder vectors), so it gets none here either.
+    """
+    from knowledge.chunking import chunk_document
+    from knowledge.embeddings import embedder_languages
+
+    languages = embedder_languages(embedder)
+    chunks = [c for d in corpus for c in chunk_document(d)]
+    texts = [c.embedding_text() for c in chunks if languages is None or c.language in languages]
     started = time.perf_counter()
     for start in range(0, len(texts), 256):
         embedder.embed(texts[start : start + 256])
@@ -184,7 +195,9 @@ def run_bench(
     threads: int,
     chroma_url: str | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    out: Path | None = None,
 ) -> tuple[dict[str, float], list[str]]:
+    """Every figure, phase by phase; with `out`, the figures so far are written there after each phase."""
     from knowledge import make_embedder
 
     embedder = make_embedder(model, threads=threads)
@@ -192,35 +205,54 @@ def run_bench(
     corpus = _policies() + generate_catalogue(products)
     questions = load_questions()
     metrics: dict[str, float] = {"products": float(products), "documents": float(len(corpus))}
-    with tempfile.TemporaryDirectory(prefix="shopkeeper-bench-") as tmp:
-        progress("raw encode")
-        raw_s = bench_raw(embedder, corpus)
-        progress("ours")
-        ours = bench_ours(embedder, corpus, questions, Path(tmp) / "ours")
-        progress("langchain")
-        lang = bench_langchain(embedder, corpus, questions, Path(tmp) / "langchain")
-        server: dict[str, float] = {}
-        if chroma_url:
-            progress("ours, chroma server")
-            # Same data dir: the embedding cache is warm, so this measures the server's storage and queries.
-            server = bench_ours(embedder, corpus, questions, Path(tmp) / "ours", chroma_url=chroma_url)
-    for prefix, values in (("ours", ours), ("langchain", lang), ("server", server)):
-        for key, value in values.items():
-            metrics[f"{prefix}_{key}"] = round(value, 4)
-    metrics["raw_encode_s"] = round(raw_s, 3)
-    metrics["ours_ingest_vs_raw_encode"] = round(raw_s / ours["ingest_s"], 3)
-    metrics["langchain_ingest_vs_raw_encode"] = round(raw_s / lang["ingest_s"], 3)
-    metrics["ingest_time_ratio_ours_over_langchain"] = round(ours["ingest_s"] / lang["ingest_s"], 3)
-    metrics["reingest_fraction"] = round(ours["reingest_s"] / ours["ingest_s"], 4)
-    metrics["query_p50_ratio_ours_over_langchain"] = round(ours["query_p50_ms"] / lang["query_p50_ms"], 3)
-    metrics["query_p95_ratio_ours_over_langchain"] = round(ours["query_p95_ms"] / lang["query_p95_ms"], 3)
-    metrics["hit5_ours_minus_langchain"] = round(ours["hit5"] - lang["hit5"], 4)
     notes = [
         f"Model {model!r}, {threads} threads; {products} generated products + {len(corpus) - products} policy files; "
         f"{len(questions)} questions from eval/data/retrieval_questions.json (either language's file counts).",
         "Ratios are ours / LangChain for times (below 1: ours faster) and raw encode time / pipeline time for "
-        "ingestion (1.0 would be the embedding bound).",
+        "ingestion (1.0 would be the embedding bound). Queries are timed side by side, each question asked of "
+        "every system in turn.",
     ]
+
+    def record(prefix: str, values: dict[str, float], label: str) -> None:
+        for key, value in values.items():
+            metrics[f"{prefix}_{key}" if prefix else key] = round(value, 4)
+        progress(f"{label} done")
+        if out is not None:
+            out.write_text(json.dumps({"notes": notes, "metrics": metrics}, indent=2) + "\n", encoding="utf-8")
+
+    with tempfile.TemporaryDirectory(prefix="shopkeeper-bench-") as tmp:
+        progress("raw encode")
+        record("", {"raw_encode_s": bench_raw(embedder, corpus)}, "raw encode")
+        progress("ours: ingestion")
+        ours = open_ours(embedder, Path(tmp) / "ours")
+        record("ours", ingest_ours(ours, corpus), "ours")
+        metrics["ours_ingest_vs_raw_encode"] = round(metrics["raw_encode_s"] / metrics["ours_ingest_s"], 3)
+        metrics["reingest_fraction"] = round(metrics["ours_reingest_s"] / metrics["ours_ingest_s"], 4)
+        progress("langchain: ingestion")
+        lang_store, lang = ingest_langchain(embedder, corpus, Path(tmp) / "langchain")
+        record("langchain", lang, "langchain")
+        metrics["langchain_ingest_vs_raw_encode"] = round(metrics["raw_encode_s"] / lang["ingest_s"], 3)
+        metrics["ingest_time_ratio_ours_over_langchain"] = round(metrics["ours_ingest_s"] / lang["ingest_s"], 3)
+        systems: dict[str, Search] = {
+            "ours": lambda q: [p.source for p in ours.search(q, k=10)],
+            "langchain": lambda q: [str(d.metadata.get("source", "")) for d in lang_store.similarity_search(q, k=10)],
+        }
+        if chroma_url:
+            progress("ours, chroma server: ingestion")
+            # Same data dir: the embedding cache is warm, so this measures the server's writes.
+            server = open_ours(embedder, Path(tmp) / "ours", chroma_url=chroma_url)
+            record("server", ingest_ours(server, corpus), "server ingestion")
+            systems["server"] = lambda q: [p.source for p in server.search(q, k=10)]
+        progress("queries, side by side")
+        for name, values in side_by_side(systems, questions).items():
+            record(name, values, f"{name} queries")
+    for system in ("ours", "server"):
+        for stat in ("p50", "p95"):
+            if f"{system}_query_{stat}_ms" in metrics:
+                ratio = metrics[f"{system}_query_{stat}_ms"] / metrics[f"langchain_query_{stat}_ms"]
+                metrics[f"query_{stat}_ratio_{system}_over_langchain"] = round(ratio, 3)
+    metrics["hit5_ours_minus_langchain"] = round(metrics["ours_hit5"] - metrics["langchain_hit5"], 4)
+    record("", {}, "all")
     return metrics, notes
 
 
@@ -247,6 +279,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--products", type=int, default=FULL_PRODUCTS)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--chroma-url", default=None, help="also measure ours against this `chroma run` server")
+    parser.add_argument("--out", type=Path, default=None, help="write the figures so far here (JSON) after each phase")
     args = parser.parse_args(argv)
     console = Console()
     metrics, notes = run_bench(
@@ -254,7 +287,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.products,
         args.threads,
         args.chroma_url,
-        progress=lambda label: console.print(f"[dim]{label}...[/dim]"),
+        progress=lambda label: console.print(f"[dim]{time.strftime('%H:%M:%S')} {label}[/dim]"),
+        out=args.out,
     )
     for note in notes:
         console.print(note)
