@@ -18,12 +18,33 @@ OWN = Path(__file__).parent / "data" / "sentiment_shopper_messages.json"
 ZH = SHARED_DATA / "sentiment_zh"
 TWEETEVAL = SHARED_DATA / "sentiment_en_tweeteval"
 SMOKE_SIZE = 50
+#: The frustration value read as "this message is frustrated" in the eval.
+FRUSTRATED_AT = 0.5
 SEED = 0
 
 
 def own_set() -> list[tuple[str, str]]:
     doc = json.loads(OWN.read_text(encoding="utf-8"))
     return [(m["text"], m["label"]) for m in doc["messages"]]
+
+
+def own_frustration(nlu: Understander) -> dict[str, float]:
+    """The per-message frustration on the own messages against their `frustrated` marks (threshold 0.5)."""
+    from sklearn.metrics import roc_auc_score
+
+    doc = json.loads(OWN.read_text(encoding="utf-8"))
+    gold = [bool(m.get("frustrated", False)) for m in doc["messages"]]
+    values = [nlu.understand(m["text"]).sentiment.frustration for m in doc["messages"]]
+    flagged = [v >= FRUSTRATED_AT for v in values]
+    hits = sum(f and g for f, g in zip(flagged, gold))
+    calm = [v for v, g in zip(values, gold) if not g]
+    return {
+        "frustration_recall": hits / max(1, sum(gold)),
+        "frustration_precision": hits / max(1, sum(flagged)),
+        "frustration_auc": float(roc_auc_score(gold, values)),
+        "frustration_mean_frustrated": sum(v for v, g in zip(values, gold) if g) / max(1, sum(gold)),
+        "frustration_mean_others": sum(calm) / max(1, len(calm)),
+    }
 
 
 def online_shopping() -> list[tuple[str, str]]:
@@ -98,6 +119,7 @@ def sentiment_suite(options: SuiteOptions) -> SuiteResult:
         metrics.update({f"{name}_{k}": v for k, v in m.items()})
         details.append({"set": name, "size": len(data), **{k: round(v, 4) for k, v in m.items()}})
         if name == "own":
+            metrics.update(own_frustration(nlu))
             for lang in ("en", "zh"):
                 subset = [(t, y) for t, y in data if any("\u4e00" <= c <= "\u9fff" for c in t) == (lang == "zh")]
                 metrics[f"own_accuracy_{lang}"] = evaluate(subset, False, nlu)[0]["accuracy"]
@@ -107,11 +129,13 @@ def sentiment_suite(options: SuiteOptions) -> SuiteResult:
         "Lexicon (bot.nlu) + VADER compound x0.5 for English, + SnowNLP (faded out below 40 characters) for Chinese.",
         "Binary review sets (online_shopping, EPRSTMT, waimai sample of 2,000) read the sign of the score; "
         "TweetEval and own messages use the three labels (neutral band +-0.2).",
+        f"Frustration: own messages marked `frustrated` (asking again, waiting, ignored, threats), "
+        f"flagged at frustration >= {FRUSTRATED_AT}; AUC over all own messages.",
     ]
     return SuiteResult(
         name="sentiment",
         metrics=metrics,
-        thresholds={"own_accuracy": 0.75} if options.smoke else {},
+        thresholds={"own_accuracy": 0.75, "frustration_auc": 0.85} if options.smoke else {},
         details=details,
         notes=notes,
     )

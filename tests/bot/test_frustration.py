@@ -27,6 +27,7 @@ CALM = [
     "My email is <EMAIL_1> and the order is #W7654321",
     "请问有红色的吗",
     "又快又好，谢谢",
+    "The quality is excellent, I'll order again",
     "还不错",
     "这件衣服可以退货吗？",
     "你好，我想查一下订单",

@@ -38,6 +38,17 @@ def test_own_data_files_are_big_enough_and_consistent() -> None:
     assert {(m["language"], m["label"]) for m in sentiment} == {
         (lang, label) for lang in ("en", "zh") for label in ("negative", "neutral", "positive")
     }
+    assert all(isinstance(m["frustrated"], bool) for m in sentiment)
+    assert {m["language"] for m in sentiment if m["frustrated"]} == {"en", "zh"}
+
+
+def test_frustration_figures_on_the_own_messages() -> None:
+    from bot.nlu import Understander
+    from eval.sentiment import own_frustration
+
+    m = own_frustration(Understander(use_model=False, sentiment_models=False))
+    assert m["frustration_auc"] >= 0.9 and m["frustration_precision"] >= 0.8
+    assert m["frustration_mean_frustrated"] > m["frustration_mean_others"] + 0.3
 
 
 def test_split_is_stratified_and_stable() -> None:
