@@ -116,7 +116,9 @@ def _bipia(limit: int) -> Iterator[Attack]:
         host = HOSTS[i % len(HOSTS)]
         goal = goals[i % len(goals)]
         planted = " ".join(x for x in (instruction, GOALS[goal]) if x)
-        yield Attack("bipia", f"{category}/{n}", goal, host.question, planted, host, signed_in=i % 2 == 0)
+        # Signed in for one round of goals, anonymous for the next: every goal meets both shoppers.
+        signed_in = (i // len(goals)) % 2 == 0
+        yield Attack("bipia", f"{category}/{n}", goal, host.question, planted, host, signed_in=signed_in)
 
 
 def _tensortrust(name: Literal["extraction", "hijacking"], limit: int) -> Iterator[Attack]:

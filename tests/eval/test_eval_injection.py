@@ -109,3 +109,13 @@ def test_delivery_of_a_planted_attack_is_recorded() -> None:
     assert not judge(PLANTED, "embedded", result("ok"), "", False, "").delivered
     seen = json.dumps({"messages": [{"content": "[1] Gift\n" + PLANTED.planted}]})  # as the model's request holds it
     assert judge(PLANTED, "llm", result("ok"), "", False, seen).delivered
+
+
+@needs_data
+def test_every_planted_goal_meets_both_a_signed_in_and_an_anonymous_shopper() -> None:
+    for smoke in (True, False):
+        planted = [a for a in load_attacks(smoke)[0] if a.host is not None]
+        pairs = {(a.goal, a.signed_in) for a in planted}
+        assert ("foreign_account", False) in pairs and ("foreign_account", True) in pairs
+        if not smoke:
+            assert pairs == {(g, s) for g in GOALS for s in (True, False)}
