@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Sequence
 
+import pytest
+
+from bot.errors import BackendError
 from bot.settings import Settings
 from bot.types import Document
 from knowledge import KnowledgeBase
-from knowledge.embeddings import HashingEmbedder
+from knowledge.embeddings import HashingEmbedder, Vectors
 from knowledge.models import Usem3Embedder
 
 from .test_embeddings import CountingEmbedder
@@ -98,3 +103,70 @@ def test_open_is_quick_and_loads_no_model(settings: Settings) -> None:
     assert isinstance(kb.embedder, Usem3Embedder) and not kb.embedder.loaded
     assert kb.count() == 0 and kb.search("anything") == []
     assert not kb.embedder.loaded  # an empty store answers without the model
+
+
+class FailingEmbedder(HashingEmbedder):
+    """Embeds `budget` texts, then fails like a model running out of memory."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__(32)
+        self.budget = budget
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        self.budget -= len(texts)
+        if self.budget < 0:
+            raise RuntimeError("out of memory")
+        return super().embed(texts)
+
+
+def _products(n: int, words: str = "text") -> list[Document]:
+    return [Document(source=f"p{i}", title=f"P{i}", text=f"Product {i} {words}.", kind="product") for i in range(n)]
+
+
+def _no_worker_left() -> bool:
+    return not [t for t in threading.enumerate() if t.name == "ingest-embed"]
+
+
+def test_many_groups_are_written_in_order_with_progress(settings: Settings) -> None:
+    kb = KnowledgeBase.open(settings, embedder=HashingEmbedder(32))
+    labels: list[str] = []
+    summary = kb.ingest_documents(_products(700), progress=lambda done, total, label: labels.append(label))
+    assert summary.added == 700 and kb.count() == 700 and _no_worker_left()
+    assert labels == [f"p{i}" for i in range(700)]  # callbacks on the caller's thread, in document order
+    assert "p699" in [p.source for p in kb.search("Product 699", k=3)]
+
+
+def test_an_update_with_fewer_chunks_drops_the_old_surplus(settings: Settings) -> None:
+    kb = KnowledgeBase.open(settings, embedder=HashingEmbedder(32))
+    long = Document(source="faq.md", title="FAQ", text="## One\n\nAlpha.\n\n## Two\n\nBravo.\n\n## Three\n\nCharlie.")
+    kb.ingest_documents([long])
+    assert kb.count() == 3 and kb.search("Charlie", k=1)[0].source == "faq.md"
+    short = Document(source="faq.md", title="FAQ", text="## One\n\nDelta.")
+    assert kb.ingest_documents([short]).updated == 1
+    assert kb.count() == 1
+    assert [p.text for p in kb.search("Charlie Delta", k=5)] == ["Delta."]
+
+
+def test_an_embedding_failure_is_a_backend_error_and_stops_the_worker(settings: Settings) -> None:
+    kb = KnowledgeBase.open(settings, embedder=FailingEmbedder(budget=300))
+    with pytest.raises(BackendError, match="out of memory"):
+        kb.ingest_documents(_products(1000))
+    assert _no_worker_left()
+    # What was written before the failure is complete documents; ingesting again finishes the job.
+    kb = KnowledgeBase.open(settings, embedder=HashingEmbedder(32))
+    summary = kb.ingest_documents(_products(1000))
+    assert summary.added + summary.unchanged == 1000 and kb.count() == 1000
+
+
+def test_a_store_failure_is_a_backend_error_and_stops_the_worker(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = KnowledgeBase.open(settings, embedder=HashingEmbedder(32))
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(kb.store.collection, "add", refuse)
+    with pytest.raises(BackendError, match="disk full"):
+        kb.ingest_documents(_products(1000))
+    assert _no_worker_left()
