@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.agent import tools
 from bot.agent.answer import MIN_PASSAGE_SCORE, compose_answer
@@ -270,7 +270,7 @@ class EmbeddedEngine:
     # ------------------------------------------------------------------ knowledge
 
     def _knowledge(self, turn: Turn) -> None:
-        query = _question(turn.text)
+        query = _question(turn.text, turn.ctx.vault)
         action = action_of(turn.text)
         if action and _TOPIC[action][turn.lang] not in query:
             # "换一个大一号的" is about exchanges: say so to the search, which matches words.
@@ -326,10 +326,21 @@ def _summary(turn: Turn, handoff: Handoff) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _question(text: str) -> str:
-    """The question in a message, without placeholders and the small talk around it
-    ("Great, thanks. Also, is express shipping available?" -> "is express shipping available?")."""
-    query = _PLACEHOLDER.sub(" ", text).strip()
+def _question(text: str, vault: Mapping[str, str] | None = None) -> str:
+    """The question in a message, without personal placeholders and the small talk around it
+    ("Great, thanks. Also, is express shipping available?" -> "is express shipping available?").
+
+    A place name the scrubber took for PII ("Can you ship to <LOCATION_1>?" with Canada) is put back:
+    it is what the question is about, and a bare place name identifies nobody. Street addresses
+    (with digits) and every other kind stay out of the search.
+    """
+
+    def keep_places(m: re.Match[str]) -> str:
+        value = (vault or {}).get(m.group(0), "")
+        place = m.group(0).startswith("<LOCATION_") and value and not re.search(r"\d", value)
+        return f" {value} " if place and len(value) <= 40 else " "
+
+    query = _PLACEHOLDER.sub(keep_places, text).strip()
     while True:
         shorter = _LEAD_IN.sub("", query, count=1).strip()
         if shorter == query or not shorter:

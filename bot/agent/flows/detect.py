@@ -38,7 +38,8 @@ _ACTION_PATTERNS: dict[str, re.Pattern[str]] = {
     "modify": re.compile(
         r"\b(change|modify|switch|update|edit)\b.{0,40}\b(order|item|items|size|colou?r|variant|option)\b"
         r"|\b(different|another) (size|colou?r|variant)\b"
-        r"|修改订单|改订单|改.{0,6}(颜色|尺寸|尺码|规格|款式)|修改.{0,6}商品",
+        r"|修改订单|改订单|改.{0,6}(颜色|尺寸|尺码|规格|款式|材质|容量|香味|件数|层数|长度)|修改.{0,6}商品"
+        r"|把.{0,40}改成|改成.{0,12}的",
         _I,
     ),
 }
