@@ -22,9 +22,16 @@ IBAN = re.compile(
     r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])"
 )
 # Phone numbers the world over: optional +country, optional (area), then 2-4 digit groups.
+# A label glued on with a dash ("788-063-Office") ends a number; a dash and a digit does not, nor
+# does a line break join two numbers.
 PHONE = re.compile(
-    r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,5}(?:[\s.-]\d{2,6}){1,4}"
-    r"(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w-])"
+    r"(?<![\w+])(?:\+\d{8,14}|(?:\+\d{1,3}[ \t.-]?)?(?:\(\d{1,4}\)[ \t.-]?)?\d{2,5}(?:[ \t.-]\d{2,6}){1,4})"
+    r"(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?!\w)(?!-\d)"
+)
+# A bare run of digits is a phone number when a phone word sits right beside it ("3660170548-Fax").
+PHONE_BY_LABEL = re.compile(
+    r"(?i:phone|tel|mobile|cell|fax|office|whatsapp|电话|手机)\W{0,3}(?P<v>\+?\d{7,15})(?!\d)"
+    r"|(?<![\d+])(?P<w>\+?\d{7,15})(?:-|\s?\()(?i:phone|tel|mobile|cell|fax|office)\b"
 )
 
 _HAN = r"[\u4e00-\u9fa5]"
@@ -197,7 +204,9 @@ class Pattern:
         out = []
         group = "v" if "v" in self.regex.groupindex else 0
         for m in self.regex.finditer(text):
-            start, value = m.start(group), m.group(group)
+            # A pattern with two alternatives names the second one's value `w`.
+            g = "w" if group and "w" in self.regex.groupindex and m.group("v") is None else group
+            start, value = m.start(g), m.group(g)
             if self.trim is not None:
                 value = self.trim(value)
             if not value or (self.check is not None and not self.check(value)):
@@ -217,6 +226,7 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("IBAN_CODE", IBAN, 0.8, check=valid_iban, needs="digits"),
     # Below the specific recognizers in priority, so a card or an ID is never called a phone.
     Pattern("PHONE_NUMBER", PHONE, 0.45, check=plausible_phone, needs="digits"),
+    Pattern("PHONE_NUMBER", PHONE_BY_LABEL, 0.45, needs="digits"),
     # presidio's email recognizer insists on a known TLD; internal and newer domains are mail too.
     Pattern("EMAIL_ADDRESS", EMAIL, 0.6, needs="@"),
     Pattern("EN_PERSON", EN_NAME, 0.55, check=plausible_name, trim=_trim_en_name),
