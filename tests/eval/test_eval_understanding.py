@@ -92,3 +92,28 @@ def test_train_intents_bad_file_is_one_sentence(data_dir: Path, tmp_path: Path) 
     assert result.exit_code == 1 and "text and label" in result.output and "Traceback" not in result.output
     missing = CliRunner().invoke(app, ["train", "intents", "--data", str(tmp_path / "nope.csv")])
     assert missing.exit_code == 1 and "is not a file" in missing.output
+
+
+def test_sentence_vectors_persist_between_runs(tmp_path: Path) -> None:
+    import numpy as np
+
+    from bot.intents import ConcatEncoder
+    from eval.intents import Memo, memoise
+
+    calls: list[list[str]] = []
+
+    class Fake:
+        name = "fake"
+
+        def __call__(self, texts: list[str]) -> np.ndarray:
+            calls.append(list(texts))
+            return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+
+    first = Memo(Fake(), tmp_path)
+    assert first(["ab", "abc", "ab"]).tolist() == [[2, 1], [3, 1], [2, 1]]
+    assert calls == [["ab", "abc"]]
+    again = memoise(ConcatEncoder([Fake()]), tmp_path)
+    assert again is not None and again(["abc"]).tolist() == [[3, 1]]
+    assert calls == [["ab", "abc"]]  # read from the cache, not encoded again
+    (tmp_path / "fake.npz").write_bytes(b"not a cache")
+    assert Memo(Fake(), tmp_path)(["x"]).tolist() == [[1, 1]]
