@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -163,6 +164,15 @@ class Service:
         )
 
 
+def model_threads(settings: Settings) -> int:
+    """BLAS/torch threads per model call: the cores shared out among the turn slots, at most torch_threads.
+
+    Two turns each running the embedder on two threads oversubscribe two cores, and OpenBLAS then spins:
+    a query took 260-870 ms instead of 15-35 ms on one thread here (docs/performance.md)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(settings.torch_threads, cores // max(1, settings.turn_slots)))
+
+
 def build_service(settings: Settings, progress: ProgressFn | None = None) -> Service:
     """Open (and on first start, build) everything the service needs. Heavy: models load here."""
     # Imported here so that importing bot.service stays cheap for the CLI's --help.
@@ -182,7 +192,7 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
     shop = open_shop(settings, progress=lambda done, total: report("Building the shop", done, total))
-    kb = KnowledgeBase.open(settings)
+    kb = KnowledgeBase.open(settings.model_copy(update={"torch_threads": model_threads(settings)}))
     policies = settings.knowledge_dir or DEMO_KNOWLEDGE_DIR
     kb.ingest_paths(
         [policies], kind="policy", progress=lambda done, total, label: report("Indexing policies", done, total)
