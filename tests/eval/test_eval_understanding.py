@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Sequence
 
 import pytest
 from typer.testing import CliRunner
@@ -105,7 +106,7 @@ def test_sentence_vectors_persist_between_runs(tmp_path: Path) -> None:
     class Fake:
         name = "fake"
 
-        def __call__(self, texts: list[str]) -> np.ndarray:
+        def __call__(self, texts: Sequence[str]) -> np.ndarray:
             calls.append(list(texts))
             return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
 
