@@ -7,8 +7,10 @@ Measured in one run on the same texts and the same embedding model:
 - LangChain: `RecursiveCharacterTextSplitter` + `langchain_chroma.Chroma.from_documents`, then
   `similarity_search` (dense only), same figures.
 A question hits when a passage comes from one of its topic files in either language (both are
-indexed). `shopkeeper eval bench-knowledge` runs 20,000 products (`--smoke`: 500);
-`python -m eval.bench_knowledge --products N` picks another size.
+indexed). Queries are timed side by side (each question asked of every system in turn), so the
+latency ratios hold on a shared machine. `shopkeeper eval bench-knowledge` runs 20,000 products
+(`--smoke`: 500); `python -m eval.bench_knowledge --products N [--out FILE]` picks another size and
+writes the figures so far after each phase (a long run interrupted still leaves its numbers).
 """
 
 from __future__ import annotations
