@@ -79,19 +79,20 @@ class _Block:
 
 @dataclass(frozen=True)
 class _Fold:
-    """One calibrated fold: where its classes go, and a sigmoid (a, b) per class it scores."""
+    """One calibrated fold (where its classes go, a sigmoid (a, b) per class it scores), or the bare model."""
 
     coef: np.ndarray
     """The fold's logistic-regression weights (classes scored, features), shared with scikit-learn's copy."""
     intercept: np.ndarray
     columns: np.ndarray
-    a: np.ndarray
-    b: np.ndarray
+    a: np.ndarray | None
+    """Sigmoid calibrators' slopes and offsets; None for a bare logistic regression (softmax of its scores)."""
+    b: np.ndarray | None
     binary: bool
 
 
 class CompiledPipeline:
-    """predict_proba of FeatureUnion(tf-idf ..., dense ...) -> CalibratedClassifierCV(sigmoid, linear model)."""
+    """predict_proba of FeatureUnion(tf-idf ..., dense ...) -> CalibratedClassifierCV(sigmoid) or LogisticRegression."""
 
     def __init__(self, blocks: list[_Block], folds: list[_Fold], n_classes: int) -> None:
         self.blocks = blocks
@@ -120,6 +121,9 @@ class CompiledPipeline:
             for block, matrix in dense:
                 raw += matrix @ fold.coef[:, block.offset : block.offset + block.width].T
             proba = np.zeros((len(texts), self.n_classes))
+            if fold.a is None or fold.b is None:
+                out += _softmax(raw) if not fold.binary else np.hstack([1.0 - _expit(raw), _expit(raw)])
+                continue
             calibrated = 1.0 / (1.0 + np.exp(fold.a * raw + fold.b))  # expit(-(a*f + b))
             if fold.binary:
                 proba[:, 1] = calibrated[:, 0]
@@ -131,6 +135,15 @@ class CompiledPipeline:
             proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
             out += proba
         return out / len(self.folds)
+
+
+def _expit(x: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-x)))
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    shifted = np.exp(x - x.max(axis=1, keepdims=True))
+    return np.asarray(shifted / shifted.sum(axis=1, keepdims=True))
 
 
 def compile_pipeline(pipeline: "Pipeline") -> CompiledPipeline | None:
@@ -151,7 +164,10 @@ def _compile(pipeline: "Pipeline") -> CompiledPipeline | None:
     if len(pipeline.steps) != 2:
         return None
     union, clf = pipeline.steps[0][1], pipeline.steps[1][1]
-    if not isinstance(union, FeatureUnion) or not isinstance(clf, CalibratedClassifierCV) or clf.method != "sigmoid":
+    if not isinstance(union, FeatureUnion):
+        return None
+    calibrated_cv = isinstance(clf, CalibratedClassifierCV) and clf.method == "sigmoid"
+    if not calibrated_cv and not isinstance(clf, LogisticRegression):
         return None
     weights_by_name = union.transformer_weights or {}
     blocks: list[_Block] = []
@@ -177,7 +193,15 @@ def _compile(pipeline: "Pipeline") -> CompiledPipeline | None:
         offset += width
     classes = np.asarray(clf.classes_)
     folds: list[_Fold] = []
-    for calibrated in clf.calibrated_classifiers_:
+    if not calibrated_cv:
+        # A bare logistic regression: one "fold" whose probabilities are the softmax of its scores.
+        if clf.coef_.shape[1] != offset:
+            return None
+        coef = np.asarray(clf.coef_, dtype=np.float64)
+        intercept = np.asarray(clf.intercept_, dtype=np.float64)
+        everything = np.arange(len(classes))
+        folds.append(_Fold(coef, intercept, everything, None, None, binary=len(classes) == 2))
+    for calibrated in clf.calibrated_classifiers_ if calibrated_cv else ():
         estimator = calibrated.estimator
         if not isinstance(estimator, LogisticRegression) or estimator.coef_.shape[1] != offset:
             return None

@@ -52,6 +52,20 @@ def test_compiled_matches_scikit_learn_for_two_classes_without_encoder() -> None
     assert np.allclose(compiled.predict_proba(texts), model.pipeline.predict_proba(texts), atol=1e-9)
 
 
+def test_an_uncalibrated_logistic_regression_compiles_too() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    for labels in (list(TRAIN), ["greeting", "thanks"]):
+        texts, y = _data(labels)
+        union = FeatureUnion([("words", TfidfVectorizer()), ("chars", TfidfVectorizer(analyzer="char_wb"))])
+        pipeline = Pipeline([("features", union), ("clf", LogisticRegression(C=10))]).fit(texts, y)
+        compiled = compile_pipeline(pipeline)
+        assert compiled is not None
+        assert np.allclose(compiled.predict_proba(PROBES), pipeline.predict_proba(PROBES), atol=1e-9)
+
+
 def test_another_pipeline_shape_is_left_to_scikit_learn() -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
