@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -282,8 +283,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--chroma-url", default=None, help="also measure ours against this `chroma run` server")
     parser.add_argument("--out", type=Path, default=None, help="write the figures so far here (JSON) after each phase")
+    parser.add_argument("--report", type=Path, default=None, help="also write the eval report (report.md/json) here")
     args = parser.parse_args(argv)
     console = Console()
+    started = time.perf_counter()
     metrics, notes = run_bench(
         args.model,
         args.products,
@@ -296,6 +299,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         console.print(note)
     for key, value in metrics.items():
         console.print(f"{key:45s} {value:g}")
+    if args.report is not None:
+        from eval.harness import write_report
+
+        command = "python -m eval.bench_knowledge " + " ".join(sys.argv[1:] if argv is None else argv)
+        result = SuiteResult(name="bench-knowledge", metrics=metrics, notes=[*notes, f"Command: {command}"])
+        result.seconds = time.perf_counter() - started
+        write_report(result, args.report)
+        console.print(f"Report written to {args.report / 'report.md'}")
 
 
 if __name__ == "__main__":
