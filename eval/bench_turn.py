@@ -323,9 +323,10 @@ def summarise(runs: Sequence[Run]) -> SuiteResult:
     goal = next((r for r in runs if r.concurrency == GOAL_CONCURRENCY and r.think_s[1] > 0), None)
     notes = [
         "A real uvicorn server process on the demo shop (embedded engine), driven over HTTP by concurrent "
-        "shoppers (asyncio + httpx), each starting a conversation and playing its turns back to back: the smoke "
-        "conversations of eval/data (policy questions, order status with verification by order number and "
-        "email, small talk; English and Chinese) without the request for a human.",
+        "shoppers (asyncio + httpx), each starting a conversation and playing its turns: in every ten "
+        "conversations five policy questions (eval/data retrieval and policy questions), three order-status "
+        "conversations verified by order number and email (each on another real order) and two of small talk, "
+        "English and Chinese. Texts rarely repeat, so the retriever's query cache helps no more than in real use.",
         "Stages come from each turn's trace (POST .../messages?trace=1 with the admin token): understanding = "
         "scrub + understand; retrieval and tools as timed inside decide(); composition = the rest of decide(); "
         "other = guard + restore + store; queue = the wait for a turn slot; server = all but the queue; total = "
