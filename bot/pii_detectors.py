@@ -26,6 +26,7 @@ Raw = tuple[str, int, int, float]
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_CONTRACTION = re.compile(r"[A-Za-z]+['’](?:m|s|re|ve|ll|d|t)")
 _DIGIT_RUN = re.compile(r"\+?\(?\d[\d\s().-]*\d")
 _CAPITALISED = re.compile(r"(?<![A-Za-z\u00c0-\u024f'’-])[A-Z][a-z\u00c0-\u024f'’-]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(]|[.!?]['\"”])\s*$")
@@ -112,6 +113,8 @@ class Detectors:
                 continue
             if word.lower() in self._english and _SENTENCE_START.search(text[: m.start()]):
                 continue
+            if _CONTRACTION.fullmatch(word):
+                continue  # "I'm", "It's", "Don't"
             return True
         return False
 
@@ -137,6 +140,8 @@ class Detectors:
                     continue
                 elif not any(self.names.known(t.text) for t in ent) and all(self.names.is_english(t.text) for t in ent):
                     continue  # "Guilty Pleasures", "Salesperson": capitalised English, no name in it
+            elif any(t.like_num for t in ent) and not any(is_street_word(t.text) for t in ent):
+                continue  # "the Jordan 4", "Galaxy S24": a model number, not a place
             elif len(ent) == 1 and self.names.known(ent.text) and ent.text not in self.names.places:
                 # The small model calls most unfamiliar one-word names places ("Alina", "Antonio").
                 kind = "PERSON"

@@ -109,8 +109,9 @@ class NameGazetteer:
         return "".join(chars)
 
     def find_places(self, text: str) -> list[NameHit]:
-        """Capitalised one-word towns and countries from the place list that are neither names nor verbs."""
-        out = []
+        """Street addresses ("77 King Street"), big cities, and one-word towns from the place list."""
+        out = [NameHit(m.start(), m.end(), 0.8) for m in _STREET_ADDRESS.finditer(text)]
+        out += [NameHit(m.start(), m.end(), 0.8) for m in _CITY.finditer(text)]
         for m in _PLACE_WORD.finditer(text):
             word = m.group(0)
             if word in self.places and not self.known(word) and word not in _NEVER and len(word) > 3:
@@ -347,6 +348,19 @@ _PLACES_NAMED_LIKE_PEOPLE = frozenset(
     "Chelsea Jordan Israel India China Georgia Virginia Carolina Dakota Regina Adelaide Victoria Lorraine "
     "Alexandria Vienna Kent Dublin Berlin Milan Valencia Santiago Lima Florida Nevada Montana Aurora "
     "Jackson Lincoln Washington Cleveland Columbus Raleigh Tulsa Orange".split()
+)
+#: Cities a shop ships to whose names are also people's or that the place lists lack.
+_CITY = re.compile(
+    r"\b(?:New York|Los Angeles|San Francisco|San Diego|Las Vegas|Hong Kong|New Delhi|Rio de Janeiro|Buenos Aires"
+    r"|Paris|London|Sydney|Melbourne|Toronto|Vancouver|Montreal|Seattle|Portland|Boston|Chicago|Houston|Dallas"
+    r"|Austin|Denver|Atlanta|Miami|Orlando|Springfield|Manchester|Dublin|Berlin|Munich|Vienna|Milan|Madrid"
+    r"|Barcelona|Tokyo|Shanghai|Beijing|Singapore|Amsterdam|Rotterdam)\b"
+)
+#: A house number, one to three capitalised words and a street word: "77 King Street", "350 Fifth Avenue".
+_STREET_ADDRESS = re.compile(
+    r"(?<![\w.-])\d{1,5}[A-Za-z]?,? (?:[A-Z][a-z\u00c0-\u024f'’-]+ ){1,3}"
+    r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Terrace|Court|Ct|Place|Pl|Square|Sq"
+    r"|Close|Crescent|Parkway|Highway|Hwy|Strasse|Straße)\b\.?"
 )
 #: Names that are also things a shopper writes about in lower case (colours, gems, plants, materials).
 _LOWER_NOT_NAMES = frozenset(
