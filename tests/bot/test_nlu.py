@@ -98,3 +98,11 @@ def test_a_greeting_does_not_hide_an_order_question() -> None:
     u = Understander().understand("Hi, what's the status of order #W1234567? My email is <EMAIL_1>")
     assert u.intent.label == "order_status"
     assert u.slots == {"order_id": "#W1234567", "email": "<EMAIL_1>"}
+
+
+def test_review_model_skips_short_chat_questions() -> None:
+    from bot.sentiment import score_sentiment as blended
+
+    # SnowNLP alone scores this question 0.02 (very negative): a short question does not consult it.
+    assert blended("客服电话是多少？", 0.0).label == "neutral"
+    assert blended("衣服质量很好，穿着很舒服，物流也快，下次还来买", 0.0).label == "positive"
