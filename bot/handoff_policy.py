@@ -9,6 +9,8 @@ from bot.types import Handoff, Understanding
 
 #: Sentiment at or below this hands off: the shopper is past being helped by a bot.
 NEGATIVE_SENTIMENT = -0.8
+#: ... when this message's own frustration is at least this (or it is a complaint).
+NEGATIVE_CORROBORATION = 0.45
 #: Memory key of the consecutive-failure counter the engines keep (a decimal string).
 FAILURES_KEY = "failures"
 #: This many turns in a row the bot could not help hands off.
@@ -78,7 +80,7 @@ def should_hand_off(u: Understanding, memory: Mapping[str, str], text: str = "")
     topic = sensitive_topic(text)
     if topic:
         return Handoff(f"sensitive_{topic}", summary=f"Sensitive topic ({topic}): a person should handle this.")
-    if u.sentiment.score <= NEGATIVE_SENTIMENT and not _SELF_CORRECTION.search(text):
+    if _very_negative(u) and not _SELF_CORRECTION.search(text):
         return Handoff(
             "negative_sentiment",
             summary=f"The shopper is very unhappy (sentiment {u.sentiment.score:+.2f}, intent {u.intent.label}).",
@@ -93,6 +95,13 @@ def should_hand_off(u: Understanding, memory: Mapping[str, str], text: str = "")
             summary=f"The bot could not help {failure_count(memory)} times in a row (last intent {u.intent.label}).",
         )
     return None
+
+
+def _very_negative(u: Understanding) -> bool:
+    """Very negative, and the message itself reads upset (exasperation cues or a complaint): a sentiment
+    model alone calls plain questions about returns (退货, 退款) very negative, which is no reason to hand off."""
+    corroborated = u.sentiment.frustration >= NEGATIVE_CORROBORATION or u.intent.label == "complaint"
+    return u.sentiment.score <= NEGATIVE_SENTIMENT and corroborated
 
 
 def sensitive_topic(text: str) -> str:

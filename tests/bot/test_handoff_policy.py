@@ -10,8 +10,8 @@ from bot.types import Intent, Sentiment, Understanding
 nlu = Understander()
 
 
-def _u(label: str = "policy_question", score: float = 0.0) -> Understanding:
-    return Understanding("en", Intent(label, 0.9), Sentiment("neutral", score))
+def _u(label: str = "policy_question", score: float = 0.0, frustration: float = 0.0) -> Understanding:
+    return Understanding("en", Intent(label, 0.9), Sentiment("neutral", score, frustration))
 
 
 def test_explicit_requests_in_both_languages() -> None:
@@ -29,8 +29,11 @@ def test_explicit_requests_in_both_languages() -> None:
 
 
 def test_very_negative_sentiment() -> None:
-    assert should_hand_off(_u(score=-0.8), {}).reason == "negative_sentiment"  # type: ignore[union-attr]
-    assert should_hand_off(_u(score=-0.79), {}) is None
+    assert should_hand_off(_u(score=-0.8, frustration=0.5), {}).reason == "negative_sentiment"  # type: ignore[union-attr]
+    assert should_hand_off(_u("complaint", score=-0.8), {}).reason == "negative_sentiment"  # type: ignore[union-attr]
+    assert should_hand_off(_u(score=-0.79, frustration=0.5), {}) is None
+    # A very negative score on a calm question (sentiment models read 退货 as negative) is not enough.
+    assert should_hand_off(_u(score=-1.0, frustration=0.3), {}) is None
     angry = nlu.understand("This is the worst service ever, absolutely ridiculous!")
     assert should_hand_off(angry, {}).reason == "negative_sentiment"  # type: ignore[union-attr]
 
@@ -100,7 +103,7 @@ def test_low_confidence_twice_in_a_row() -> None:
 
 
 def test_a_shopper_correcting_their_own_slip_is_not_angry() -> None:
-    harsh = _u(score=-0.95)
+    harsh = _u(score=-0.95, frustration=0.5)
     assert should_hand_off(harsh, {}, "等一下，说错了，不是这个，是另一个订单") is None
     assert should_hand_off(harsh, {}, "Sorry, wrong one. I meant the other order") is None
     assert should_hand_off(harsh, {}, "You are useless").reason == "negative_sentiment"  # type: ignore[union-attr]

@@ -22,7 +22,7 @@ _ACTION_PATTERNS: dict[str, re.Pattern[str]] = {
         _I,
     ),
     "address": re.compile(
-        r"\b(shipping|delivery|mailing)? ?address\b|\b(ship|send|deliver|redirect)\b.{0,30}\bto\s+\d"
+        r"\b(shipping|delivery|mailing)? ?address\b|\b(ship|send|deliver|redirect)\b.{0,30}\bto\s+(\d|<LOCATION_)"
         r"|地址|改寄|(改|换)(寄|送|发)到",
         _I,
     ),
