@@ -156,6 +156,10 @@ def pick_variant(text: str, item: OrderItem, product: Product) -> Variant | None
     """The variant the text asks for instead of `item` (possibly out of stock): the named option values replace
     the item's own, the rest stay; "bigger" / "大一号" moves the size one step. None when unclear."""
     others = [v for v in product.variants if v.item_id != item.item_id]
+    # The product's own name is no option: "Bath" in "Cotton Bath Towel" is not the size "bath".
+    for name in (product.name, product.name_zh, item.name):
+        if name:
+            text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
     values = sorted({val for v in product.variants for val in v.options.values()}, key=len, reverse=True)
     named = mentioned_values(text, values) - set(item.options.values())
     wanted = dict(item.options)
