@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from bot.service import Service
 from bot.settings import Settings
 from bot.stage_timing import timed_proxy
 from bot.stores.memory import MemoryBus, MemoryStore
+from bot.stores.testing import free_port
 from bot.testing import FakeRetriever, FakeShop
 from bot.turn_slots import TurnSlots
 from eval.bench_turn import BenchConversation, Run, Sample, build_pool, drive, stage_times, summarise
@@ -84,12 +84,6 @@ def test_bench_understanding_messages_cover_both_languages_and_lengths() -> None
     assert len(smoke) == 16 and len({(m.language, m.length) for m in smoke}) == 4
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def light_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real uvicorn server over the real TurnHandler, embedded engine and guard, on the in-memory fakes
@@ -108,7 +102,7 @@ def light_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         slots=TurnSlots(2),
     )
     service = Service(settings, store, bus, turns, shop, shop, retriever, admin_token=ADMIN)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
