@@ -16,7 +16,9 @@
       state_bot: "bot", state_waiting_for_agent: "waiting", state_agent: "with agent", state_closed: "closed",
       csat: "Rating: ", lang: "中文",
       reasons: { requested: "asked for a person", negative_sentiment: "unhappy", repeated_failure: "bot failed",
-        sensitive: "sensitive", engine_error: "bot error" }
+        sensitive: "sensitive", sensitive_legal: "legal threat", sensitive_safety: "safety", sensitive_fraud: "fraud claim",
+        frustration: "frustrated", low_confidence: "not understood", model_transfer: "bot transferred",
+        engine_error: "bot error" }
     },
     zh: {
       title: "客服工作台", signin_title: "登录", name: "用户名", password: "密码", signin: "登录",
@@ -31,7 +33,9 @@
       state_bot: "机器人", state_waiting_for_agent: "等待中", state_agent: "人工服务中", state_closed: "已结束",
       csat: "评分：", lang: "English",
       reasons: { requested: "要求人工", negative_sentiment: "情绪不满", repeated_failure: "机器人未解决",
-        sensitive: "敏感话题", engine_error: "机器人故障" }
+        sensitive: "敏感话题", sensitive_legal: "法律纠纷", sensitive_safety: "安全问题", sensitive_fraud: "欺诈投诉",
+        frustration: "情绪焦躁", low_confidence: "未能理解", model_transfer: "机器人转接",
+        engine_error: "机器人故障" }
     }
   };
 

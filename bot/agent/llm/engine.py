@@ -17,7 +17,7 @@ from bot.agent.llm.prompt import data_block, history_messages, instructions, lea
 from bot.agent.llm.scrub import Scrubber, TurnScrubber
 from bot.agent.llm.stream import DeltaFn, DeltaStream
 from bot.agent.llm.tools import ToolSession, langchain_tools
-from bot.agent.phrases import say
+from bot.agent.phrases import handoff_phrase
 from bot.agent.tools import ToolContext, search_knowledge
 from bot.agent.tools.confirm import Resolution, resolve
 from bot.handoff_policy import FAILURES_KEY, should_hand_off
@@ -121,7 +121,7 @@ class LlmEngine:
             vault=turn.vault, actions=self.actions, state=memory, conversation_id=conversation.id,
         )  # fmt: skip
         memory["last_intent"] = understanding.intent.label
-        handoff = should_hand_off(understanding, memory)
+        handoff = should_hand_off(understanding, memory, scrubbed_text)
         if handoff is not None:
             return _hand_off(ctx, handoff, lang, f"handoff_{handoff.reason}")
         resolution = resolve(ctx, scrubbed_text)
@@ -309,7 +309,7 @@ def _hand_off(
     details = [handoff.summary, f"Language: {lang}."]
     details.append("The shopper is verified." if (customer or ctx.customer) else "The shopper is not verified.")
     ctx.state.pop(FAILURES_KEY, None)
-    text = say(phrase, lang) if phrase else _FAILED[lang]
+    text = handoff_phrase(phrase.removeprefix("handoff_"), lang) if phrase else _FAILED[lang]
     return Decision(
         replies=(Reply(text),),
         tool_calls=tuple(ctx.calls),

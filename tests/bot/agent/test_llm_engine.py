@@ -302,6 +302,15 @@ def test_handoff_policy_applies_before_the_model(endpoint: Endpoint, shop: Sqlit
         assert endpoint.server.requests == []  # type: ignore[union-attr]
 
 
+def test_sensitive_topics_hand_off_before_the_model(endpoint: Endpoint, shop: SqliteShop, pii: PiiScrubber) -> None:
+    c = chat(endpoint, shop, pii)
+    reply = c.send("I'm going to sue you, my lawyer will be in touch")
+    assert c.last.handoff is not None and c.last.handoff.reason.startswith("sensitive_"), c.last.handoff
+    assert reply
+    if endpoint.scripted:
+        assert endpoint.server.requests == []  # type: ignore[union-attr]
+
+
 def test_the_model_transferring_hands_off(endpoint: Endpoint, shop: SqliteShop, pii: PiiScrubber) -> None:
     endpoint.only_scripted()
     endpoint.script(llm.tool_call("transfer_to_human_agents", {"summary": "wants a refund exception"}))
