@@ -65,7 +65,7 @@ class ToolSession:
             return self._search(arguments)
         refusal = self._foreign_identity(name, arguments)
         if refusal:
-            args = {k: safe_argument(v) if isinstance(v, str) else v for k, v in arguments.items()}
+            args = {k: safe_argument(v, k) if isinstance(v, str) else v for k, v in arguments.items()}
             self.ctx.record(name, args, False, refusal)
             return f"Error: {refusal}"
         if name in WRITE_TOOLS:

@@ -58,7 +58,13 @@ def resolve(ctx: ToolContext, value: str) -> str:
     return value
 
 
-def safe_argument(value: str) -> str:
-    """Trace arguments carry placeholders, never a raw email."""
+#: Arguments that carry a person's name or where they live: the trace keeps a placeholder or nothing.
+_PERSONAL_ARGUMENTS = frozenset({"address1", "address2", "city", "state", "zip", "first_name", "last_name"})
+
+
+def safe_argument(value: str, name: str = "") -> str:
+    """Trace arguments carry placeholders and ids, never a raw email, name or address (`name` is the argument's)."""
     value = value.strip()
-    return value if _PLACEHOLDER.fullmatch(value) or "@" not in value else "<redacted>"
+    if not value or _PLACEHOLDER.fullmatch(value):
+        return value
+    return "<redacted>" if "@" in value or name in _PERSONAL_ARGUMENTS else value

@@ -293,7 +293,7 @@ WRITE_TOOLS = frozenset(s.name for s in SPECS if s.kind == "write")
 
 
 def _trace_arguments(arguments: Mapping[str, JSON]) -> dict[str, JSON]:
-    return {k: safe_argument(v) if isinstance(v, str) else v for k, v in arguments.items()}
+    return {k: safe_argument(v, k) if isinstance(v, str) else v for k, v in arguments.items()}
 
 
 def call_tool(ctx: ToolContext, name: str, arguments: Mapping[str, JSON], *, preview: bool = False) -> ToolOutcome:

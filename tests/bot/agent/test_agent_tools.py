@@ -41,6 +41,16 @@ def test_raw_emails_never_reach_the_trace() -> None:
     assert ctx.calls[0].arguments["email"] == "<redacted>"
 
 
+def test_names_and_addresses_never_reach_the_trace_raw() -> None:
+    from bot.agent.tools.registry import call_tool
+
+    arguments = {"order_id": "#W1000001", "address1": "77 King Street", "address2": "", "city": "<LOCATION_1>",
+                 "state": "NY", "country": "USA", "zip": "10001", "first_name": "Jane"}  # fmt: skip
+    call = call_tool(_ctx(JANE), "find_user_id_by_name_zip", arguments, preview=True).call
+    assert call.arguments["address1"] == call.arguments["zip"] == call.arguments["first_name"] == "<redacted>"
+    assert call.arguments["city"] == "<LOCATION_1>" and call.arguments["order_id"] == "#W1000001"
+
+
 def test_order_status_only_for_the_verified_customer() -> None:
     assert tools.get_order_status(_ctx(), "#W1000001") is None
     ctx = _ctx(JANE)
