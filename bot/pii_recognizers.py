@@ -40,6 +40,11 @@ ZH_NAME = re.compile(
     r"(?:我叫|我的名字是|名字是|本人|姓名[:：]?|收货人[:：是]?|收件人[:：是]?|联系人[:：是]?|签收人[:：是]?|户名[:：]?)\s*"
     rf"(?P<v>{_HAN}{{2,3}})"
 )
+# The same words before a name in Latin letters ("我叫 Tao Zhou", "收货人：Ana Lee").
+ZH_NAME_LATIN = re.compile(
+    r"(?:我叫|我的名字是|名字是|本人是|姓名[:：]?|收货人[:：是]?|收件人[:：是]?|联系人[:：是]?|签收人[:：是]?|户名[:：]?)\s*"
+    r"(?P<v>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})\b"
+)
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -232,6 +237,7 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("EN_PERSON", EN_NAME, 0.55, check=plausible_name, trim=_trim_en_name),
     Pattern("ZH_PERSON", ZH_NAME, 0.6, trim=_trim_name, needs="han"),
     Pattern("ZH_PERSON", ZH_NAME_BY_SURNAME, 0.5, needs="han"),
+    Pattern("ZH_PERSON", ZH_NAME_LATIN, 0.6, needs="han"),
     Pattern("ZH_PERSON", ZH_NAME_AFTER_TITLE, 0.55, trim=_trim_name, needs="han"),
     Pattern("ZH_LOCATION", ZH_ADDRESS, 0.5, check=lambda v: len(v) >= 6 and "市" in v, needs="han"),
     Pattern("ZH_LOCATION", ZH_ADDRESS_CONTEXT, 0.55, trim=_trim_address, needs="han"),

@@ -79,8 +79,12 @@ def find_user_id_by_email(ctx: ToolContext, email: str) -> tuple[str, Customer]:
 
 
 def find_user_id_by_name_zip(ctx: ToolContext, first_name: str, last_name: str, zip: str) -> tuple[str, Customer]:
-    """Verification by name and zip code."""
-    found = ctx.orders.find_user_by_name_zip(resolve(ctx, first_name), resolve(ctx, last_name), resolve(ctx, zip))
+    """Verification by name and zip code. The scrubber hides a whole name behind one placeholder
+    ("<PERSON_1>" = "Ana Lee"): given as the first name, alone or as both names, it is split here."""
+    first, last = resolve(ctx, first_name), resolve(ctx, last_name)
+    if " " in first.strip() and (not last.strip() or last == first):
+        first, _, last = first.strip().rpartition(" ")
+    found = ctx.orders.find_user_by_name_zip(first, last, resolve(ctx, zip))
     user_id, customer = _lookup_result(ctx, found)
     return user_id, Customer(customer.customer_id, customer.name, customer.email, verified_by="name_zip")
 

@@ -144,6 +144,15 @@ def test_identity_lookups_resolve_placeholders_and_keep_them_in_the_trace(shop: 
     assert [c.arguments["email"] for c in ctx.calls] == ["<EMAIL_1>", "<redacted>"]
 
 
+def test_a_whole_name_behind_one_placeholder_is_split_for_the_name_zip_lookup(shop: SqliteShop) -> None:
+    for last_name in ("<PERSON_1>", ""):
+        ctx = ToolContext(shop, shop, FakeRetriever(), None, {"<PERSON_1>": "Ana Lee"}, actions=shop)
+        args = {"first_name": "<PERSON_1>", "last_name": last_name, "zip": "62701"}
+        outcome = call_tool(ctx, "find_user_id_by_name_zip", args)
+        assert outcome.call.result == ANA and outcome.customer is not None
+        assert ctx.calls[0].arguments["first_name"] == "<PERSON_1>"
+
+
 def test_failed_lookups_are_limited_per_conversation(shop: SqliteShop) -> None:
     ctx = _ctx(shop, None)
     for _ in range(MAX_FAILED_LOOKUPS):
