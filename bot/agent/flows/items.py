@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.agent.flows.texts import SHORT
 from bot.agent.flows.turn import ITEMS, NEW_ITEMS, Turn, load_list, store_list
 from bot.agent.flows.variants import alternatives, options_text, pick_items, pick_variant
-from bot.types import Order, OrderItem, Product
+from bot.types import JSON, Order, OrderItem, Product
 
 _TOO = re.compile(r"\b(too|also|as well|and the|plus)\b|也|还有|以及|一起", re.IGNORECASE)
 _GIFT_CARD = re.compile(r"\bgift ?card\b|礼品卡", re.IGNORECASE)
@@ -107,6 +108,29 @@ def payment_for(turn: Turn, order: Order, prefer_gift_card: bool = False) -> str
             return card
     paid = [p for p in order.payment_history if p.transaction_type == "payment"]
     return paid[0].payment_method_id if paid else ""
+
+
+def variant_swap(flow: str) -> Callable[[Turn, Order | None], dict[str, JSON] | None]:
+    """The details of a write that swaps items for other variants of the same products (modify, exchange):
+    the items, the variants wanted instead, and the payment method; None while something is still asked."""
+
+    def details(turn: Turn, order: Order | None) -> dict[str, JSON] | None:
+        assert order is not None
+        catalogue = products(turn, order)
+        items = choose_items(turn, order, flow, catalogue)
+        if items is None:
+            return None
+        news = choose_variants(turn, items, catalogue)
+        if news is None:
+            return None
+        return {
+            "order_id": order.order_id,
+            "item_ids": [i.item_id for i in items],
+            "new_item_ids": list(news),
+            "payment_method_id": payment_for(turn, order),
+        }
+
+    return details
 
 
 def _unique(items: tuple[OrderItem, ...]) -> list[OrderItem]:
