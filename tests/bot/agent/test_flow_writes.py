@@ -3,18 +3,10 @@ refuse, change of mind, corrections, detours and coming back (en + zh)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-
-import pytest
-
 from bot.agent.embedded import EmbeddedEngine
-from bot.agent.guardrails import guard_output
-from bot.nlu import Understander
 from bot.pii import PiiScrubber
 from bot.testing import FakeRetriever
-from bot.types import Conversation, Customer, Decision
+from bot.types import Conversation, Customer
 from connectors.commerce.sqlite_shop import SqliteShop
 from connectors.commerce.testing import (
     ANA,
@@ -25,10 +17,9 @@ from connectors.commerce.testing import (
     BOTTLE_LARGE,
     SHIRT_BLUE,
     SHIRT_RED,
-    open_mini_shop,
 )
+from tests.bot.agent.conftest import Chat
 
-nlu = Understander()
 EMAIL = "ana.lee@example.com"
 WRITES = {
     "cancel_pending_order",
@@ -41,96 +32,62 @@ WRITES = {
 }
 
 
-@pytest.fixture(scope="module")
-def pii() -> PiiScrubber:
-    return PiiScrubber(use_ner=False)
+def shop_chat(shop: SqliteShop, pii: PiiScrubber, conversation: Conversation | None = None) -> Chat:
+    """A conversation with the embedded engine over a shop that accepts writes."""
+    engine = EmbeddedEngine(shop, shop, FakeRetriever(), actions=shop)
+    return Chat(engine, pii, conversation or Conversation(id="c1"), no_email_in_tools=True)
 
 
-@pytest.fixture()
-def shop(tmp_path: Path) -> Iterator[SqliteShop]:
-    shop = open_mini_shop(tmp_path / "shop.sqlite")
-    yield shop
-    shop.close()
+def writes(chat: Chat) -> list[str]:
+    return [c.name for d in chat.decisions for c in d.tool_calls if c.name in WRITES]
 
 
-@dataclass
-class Chat:
-    """One conversation driven the way bot.engine drives a turn, against a shop that accepts writes."""
-
-    pii: PiiScrubber
-    shop: SqliteShop
-    conversation: Conversation = field(default_factory=lambda: Conversation(id="c1"))
-    decisions: list[Decision] = field(default_factory=list)
-
-    def send(self, text: str) -> str:
-        engine = EmbeddedEngine(self.shop, self.shop, FakeRetriever(), actions=self.shop)
-        scrubbed, vault = self.pii.scrub(text, self.conversation.vault)
-        conv = replace(self.conversation, vault=vault)
-        u = nlu.understand(scrubbed, locale=conv.locale)
-        decision = guard_output(engine.decide(conv, scrubbed, u, []), vault)
-        self.decisions.append(decision)
-        self.conversation = replace(
-            conv,
-            memory=dict(decision.memory),
-            customer=decision.customer or conv.customer,
-            locale=conv.locale or u.language,
-            state="waiting_for_agent" if decision.handoff else conv.state,
-        )
-        return "\n".join(self.pii.restore(r.text, vault) for r in decision.replies)
-
-    @property
-    def last(self) -> Decision:
-        return self.decisions[-1]
-
-    def writes(self) -> list[str]:
-        return [c.name for d in self.decisions for c in d.tool_calls if c.name in WRITES]
-
-    def status(self, order_id: str) -> str:
-        order = self.shop.get_order(order_id)
-        assert order is not None
-        return order.status
+def status(shop: SqliteShop, order_id: str) -> str:
+    order = shop.get_order(order_id)
+    assert order is not None
+    return order.status
 
 
 def test_cancel_step_by_step_then_yes(pii: PiiScrubber, shop: SqliteShop) -> None:
-    chat = Chat(pii, shop)
+    chat = shop_chat(shop, pii)
     assert "order number" in chat.send("I want to cancel my order")
     reply = chat.send(f"It's {ANA_PENDING}, my email is {EMAIL}")
     assert "no longer needed" in reply and "mistake" in reply
     reply = chat.send("I don't need it anymore")
-    assert "$70.00" in reply and "yes" in reply.lower() and chat.status(ANA_PENDING) == "pending"
+    assert "$70.00" in reply and "yes" in reply.lower() and status(shop, ANA_PENDING) == "pending"
     assert [c.name for c in chat.last.tool_calls][-1] == "cancel_pending_order:preview"
     reply = chat.send("yes")
     assert "cancelled" in reply and "$70.00" in reply
-    assert chat.status(ANA_PENDING) == "cancelled" and chat.writes() == ["cancel_pending_order"]
+    assert status(shop, ANA_PENDING) == "cancelled" and writes(chat) == ["cancel_pending_order"]
     assert set(chat.last.timings_ms) >= {"tools", "composition"}
 
 
 def test_change_of_mind_and_the_other_one(pii: PiiScrubber, shop: SqliteShop) -> None:
-    chat = Chat(pii, shop)
+    chat = shop_chat(shop, pii)
     chat.send(f"Please cancel order {ANA_PENDING}, I ordered it by mistake. My email is {EMAIL}.")
     reply = chat.send("Actually no, don't cancel it. I'll keep it.")
-    assert "haven't changed anything" in reply and chat.writes() == []
+    assert "haven't changed anything" in reply and writes(chat) == []
     chat.send(f"Cancel order {ANA_PENDING} please, ordered by mistake")
     reply = chat.send("sorry, wrong one: cancel the other one")
     assert ANA_GIFT_PENDING in reply and ANA_PENDING not in reply
     chat.send("yes")
-    assert chat.status(ANA_GIFT_PENDING) == "cancelled" and chat.status(ANA_PENDING) == "pending"
+    assert status(shop, ANA_GIFT_PENDING) == "cancelled" and status(shop, ANA_PENDING) == "pending"
 
 
 def test_delivered_order_cannot_be_cancelled_but_returned(pii: PiiScrubber, shop: SqliteShop) -> None:
-    chat = Chat(pii, shop)
+    chat = shop_chat(shop, pii)
     reply = chat.send(f"Cancel order {ANA_DELIVERED}, I no longer need it. Email {EMAIL}")
     assert "can no longer be cancelled" in reply and "return" in reply
-    assert chat.writes() == [] and not any(c.name.startswith("cancel") for c in chat.last.tool_calls)
+    assert writes(chat) == [] and not any(c.name.startswith("cancel") for c in chat.last.tool_calls)
     reply = chat.send("ok then I want to return the water bottle")
     assert "Water Bottle" in reply and "$20.00" in reply
     reply = chat.send("What is your return policy?")  # a detour: answered, then the statement again
-    assert "30 days" in reply and "Water Bottle" in reply and chat.writes() == []
-    assert "return requested" in chat.send("yes") and chat.status(ANA_DELIVERED) == "return requested"
+    assert "30 days" in reply and "Water Bottle" in reply and writes(chat) == []
+    assert "return requested" in chat.send("yes") and status(shop, ANA_DELIVERED) == "return requested"
 
 
 def test_exchange_out_of_stock_then_another_variant_in_chinese(pii: PiiScrubber, shop: SqliteShop) -> None:
-    chat = Chat(pii, shop)
+    chat = shop_chat(shop, pii)
     reply = chat.send(f"我想把订单 {ANA_DELIVERED} 里的 T-Shirt 换成绿色的，邮箱 {EMAIL}")
     assert "缺货" in reply and "red" in reply
     reply = chat.send("那换红色的吧")
@@ -142,7 +99,7 @@ def test_exchange_out_of_stock_then_another_variant_in_chinese(pii: PiiScrubber,
 
 def test_modify_items_and_address_of_a_signed_in_shopper(pii: PiiScrubber, shop: SqliteShop) -> None:
     ana = Customer(ANA, "Ana Lee", EMAIL, "signed_identity")
-    chat = Chat(pii, shop, Conversation(id="c2", customer=ana))
+    chat = shop_chat(shop, pii, Conversation(id="c2", customer=ana))
     reply = chat.send("I want to change the water bottle in my order to the 1000ml one")
     assert ANA_PENDING in reply or "Which order" in reply
     if "Which order" in reply:
@@ -158,11 +115,11 @@ def test_modify_items_and_address_of_a_signed_in_shopper(pii: PiiScrubber, shop:
 
 
 def test_someone_elses_order_is_never_touched(pii: PiiScrubber, shop: SqliteShop) -> None:
-    chat = Chat(pii, shop)
+    chat = shop_chat(shop, pii)
     chat.send(f"My order is {ANA_PENDING}, email {EMAIL}")
     reply = chat.send(f"Now cancel order {BO_PENDING}, ordered by mistake")
     assert f"couldn't find order {BO_PENDING}" in reply
     chat.send("yes")
-    assert chat.status(BO_PENDING) == "pending" and BO_PENDING not in str(
+    assert status(shop, BO_PENDING) == "pending" and BO_PENDING not in str(
         [c.arguments for d in chat.decisions for c in d.tool_calls if c.name in WRITES]
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,13 +30,6 @@ from connectors.commerce.testing import (
 
 ANA_C = Customer(ANA, "Ana Lee", "ana.lee@example.com", verified_by="email")
 CANCEL = {"order_id": ANA_GIFT_PENDING, "reason": "no longer needed"}
-
-
-@pytest.fixture()
-def shop(tmp_path: Path) -> Iterator[SqliteShop]:
-    shop = open_mini_shop(tmp_path / "shop.sqlite")
-    yield shop
-    shop.close()
 
 
 def _ctx(shop: SqliteShop, customer: Customer | None = ANA_C, state: dict[str, str] | None = None) -> ToolContext:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from bot.agent.tools.confirm import propose
@@ -25,20 +22,12 @@ from connectors.commerce.testing import (
     BOTTLE_SMALL,
     SHIRT_BLUE,
     SHIRT_RED,
-    open_mini_shop,
 )
 
 ANA_C = Customer(ANA, "Ana Lee", "ana.lee@example.com", verified_by="signed_identity")
 _ADDRESS: dict[str, JSON] = {
     "address1": "5 Elm St", "address2": "", "city": "Boston", "state": "MA", "country": "USA", "zip": "02108"
 }  # fmt: skip
-
-
-@pytest.fixture()
-def shop(tmp_path: Path) -> Iterator[SqliteShop]:
-    shop = open_mini_shop(tmp_path / "shop.sqlite")
-    yield shop
-    shop.close()
 
 
 def _ctx(shop: SqliteShop, customer: Customer | None = ANA_C) -> ToolContext:
