@@ -34,6 +34,7 @@ import numpy as np
 from bot.types import DocKind, Language, Passage
 from knowledge.bm25 import BM25Index, has_cjk, tokenize
 from knowledge.chunking import Chunk
+from knowledge.dense import ChunkSets, DenseSearch
 from knowledge.embeddings import Embedder, Vectors, embedder_languages, embedder_name
 from knowledge.models import embed_queries
 from knowledge.store import ChunkStore, Where
@@ -58,10 +59,6 @@ RELEVANCE_THRESHOLD = RELEVANCE_THRESHOLDS["en"]
 def thresholds_for(embedder: Embedder) -> dict[Language, float]:
     """The calibrated per-language relevance bars of an embedder (the default's when unknown)."""
     return dict(THRESHOLDS_BY_MODEL.get(embedder_name(embedder), RELEVANCE_THRESHOLDS))
-
-
-#: Up to this many order chunks, dense search over-fetches instead of filtering in Chroma.
-_OVERFETCH_ORDERS = 200
 
 
 @dataclass(frozen=True)
@@ -139,8 +136,9 @@ class HybridRetriever:
         self._languages = embedder_languages(embedder)
         self._chunks: dict[str, Chunk] = {}
         self._by_source: dict[str, set[str]] = {}
-        self._orders: set[str] = set()
-        """Ids of order chunks: while there are none, dense search needs no privacy filter."""
+        self._sets = ChunkSets(self._languages)
+        """Ids by kind, customer and unreadable language: which dense plan a search can take."""
+        self._dense_search = DenseSearch(store)
         self._bm25 = BM25Index()
         self._loaded = False
         self._lock = threading.RLock()
@@ -153,7 +151,8 @@ class HybridRetriever:
         with self._lock:
             self._chunks = {}
             self._by_source = {}
-            self._orders = set()
+            self._sets = ChunkSets(self._languages)
+            self._dense_search.forget()
             self._bm25 = BM25Index()
             self._add(self.store.all_chunks())
             self._loaded = True
@@ -162,8 +161,7 @@ class HybridRetriever:
         for chunk in chunks:
             self._chunks[chunk.id] = chunk
             self._by_source.setdefault(chunk.source, set()).add(chunk.id)
-            if chunk.kind == "order":
-                self._orders.add(chunk.id)
+            self._sets.add(chunk)
             self._bm25.add(chunk.id, tokenize(chunk.embedding_text()), label=bm25_label(chunk))
 
     def apply(self, removed_sources: Iterable[str], added: Iterable[Chunk]) -> None:
@@ -172,10 +170,13 @@ class HybridRetriever:
             if not self._loaded:
                 return
             for source in set(removed_sources):
-                for chunk_id in self._by_source.pop(source, ()):
-                    self._chunks.pop(chunk_id, None)
-                    self._orders.discard(chunk_id)
+                ids = self._by_source.pop(source, set())
+                for chunk_id in ids:
+                    chunk = self._chunks.pop(chunk_id, None)
+                    if chunk is not None:
+                        self._sets.remove(chunk)
                     self._bm25.remove(chunk_id)
+                self._dense_search.forget(ids)
             self._add(added)
 
     # ------------------------------------------------------------------ search
@@ -265,19 +266,33 @@ class HybridRetriever:
         if self._languages is not None and query_language not in self._languages:
             return []
         vector = self._query_vector(query)
-        where = where_clause(kind, customer_id, self._languages)
         with self._lock:
-            orders = len(self._orders)
-        if kind is None and self._languages is None and orders <= _OVERFETCH_ORDERS:
-            # A Chroma metadata filter scans the metadata table on every query (~50 ms at 3,000
-            # chunks, growing with the store). Without it, at most `orders` of the nearest are order
-            # chunks: fetch that many more and drop the ones this caller may not see (exact).
-            hits = self.store.query(vector, self.candidates + orders, None)
+            chunks, sets = self._chunks, self._sets
+            total = len(chunks)
+            visible_count = sets.visible_count(kind, customer_id)
+        languages = self._languages
+
+        def visible(chunk_id: str) -> bool:
+            chunk = chunks.get(chunk_id)
+            return (
+                chunk is not None
+                and allowed(chunk, kind, customer_id)
+                and (languages is None or chunk.language in languages)
+            )
+
+        def visible_ids() -> list[str]:
             with self._lock:
-                chunks = self._chunks
-                kept = [(cid, sim) for cid, sim in hits if cid in chunks and allowed(chunks[cid], kind, customer_id)]
-            return kept[: self.candidates]
-        return self.store.query(vector, self.candidates, where)
+                return sets.visible_ids(kind, customer_id, visible)
+
+        return self._dense_search.search(
+            vector,
+            self.candidates,
+            total=total,
+            visible_count=visible_count,
+            visible=visible,
+            visible_ids=visible_ids,
+            where=where_clause(kind, customer_id, languages),
+        )
 
     def _query_vector(self, query: str) -> Vectors:
         # Shoppers ask the same few questions; a small LRU saves a model call (~20 ms) for each repeat.

@@ -146,6 +146,21 @@ class ChunkStore:
             for source, chunk in first.items()
         }
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of these chunks (by id: no metadata scan; unknown ids are left out)."""
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), self._batch):
+            try:
+                page = self.collection.get(ids=list(ids[start : start + self._batch]), include=["embeddings"])
+            except Exception as exc:
+                raise BackendError(f"reading vectors failed: {exc}") from exc
+            embeddings = page["embeddings"]
+            if embeddings is None:
+                continue
+            for chunk_id, vector in zip(page["ids"], embeddings):
+                found[chunk_id] = np.asarray(vector, dtype=np.float32)
+        return found
+
     def query(self, vector: Vectors, n: int, where: Where | None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the n nearest chunks that pass the filter."""
         if n <= 0:
