@@ -7,12 +7,12 @@ import hashlib
 import json
 from typing import Any
 
+import httpx
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from connectors.channels.base import (
     BadPayload,
-    DeliveryError,
     Handshake,
     Inbound,
     Outgoing,
@@ -26,7 +26,7 @@ from connectors.channels.base import (
     same,
     text_of,
 )
-from connectors.channels.outbound import Outbound, TokenCache, json_body
+from connectors.channels.outbound import Outbound, TokenCache, coded_json
 
 
 def feishu_signature(timestamp: str, nonce: str, encrypt_key: str, body: bytes) -> str:
@@ -76,6 +76,11 @@ def describe(message: dict[str, Any]) -> str:
     if kind in ("image", "sticker", "audio", "media", "post"):
         return f"[{'video' if kind == 'media' else kind}]"
     return ""
+
+
+def _checked(response: httpx.Response, failure: str, needs: str = "") -> dict[str, Any]:
+    # Feishu always sends its code: an answer without one is no success.
+    return coded_json("feishu", response, failure, code="code", absent_ok=False, needs=needs)
 
 
 class FeishuChannel(WebhookChannel):
@@ -161,11 +166,8 @@ class FeishuChannel(WebhookChannel):
             f"{self._api_base}/open-apis/auth/v3/tenant_access_token/internal",
             json={"app_id": self._app_id, "app_secret": self._app_secret},
         )
-        answer = json_body(self.name, response)
-        token = text_of(answer.get("tenant_access_token"))
-        if answer.get("code") != 0 or not token:
-            raise DeliveryError(f"feishu: no tenant access token (code {text_of(answer.get('code'))})")
-        return token, answer.get("expire")
+        answer = _checked(response, "no tenant access token", needs="tenant_access_token")
+        return text_of(answer.get("tenant_access_token")), answer.get("expire")
 
     async def send(self, out: Outgoing) -> None:
         # Interactive cards need a card callback URL of their own: buttons are listed as text.
@@ -182,6 +184,4 @@ class FeishuChannel(WebhookChannel):
             },
             headers=bearer(token),
         )
-        answer = json_body(self.name, response)
-        if answer.get("code") != 0:
-            raise DeliveryError(f"feishu: sending failed (code {text_of(answer.get('code'))})")
+        _checked(response, "sending failed")

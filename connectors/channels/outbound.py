@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from connectors.channels.base import DeliveryError
+from connectors.channels.base import DeliveryError, text_of
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +126,26 @@ def json_body(platform: str, response: httpx.Response) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise DeliveryError(f"{platform}: the API answered with an unexpected JSON shape")
     return data
+
+
+def coded_json(
+    platform: str,
+    response: httpx.Response,
+    failure: str,
+    *,
+    code: str = "errcode",
+    absent_ok: bool = True,
+    needs: str = "",
+) -> dict[str, Any]:
+    """A JSON answer that reports its outcome as a number, 0 on success (WeCom's errcode, Feishu's code).
+
+    DeliveryError "<platform>: <failure> (<code> <value>)" when it is not 0 (or absent, unless absent_ok),
+    or when the field `needs` (the token asked for, say) is empty."""
+    answer = json_body(platform, response)
+    outcome = answer.get(code, 0 if absent_ok else None)
+    if outcome != 0 or (needs and not text_of(answer.get(needs))):
+        raise DeliveryError(f"{platform}: {failure} ({code} {text_of(answer.get(code))})")
+    return answer
 
 
 class TokenCache:

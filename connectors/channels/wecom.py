@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 
 from connectors.channels.base import (
     BadPayload,
-    DeliveryError,
     Handshake,
     Inbound,
     Outgoing,
@@ -17,7 +16,7 @@ from connectors.channels.base import (
     same,
     text_of,
 )
-from connectors.channels.outbound import Outbound, TokenCache, json_body
+from connectors.channels.outbound import Outbound, TokenCache, coded_json
 from connectors.channels.wecom_crypto import aes_key, decrypt, msg_signature
 from connectors.channels.wecom_kf import KF_EVENT, KfClient, KfNotice, kf_address, notice_of
 
@@ -122,11 +121,8 @@ class WeComChannel(WebhookChannel):
             f"{self._api_base}/cgi-bin/gettoken",
             params={"corpid": self._corp_id, "corpsecret": self._corp_secret},
         )
-        answer = json_body(self.name, response)
-        token = text_of(answer.get("access_token"))
-        if answer.get("errcode", 0) != 0 or not token:
-            raise DeliveryError(f"wecom: no access token (errcode {text_of(answer.get('errcode'))})")
-        return token, answer.get("expires_in")
+        answer = coded_json(self.name, response, "no access token", needs="access_token")
+        return text_of(answer.get("access_token")), answer.get("expires_in")
 
     async def send(self, out: Outgoing) -> None:
         kf = kf_address(out.recipient)
@@ -147,6 +143,4 @@ class WeComChannel(WebhookChannel):
                 "text": {"content": button_fallback(out)},
             },
         )
-        answer = json_body(self.name, response)
-        if answer.get("errcode", 0) != 0:
-            raise DeliveryError(f"wecom: message/send failed (errcode {text_of(answer.get('errcode'))})")
+        coded_json(self.name, response, "message/send failed")

@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.channels.base import DeliveryError, Inbound, Outgoing, button_fallback, items, obj, text_of
-from connectors.channels.outbound import Outbound, json_body
+from connectors.channels.base import Inbound, Outgoing, button_fallback, items, obj, text_of
+from connectors.channels.outbound import Outbound, coded_json
 
 KF_EVENT = "kf_msg_or_event"
 CHAT_PREFIX = "kf:"
@@ -134,10 +134,7 @@ class KfClient:
         response = await self._outbound.request(
             self._platform, "POST", f"{self._api_base}/cgi-bin/kf/{path}", params={"access_token": token}, json=body
         )
-        answer = json_body(self._platform, response)
-        if answer.get("errcode", 0) != 0:
-            raise DeliveryError(f"{self._platform}: kf/{path} failed (errcode {text_of(answer.get('errcode'))})")
-        return answer
+        return coded_json(self._platform, response, f"kf/{path} failed")
 
     async def pull(self, notice: KfNotice) -> list[Inbound]:
         """Every customer message since the stored cursor, following has_more; the cursor advances page by page."""

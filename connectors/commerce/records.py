@@ -352,27 +352,3 @@ def _order_extras(o: Order) -> dict[str, JSON]:
         "return_items": None if o.return_items is None else list(o.return_items),
         "return_payment_method_id": o.return_payment_method_id,
     }
-
-
-def order_to_tau2(o: Order) -> JSONObject:
-    """An order exactly as tau2's tools return it: all 14 keys, the optional ones null when unset."""
-    rec = order_to_record(o)
-    rec.pop("created_at", None)
-    full = {key: value for key, value in rec.items() if key not in _ORDER_EXTRA_KEYS}
-    full.update(_order_extras(o))
-    if o.created_at:
-        full["created_at"] = o.created_at
-    return full
-
-
-_ORDER_EXTRA_KEYS = frozenset(
-    (
-        "cancel_reason",
-        "exchange_items",
-        "exchange_new_items",
-        "exchange_payment_method_id",
-        "exchange_price_difference",
-        "return_items",
-        "return_payment_method_id",
-    )
-)

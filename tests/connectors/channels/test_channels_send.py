@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from connectors.channels import DeliveryError, Outgoing, WebhookChannel
-from connectors.channels.outbound import retry_after
+from connectors.channels.outbound import coded_json, retry_after
 from tests.connectors.channels.conftest import Recorder
 
 
@@ -217,3 +217,15 @@ def test_graph_rate_limit_errors_are_retried(
     recorder.script.append(httpx.Response(400, json={"error": {"message": "Invalid parameter", "code": 100}}))
     with pytest.raises(DeliveryError, match="400"):
         _send(channels["whatsapp"], Outgoing("16505551234", "hi"))
+
+
+def test_coded_answers_name_the_failure_and_its_code() -> None:
+    ok = httpx.Response(200, json={"errcode": 0, "access_token": "t"})
+    assert coded_json("wecom", ok, "no access token", needs="access_token")["access_token"] == "t"
+    assert coded_json("wecom", httpx.Response(200, json={}), "send failed") == {}  # WeCom may leave errcode out
+    with pytest.raises(DeliveryError, match=r"^wecom: send failed \(errcode 81013\)$"):
+        coded_json("wecom", httpx.Response(200, json={"errcode": 81013}), "send failed")
+    with pytest.raises(DeliveryError, match=r"^feishu: no token \(code \)$"):
+        coded_json("feishu", httpx.Response(200, json={}), "no token", code="code", absent_ok=False)
+    with pytest.raises(DeliveryError, match=r"^feishu: no token \(code 0\)$"):
+        coded_json("feishu", httpx.Response(200, json={"code": 0}), "no token", code="code", needs="token")
