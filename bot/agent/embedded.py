@@ -13,7 +13,7 @@ from bot.agent.flows import WRITE_FLOWS, WriteFlow, writes
 from bot.agent.flows.detect import action_of, is_no, is_policy_question, is_request
 from bot.agent.flows.outcome import describe_result
 from bot.agent.flows.status import order_status
-from bot.agent.flows.texts import ACTIONS
+from bot.agent.flows.texts import FLOW_WORDS
 from bot.agent.flows.turn import ASKED, FLOW, FLOW_KEYS, OFFER, ORDER_ID, PROPOSED, Turn
 from bot.agent.phrases import handoff_phrase, say
 from bot.agent.tools import ToolContext
@@ -24,16 +24,6 @@ from bot.types import Conversation, Decision, Handoff, Language, Message, Passag
 
 _PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
 _SMALL_TALK = ("greeting", "thanks", "goodbye")
-#: The word the shop's policies use for each write, added to a question about it.
-_TOPIC: dict[str, dict[Language, str]] = {
-    "cancel": {"en": "cancel", "zh": "取消订单"},
-    "modify": {"en": "change order", "zh": "修改订单"},
-    "address": {"en": "shipping address", "zh": "收货地址"},
-    "user_address": {"en": "account address", "zh": "账户地址"},
-    "payment": {"en": "payment method", "zh": "支付方式"},
-    "return": {"en": "return", "zh": "退货"},
-    "exchange": {"en": "exchange", "zh": "换货"},
-}
 #: Passages fetched for an answer (the composer reads the best few by relevance).
 SEARCH_K = 8
 #: Small talk before a question: "Hi!", "Great, thanks.", "Also,", "好的，谢谢。另外，".
@@ -181,7 +171,7 @@ class EmbeddedEngine:
                 and not is_policy_question(turn.text)
             ):
                 # A question about the rules of a write: answer it, and offer to do it.
-                turn.say("flow_offer", what=ACTIONS[action][turn.lang])
+                turn.say("flow_offer", what=FLOW_WORDS[action][turn.lang].action)
                 memory[OFFER] = action
 
     def _in_flow(self, turn: Turn, flow: WriteFlow) -> None:
@@ -272,9 +262,10 @@ class EmbeddedEngine:
     def _knowledge(self, turn: Turn) -> None:
         query = _question(turn.text, turn.ctx.vault)
         action = action_of(turn.text)
-        if action and _TOPIC[action][turn.lang] not in query:
+        topic = FLOW_WORDS[action][turn.lang].topic if action else ""
+        if topic and topic not in query:
             # "换一个大一号的" is about exchanges: say so to the search, which matches words.
-            query = f"{query} {_TOPIC[action][turn.lang]}"
+            query = f"{query} {topic}"
         label = turn.u.intent.label
         product_lines: list[str] = []
         if label in ("product_question", "out_of_scope"):
@@ -309,7 +300,7 @@ def _summary(turn: Turn, handoff: Handoff) -> str:
     u = turn.u
     memory = turn.memory
     flow = memory.get(FLOW, "")
-    wants = ACTIONS[flow]["en"] if flow in WRITE_FLOWS else u.intent.fine or u.intent.label
+    wants = FLOW_WORDS[flow]["en"].action if flow in WRITE_FLOWS else u.intent.fine or u.intent.label
     order = memory.get("flow_order") or memory.get(ORDER_ID) or u.slots.get("order_id", "")
     customer = turn.verified
     parts = [

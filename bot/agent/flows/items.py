@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.agent.flows.texts import SHORT
+from bot.agent.flows.texts import FLOW_WORDS
 from bot.agent.flows.turn import ITEMS, NEW_ITEMS, Turn, load_list, store_list
 from bot.agent.flows.variants import alternatives, options_text, pick_items, pick_variant
 from bot.types import JSON, Order, OrderItem, Product
@@ -50,7 +50,7 @@ def choose_items(turn: Turn, order: Order, flow: str, catalogue: dict[str, Produ
         store_list(turn.memory, ITEMS, chosen_ids)
     if not chosen_ids:
         lines = "\n".join(_item_line(turn, n, item, catalogue) for n, item in enumerate(_unique(order.items), start=1))
-        turn.ask("flow_ask_items", what_short=SHORT[flow][turn.lang], order_id=order.order_id, items=lines)
+        turn.ask("flow_ask_items", what_short=FLOW_WORDS[flow][turn.lang].short, order_id=order.order_id, items=lines)
         return None
     pool = list(order.items)
     chosen: list[OrderItem] = []

@@ -1,20 +1,55 @@
-"""Reply templates of the write flows (cancel, modify, address, payment, return, exchange), en + zh."""
+"""The write flows' names and reply templates (cancel, modify, address, payment, return, exchange), en + zh."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Mapping
 
 from bot.types import Language
 
-#: What each flow does, as it reads inside a sentence ("I can {what} for you").
-ACTIONS: Mapping[str, Mapping[Language, str]] = {
-    "cancel": {"en": "cancel an order", "zh": "取消订单"},
-    "modify": {"en": "change the items of an order", "zh": "修改订单商品"},
-    "address": {"en": "change the shipping address of an order", "zh": "修改订单的收货地址"},
-    "user_address": {"en": "change your default address", "zh": "修改您账户的默认地址"},
-    "payment": {"en": "change how an order is paid", "zh": "更换订单的支付方式"},
-    "return": {"en": "return items", "zh": "办理退货"},
-    "exchange": {"en": "exchange items", "zh": "办理换货"},
+
+@dataclass(frozen=True)
+class FlowWords:
+    """How one write flow is named in one language."""
+
+    action: str
+    """What the flow does, inside a sentence: "I can {action} for you"."""
+    short: str
+    """The verb alone: "Which order would you like to {short}?"."""
+    topic: str
+    """The word the shop's policies use for it, added to a search about it."""
+
+
+#: The words of each write flow, en + zh.
+FLOW_WORDS: Mapping[str, Mapping[Language, FlowWords]] = {
+    "cancel": {
+        "en": FlowWords("cancel an order", "cancel", "cancel"),
+        "zh": FlowWords("取消订单", "取消", "取消订单"),
+    },
+    "modify": {
+        "en": FlowWords("change the items of an order", "change", "change order"),
+        "zh": FlowWords("修改订单商品", "修改", "修改订单"),
+    },
+    "address": {
+        "en": FlowWords("change the shipping address of an order", "send to a new address", "shipping address"),
+        "zh": FlowWords("修改订单的收货地址", "修改地址", "收货地址"),
+    },
+    "user_address": {
+        "en": FlowWords("change your default address", "change", "account address"),
+        "zh": FlowWords("修改您账户的默认地址", "修改", "账户地址"),
+    },
+    "payment": {
+        "en": FlowWords("change how an order is paid", "pay differently", "payment method"),
+        "zh": FlowWords("更换订单的支付方式", "更换支付方式", "支付方式"),
+    },
+    "return": {
+        "en": FlowWords("return items", "return", "return"),
+        "zh": FlowWords("办理退货", "退货", "退货"),
+    },
+    "exchange": {
+        "en": FlowWords("exchange items", "exchange", "exchange"),
+        "zh": FlowWords("办理换货", "换货", "换货"),
+    },
 }
 
 FLOW_PHRASES: Mapping[str, Mapping[Language, str]] = {
@@ -181,16 +216,6 @@ FLOW_PHRASES: Mapping[str, Mapping[Language, str]] = {
 STATUS_NAMES: Mapping[str, Mapping[Language, str]] = {
     "pending": {"en": "pending (not shipped yet)", "zh": "待发货"},
     "delivered": {"en": "delivered", "zh": "已送达"},
-}
-
-SHORT: Mapping[str, Mapping[Language, str]] = {
-    "cancel": {"en": "cancel", "zh": "取消"},
-    "modify": {"en": "change", "zh": "修改"},
-    "address": {"en": "send to a new address", "zh": "修改地址"},
-    "user_address": {"en": "change", "zh": "修改"},
-    "payment": {"en": "pay differently", "zh": "更换支付方式"},
-    "return": {"en": "return", "zh": "退货"},
-    "exchange": {"en": "exchange", "zh": "换货"},
 }
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.agent import tools
 from bot.agent.flows.detect import choice, wants_other
-from bot.agent.flows.texts import ACTIONS, SHORT, flow_say
+from bot.agent.flows.texts import FLOW_WORDS, flow_say
 from bot.agent.flows.turn import (
     ASKED,
     CHOICES,
@@ -69,7 +69,7 @@ def run(turn: Turn, flow: WriteFlow) -> None:
     if memory.get(FLOW) != flow.name:
         memory[REQUEST] = turn.text
     memory[FLOW] = flow.name
-    what = ACTIONS[flow.name][turn.lang]
+    what = FLOW_WORDS[flow.name][turn.lang].action
     if verify(turn, "flow_verify", "flow_verify_proof", what=what) is None:
         return
     turn.consumed = True
@@ -186,7 +186,7 @@ def _ask_which(turn: Turn, flow: WriteFlow, eligible: list[Order]) -> None:
         turn.end_flow()
         return None
     store_list(turn.memory, CHOICES, [o.order_id for o in eligible])
-    turn.ask("flow_which_order", what_short=SHORT[flow.name][turn.lang], orders=order_lines(turn, eligible))
+    turn.ask("flow_which_order", what_short=FLOW_WORDS[flow.name][turn.lang].short, orders=order_lines(turn, eligible))
     return None
 
 
