@@ -26,21 +26,11 @@ from bot.types import (
     ShopUser,
     Variant,
 )
+from connectors.commerce.hosted import as_money as _money
+from connectors.commerce.hosted import as_text as _s
+from connectors.commerce.hosted import check_cancel, returned_lines
 from connectors.commerce.http_retry import call_json
 from connectors.commerce.unsupported import RefusesUnsupportedWrites
-
-CANCEL_REASONS = ("no longer needed", "ordered by mistake")
-
-
-def _s(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _money(value: Any) -> float:
-    try:
-        return float(value)  # Shopify sends amounts as decimal strings ("199.00")
-    except (TypeError, ValueError):
-        return 0.0
 
 
 def address_from_shopify(a: dict[str, Any] | None) -> Address:
@@ -258,10 +248,7 @@ class ShopifyShop(RefusesUnsupportedWrites):
     def cancel_pending_order(self, order_id: str, reason: str, *, preview: bool = False) -> Order:
         raw = self._order_for(order_id)
         order = order_from_shopify(raw)
-        if order.status != "pending":
-            raise ActionRefused("Non-pending order cannot be cancelled")
-        if reason not in CANCEL_REASONS:
-            raise ActionRefused("Invalid reason")
+        check_cancel(order, reason)
         if preview:
             refunds = tuple(PaymentRecord("refund", p.amount, p.payment_method_id) for p in order.payment_history)
             return replace(
@@ -280,20 +267,10 @@ class ShopifyShop(RefusesUnsupportedWrites):
         """A return is a Shopify refund of those line items (restocked), to the original gateway."""
         raw = self._order_for(order_id)
         order = order_from_shopify(raw)
-        if order.status != "delivered":
-            raise ActionRefused("Non-delivered order cannot be returned")
-        counts: dict[str, int] = {}
-        for item_id in item_ids:
-            counts[item_id] = counts.get(item_id, 0) + 1
-        refund_lines = []
-        for line in raw.get("line_items") or []:
-            wanted = counts.pop(_s(line.get("variant_id")), 0)
-            if wanted > int(line.get("quantity") or 1):
-                raise ActionRefused("Some item not found")
-            if wanted:
-                refund_lines.append({"line_item_id": line["id"], "quantity": wanted, "restock_type": "return"})
-        if counts or not refund_lines:
-            raise ActionRefused("Some item not found")
+        taken = returned_lines(order, raw.get("line_items") or [], item_ids, lambda line: _s(line.get("variant_id")))
+        refund_lines = [
+            {"line_item_id": line["id"], "quantity": wanted, "restock_type": "return"} for line, wanted in taken
+        ]
         calc = self._call(
             "POST", f"/orders/{raw['id']}/refunds/calculate.json", json={"refund": {"refund_line_items": refund_lines}}
         )

@@ -16,10 +16,12 @@ import httpx
 
 from bot.errors import ActionRefused
 from bot.types import Address, Fulfillment, Order, OrderItem, PaymentRecord, Product, ShopUser, Variant
+from connectors.commerce.hosted import as_money as _money
+from connectors.commerce.hosted import as_text as _s
+from connectors.commerce.hosted import check_cancel, returned_lines
 from connectors.commerce.http_retry import call_json
 from connectors.commerce.unsupported import RefusesUnsupportedWrites
 
-CANCEL_REASONS = ("no longer needed", "ordered by mistake")
 # WooCommerce has no "shipped" status: processing means paid and waiting to be fulfilled.
 _STATUS = {
     "pending": "pending",
@@ -30,17 +32,6 @@ _STATUS = {
     "refunded": "refunded",
     "failed": "failed",
 }
-
-
-def _s(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _money(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return 0.0
 
 
 def address_from_woo(a: dict[str, Any] | None) -> Address:
@@ -213,10 +204,7 @@ class WooShop(RefusesUnsupportedWrites):
         if raw is None:
             raise ActionRefused("Order not found")
         order = order_from_woo(raw)
-        if order.status != "pending":
-            raise ActionRefused("Non-pending order cannot be cancelled")
-        if reason not in CANCEL_REASONS:
-            raise ActionRefused("Invalid reason")
+        check_cancel(order, reason)
         if preview:
             return replace(order, status="cancelled", cancel_reason=reason)
         body = self._call("PUT", f"/orders/{raw['id']}", json={"status": "cancelled"})
@@ -230,22 +218,11 @@ class WooShop(RefusesUnsupportedWrites):
         if raw is None:
             raise ActionRefused("Order not found")
         order = order_from_woo(raw)
-        if order.status != "delivered":
-            raise ActionRefused("Non-delivered order cannot be returned")
-        counts: dict[str, int] = {}
-        for item_id in item_ids:
-            counts[item_id] = counts.get(item_id, 0) + 1
         lines, amount = [], 0.0
-        for line in raw.get("line_items") or []:
-            wanted = counts.pop(_item_id(line), 0)
-            if wanted > int(line.get("quantity") or 1):
-                raise ActionRefused("Some item not found")
-            if wanted:
-                total = round(_money(line.get("price")) * wanted, 2)
-                lines.append({"id": line["id"], "quantity": wanted, "refund_total": f"{total:.2f}"})
-                amount += total
-        if counts or not lines:
-            raise ActionRefused("Some item not found")
+        for line, wanted in returned_lines(order, raw.get("line_items") or [], item_ids, _item_id):
+            total = round(_money(line.get("price")) * wanted, 2)
+            lines.append({"id": line["id"], "quantity": wanted, "refund_total": f"{total:.2f}"})
+            amount += total
         returned = replace(order, status="return requested", return_items=tuple(sorted(item_ids)),
                            return_payment_method_id=payment_method_id)  # fmt: skip
         if preview:
