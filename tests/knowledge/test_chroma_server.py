@@ -80,3 +80,23 @@ def test_hybrid_retrieval_through_a_chroma_server(
     assert again.search("退货政策是什么", k=3, language="zh")[0].source == "returns.zh.md"
     assert all(p.kind != "order" for p in again.search("order W1 refund status", k=20))
     assert again.search("order W1 refund status", k=1, customer_id="alice_1")[0].source == "order:W1"
+
+
+def test_every_dense_plan_through_a_chroma_server(
+    chroma_url: str, demo_kb: KnowledgeBase, demo_settings: Settings, minilm: SentenceTransformerEmbedder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from knowledge import dense
+
+    settings = demo_settings.model_copy(update={"chroma_url": chroma_url})
+    kb = KnowledgeBase.open(settings, embedder=minilm)
+    kb.ingest_paths([DEMO_KNOWLEDGE_DIR])
+    kb.ingest_documents([Document(source="order:W2", title="Order W2", text="Order W2: a blue lamp, delivered.",
+                                  kind="order", customer_id="bob_2")])
+    for overfetch, direct, plan in ((300, 2000, "over-fetch"), (0, 2000, "direct"), (0, 0, "where")):
+        monkeypatch.setattr(dense, "OVERFETCH", overfetch)
+        monkeypatch.setattr(dense, "DIRECT", direct)
+        found = kb.search("my blue lamp order", k=3, customer_id="bob_2")
+        assert kb.retriever._dense_search.last_plan == plan
+        assert "order:W2" in [p.source for p in found], plan
+        assert all(p.kind != "order" for p in kb.search("my blue lamp order W2", k=20)), plan
