@@ -13,8 +13,9 @@ from typing import Iterable, Mapping
 # use unless told not to; offline that is a long timeout, so switch it off before the import.
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
-from bot.pii_detectors import SPACY_MODEL, Detectors, Raw
+from bot.pii_detectors import Detectors, Raw
 from bot.pii_recognizers import valid_cn_id
+from bot.pii_spacy import SPACY_MODEL
 
 __all__ = ["PiiScrubber", "Found", "valid_cn_id", "kind_of", "PLACEHOLDER", "ENTITY_NAMES", "SPACY_MODEL", "BRANDS"]
 

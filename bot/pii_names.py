@@ -313,7 +313,7 @@ def _lemma_index() -> tuple[frozenset[str], ...]:
         import spacy
         from spacy.lookups import Lookups
 
-        from bot.pii_detectors import SPACY_MODEL
+        from bot.pii_spacy import SPACY_MODEL
 
         path = spacy.util.get_package_path(SPACY_MODEL)
         tables = sorted(path.glob("**/lemmatizer/lookups/lookups.bin"))
