@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import socket
+import shutil
 import subprocess
 import sys
 import time
@@ -14,6 +14,8 @@ from typing import Iterator
 
 import httpx
 import pytest
+
+from bot.stores.testing import free_port
 
 ADMIN_TOKEN = "e2e-admin-token"
 STARTUP_TIMEOUT_S = float(os.environ.get("SHOPKEEPER_E2E_STARTUP_TIMEOUT", "300"))
@@ -32,10 +34,11 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def copy_data_dir(source: Path, target: Path) -> Path:
+    """A copy of a built data dir (shop, index) for another server process: Chroma's files belong to one process.
+    The logs of the source's servers stay behind."""
+    shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("server-*.log"))
+    return target
 
 
 def server_env(data_dir: Path, admin_token: str = ADMIN_TOKEN, **extra: str) -> dict[str, str]:
@@ -61,7 +64,7 @@ def running_server(data_dir: Path, admin_token: str = ADMIN_TOKEN, **extra_env: 
     """A real `uvicorn` process of the app on a free port, ready (/readyz 200) on entry, stopped on exit.
 
     extra_env adds settings (SHOPKEEPER_LLM_BASE_URL=..., channel secrets ...) to server_env()."""
-    port = _free_port()
+    port = free_port()
     log_path = data_dir / f"server-{port}.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen(

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
-from pathlib import Path
 from typing import Any, Iterator
 
 import httpx
@@ -14,7 +12,7 @@ import pytest
 import websockets
 
 from bot import llm_testing as llm
-from tests.e2e.conftest import Server, running_server
+from tests.e2e.conftest import Server, copy_data_dir, running_server
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -30,9 +28,8 @@ def llm_server(
     server: Server, model: llm.ScriptedLlmServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
     # Its own copy of the built shop and index (Chroma's files are one process's), the LLM engine switched on.
-    data_dir = tmp_path_factory.mktemp("llm-e2e") / "data"
-    shutil.copytree(server.data_dir, data_dir, ignore=shutil.ignore_patterns("server-*.log"))
-    with running_server(Path(data_dir), SHOPKEEPER_LLM_BASE_URL=model.base_url, SHOPKEEPER_LLM_MODEL="scripted") as srv:
+    data_dir = copy_data_dir(server.data_dir, tmp_path_factory.mktemp("llm-e2e") / "data")
+    with running_server(data_dir, SHOPKEEPER_LLM_BASE_URL=model.base_url, SHOPKEEPER_LLM_MODEL="scripted") as srv:
         yield srv
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 import threading
 import time
@@ -18,7 +17,7 @@ import pytest
 from bot.agents import hash_password
 from bot.server.processes import ServerProcess
 from bot.stores.testing import RedisServer
-from tests.e2e.conftest import Server
+from tests.e2e.conftest import Server, copy_data_dir
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -30,12 +29,6 @@ SHOTS = DOCS_IMG if os.environ.get("SHOPKEEPER_UPDATE_SCREENSHOTS") else Path(te
 CHROMIUM = "/usr/bin/chromium"
 
 
-def copy_data_dir(source: Path, target: Path) -> Path:
-    """Each replica gets its own copy of the built shop and index: only Redis is shared, as in production."""
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("server-*.log"))
-    return target
-
-
 @pytest.fixture(scope="module")
 def replicas(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     if not RedisServer.available():
@@ -44,6 +37,7 @@ def replicas(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     with RedisServer() as redis_url:
         settings = {"SHOPKEEPER_REDIS_URL": redis_url, "SHOPKEEPER_AGENTS": accounts, "SHOPKEEPER_ADMIN_TOKEN": ADMIN}
         root = tmp_path_factory.mktemp("replicas")
+        # Each replica has its own copy of the built shop and index: only Redis is shared, as in production.
         a = ServerProcess(copy_data_dir(server.data_dir, root / "a"), settings).start()
         b = ServerProcess(copy_data_dir(server.data_dir, root / "b"), settings).start()
         try:

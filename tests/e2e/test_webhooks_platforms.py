@@ -4,7 +4,6 @@ local stand-in of the platform's send API (the server's *_API_BASE settings poin
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -14,7 +13,7 @@ import pytest
 
 from connectors.channels import WebhookRequest, testing
 from connectors.channels.testing import SECRETS, StandIn
-from tests.e2e.conftest import Server, running_server
+from tests.e2e.conftest import Server, copy_data_dir, running_server
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "webhooks"
 RETURNS_EN = "What is your return policy?"
@@ -30,8 +29,7 @@ class ImServer:
 @pytest.fixture(scope="module")
 def im_server(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ImServer]:
     """A second server process with every channel enabled, on a copy of the session server's built data."""
-    data_dir = tmp_path_factory.mktemp("im-data")
-    shutil.copytree(server.data_dir, data_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("server-*.log"))
+    data_dir = copy_data_dir(server.data_dir, tmp_path_factory.mktemp("im-data"))
     stand_in = StandIn().start()
     try:
         with running_server(data_dir, server.admin_token, **testing.settings_env(stand_in.url)) as srv:
