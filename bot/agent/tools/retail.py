@@ -8,7 +8,7 @@ verified customer, and another customer's order or account answers exactly like 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.agent.tools.context import ToolContext, resolve
 from bot.agent.tools.tau2_json import order_record, product_record, user_record, variant_record
@@ -139,39 +139,35 @@ def _write_port(ctx: ToolContext) -> OrderActions:
     return ctx.actions
 
 
-def _refused(exc: ActionRefused) -> ToolError:
-    return ToolError(exc.message)
+def _order_write(ctx: ToolContext, order_id: str, write: Callable[[OrderActions, str], Order]) -> JSON:
+    """A write on one of the customer's own orders: ownership first, then the write port, then the shop, whose
+    refusal (tau2's sentence) is what the tool says."""
+    order = _own_order(ctx, order_id)
+    actions = _write_port(ctx)
+    try:
+        return order_record(write(actions, order.order_id))
+    except ActionRefused as exc:
+        raise ToolError(exc.message) from None
 
 
 def cancel_pending_order(ctx: ToolContext, order_id: str, reason: str, *, preview: bool = False) -> JSON:
-    order = _own_order(ctx, order_id)
-    actions = _write_port(ctx)
-    try:
-        return order_record(actions.cancel_pending_order(order.order_id, reason, preview=preview))
-    except ActionRefused as exc:
-        raise _refused(exc) from None
+    return _order_write(ctx, order_id, lambda shop, oid: shop.cancel_pending_order(oid, reason, preview=preview))
 
 
 def modify_pending_order_address(ctx: ToolContext, order_id: str, address: Address, *, preview: bool = False) -> JSON:
-    order = _own_order(ctx, order_id)
-    actions = _write_port(ctx)
-    try:
-        return order_record(
-            actions.modify_pending_order_address(order.order_id, _real_address(ctx, address), preview=preview)
-        )
-    except ActionRefused as exc:
-        raise _refused(exc) from None
+    return _order_write(
+        ctx,
+        order_id,
+        lambda shop, oid: shop.modify_pending_order_address(oid, _real_address(ctx, address), preview=preview),
+    )
 
 
 def modify_pending_order_payment(
     ctx: ToolContext, order_id: str, payment_method_id: str, *, preview: bool = False
 ) -> JSON:
-    order = _own_order(ctx, order_id)
-    actions = _write_port(ctx)
-    try:
-        return order_record(actions.modify_pending_order_payment(order.order_id, payment_method_id, preview=preview))
-    except ActionRefused as exc:
-        raise _refused(exc) from None
+    return _order_write(
+        ctx, order_id, lambda shop, oid: shop.modify_pending_order_payment(oid, payment_method_id, preview=preview)
+    )
 
 
 def modify_pending_order_items(
@@ -183,16 +179,13 @@ def modify_pending_order_items(
     *,
     preview: bool = False,
 ) -> JSON:
-    order = _own_order(ctx, order_id)
-    actions = _write_port(ctx)
-    try:
-        return order_record(
-            actions.modify_pending_order_items(
-                order.order_id, item_ids, new_item_ids, payment_method_id, preview=preview
-            )
-        )
-    except ActionRefused as exc:
-        raise _refused(exc) from None
+    return _order_write(
+        ctx,
+        order_id,
+        lambda shop, oid: shop.modify_pending_order_items(
+            oid, item_ids, new_item_ids, payment_method_id, preview=preview
+        ),
+    )
 
 
 def modify_user_address(
@@ -203,20 +196,17 @@ def modify_user_address(
     try:
         return user_record(actions.modify_user_address(user.user_id, _real_address(ctx, address), preview=preview))
     except ActionRefused as exc:
-        raise _refused(exc) from None
+        raise ToolError(exc.message) from None
 
 
 def return_delivered_order_items(
     ctx: ToolContext, order_id: str, item_ids: Sequence[str], payment_method_id: str, *, preview: bool = False
 ) -> JSON:
-    order = _own_order(ctx, order_id)
-    actions = _write_port(ctx)
-    try:
-        return order_record(
-            actions.return_delivered_order_items(order.order_id, item_ids, payment_method_id, preview=preview)
-        )
-    except ActionRefused as exc:
-        raise _refused(exc) from None
+    return _order_write(
+        ctx,
+        order_id,
+        lambda shop, oid: shop.return_delivered_order_items(oid, item_ids, payment_method_id, preview=preview),
+    )
 
 
 def exchange_delivered_order_items(
@@ -228,13 +218,10 @@ def exchange_delivered_order_items(
     *,
     preview: bool = False,
 ) -> JSON:
-    order = _own_order(ctx, order_id)
-    actions = _write_port(ctx)
-    try:
-        return order_record(
-            actions.exchange_delivered_order_items(
-                order.order_id, item_ids, new_item_ids, payment_method_id, preview=preview
-            )
-        )
-    except ActionRefused as exc:
-        raise _refused(exc) from None
+    return _order_write(
+        ctx,
+        order_id,
+        lambda shop, oid: shop.exchange_delivered_order_items(
+            oid, item_ids, new_item_ids, payment_method_id, preview=preview
+        ),
+    )
