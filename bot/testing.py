@@ -1,4 +1,5 @@
-"""Test doubles that ship with the package: an in-memory shop, a keyword retriever, a scripted engine."""
+"""Test doubles that ship with the package: an in-memory shop, a keyword retriever, a scripted engine, a bus
+that remembers what it published."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
+from bot.stores.memory import MemoryBus
 from bot.types import (
     Address,
     Conversation,
     Decision,
     DocKind,
+    Event,
     Fulfillment,
     Language,
     Message,
@@ -285,3 +288,18 @@ class ScriptedEngine:
         if self.decisions:
             return self.decisions.pop(0)
         return Decision(replies=(Reply("(no more scripted decisions)"),), memory=conversation.memory)
+
+
+# --------------------------------------------------------------------------- bus
+
+
+class RecordingBus(MemoryBus):
+    """The in-process bus, remembering every event it published, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[Event] = []
+
+    def publish(self, event: Event) -> None:
+        self.events.append(event)
+        super().publish(event)

@@ -10,21 +10,12 @@ import pytest
 from bot.agents import AgentDirectory, OpeningHours, hash_password
 from bot.errors import Conflict, Forbidden
 from bot.handoff import AGENTS_CHANNEL, HandoffDesk
-from bot.stores.memory import MemoryBus, MemoryStore
-from bot.types import Conversation, Event, Message
+from bot.stores.memory import MemoryStore
+from bot.testing import RecordingBus
+from bot.types import Conversation, Message
 from tests.bot.stores.conftest import backend, redis_url  # noqa: F401  (memory and Redis, one suite)
 
 ACCOUNTS = {"ana": hash_password("pw-ana", iterations=1000), "bo": hash_password("pw-bo", iterations=1000)}
-
-
-class RecordingBus(MemoryBus):
-    def __init__(self) -> None:
-        super().__init__()
-        self.events: list[Event] = []
-
-    def publish(self, event: Event) -> None:
-        self.events.append(event)
-        super().publish(event)
 
 
 def make_desk(

@@ -21,9 +21,9 @@ from bot.agent.llm.stream import publish_deltas
 from bot.engine import TurnHandler
 from bot.pii import PiiScrubber
 from bot.ports import Engine
-from bot.stores.memory import MemoryBus, MemoryStore
-from bot.testing import FakeRetriever
-from bot.types import Conversation, Customer, Event, Intent, Passage, Sentiment, Understanding
+from bot.stores.memory import MemoryStore
+from bot.testing import FakeRetriever, RecordingBus
+from bot.types import Conversation, Customer, Intent, Passage, Sentiment, Understanding
 from connectors.commerce.sqlite_shop import SqliteShop
 from connectors.commerce.testing import ANA, ANA_GIFT_PENDING, ANA_PENDING, BO_PENDING
 from tests.bot.agent.conftest import Chat, Understand
@@ -303,18 +303,6 @@ def test_instructions_planted_in_a_message_cannot_reach_another_customer(shop: S
 
 
 # --------------------------------------------------------------------------- streaming
-
-
-class RecordingBus(MemoryBus):
-    """The in-process bus, remembering what was published."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.events: list[Event] = []
-
-    def publish(self, event: Event) -> None:
-        self.events.append(event)
-        super().publish(event)
 
 
 def test_tokens_stream_as_guarded_delta_events(endpoint: Endpoint, shop: SqliteShop, pii: PiiScrubber) -> None:
