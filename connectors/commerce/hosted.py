@@ -1,14 +1,54 @@
-"""What the hosted-shop adapters (Shopify, WooCommerce) share: field coercion and tau2's cancel/return rules."""
+"""What the hosted-shop adapters (Shopify, WooCommerce) share: the API client, field coercion, tau2's cancel and
+return rules."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
+
+import httpx
 
 from bot.errors import ActionRefused
 from bot.types import Order
+from connectors.commerce.http_retry import call_json
 from connectors.commerce.retail_actions import CANCEL_REASONS
+from connectors.commerce.unsupported import RefusesUnsupportedWrites
+
+
+class HostedShop(RefusesUnsupportedWrites):
+    """A hosted platform's REST API: its base URL, an authenticated client, and how it says no."""
+
+    platform: ClassVar[str]
+    """The name errors give ("Shopify")."""
+    refused_status: ClassVar[int]
+    """The status of a write the platform will not do (ActionRefused with its message)."""
+
+    def __init__(self, base: str, client: httpx.Client | None, sleep: Callable[[float], None] | None) -> None:
+        self.base = base
+        self._client = client or httpx.Client(timeout=10.0)
+        self._sleep = sleep
+
+    def close(self) -> None:
+        self._client.close()
+
+    @staticmethod
+    def error_text(response: httpx.Response) -> str:
+        """The platform's error message in a failed response."""
+        return response.text[:200]
+
+    def _call(self, method: str, path: str, *, json: Any = None, params: dict[str, str] | None = None) -> Any:
+        return call_json(
+            self._client,
+            method,
+            self.base + path,
+            platform=self.platform,
+            refused_status=self.refused_status,
+            error_text=self.error_text,
+            json=json,
+            params=params,
+            sleep=self._sleep,
+        )
 
 
 def as_text(value: Any) -> str:

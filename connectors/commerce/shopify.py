@@ -26,11 +26,9 @@ from bot.types import (
     ShopUser,
     Variant,
 )
+from connectors.commerce.hosted import HostedShop, check_cancel, returned_lines
 from connectors.commerce.hosted import as_money as _money
 from connectors.commerce.hosted import as_text as _s
-from connectors.commerce.hosted import check_cancel, returned_lines
-from connectors.commerce.http_retry import call_json
-from connectors.commerce.unsupported import RefusesUnsupportedWrites
 
 
 def address_from_shopify(a: dict[str, Any] | None) -> Address:
@@ -138,8 +136,12 @@ def _error_text(response: httpx.Response) -> str:
     return _s(errors)
 
 
-class ShopifyShop(RefusesUnsupportedWrites):
+class ShopifyShop(HostedShop):
     """OrderBackend + InventoryBackend + OrderActions (cancel, refund-as-return) over Shopify."""
+
+    platform = "Shopify"
+    refused_status = 422
+    error_text = staticmethod(_error_text)
 
     def __init__(
         self,
@@ -150,27 +152,8 @@ class ShopifyShop(RefusesUnsupportedWrites):
         client: httpx.Client | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        self.base = f"https://{shop_domain}/admin/api/{api_version}"
-        headers = {"X-Shopify-Access-Token": access_token, "Accept": "application/json"}
-        self._client = client or httpx.Client(timeout=10.0)
-        self._client.headers.update(headers)
-        self._sleep = sleep
-
-    def close(self) -> None:
-        self._client.close()
-
-    def _call(self, method: str, path: str, *, json: Any = None, params: dict[str, str] | None = None) -> Any:
-        return call_json(
-            self._client,
-            method,
-            self.base + path,
-            platform="Shopify",
-            refused_status=422,
-            error_text=_error_text,
-            json=json,
-            params=params,
-            sleep=self._sleep,
-        )
+        super().__init__(f"https://{shop_domain}/admin/api/{api_version}", client, sleep)
+        self._client.headers.update({"X-Shopify-Access-Token": access_token, "Accept": "application/json"})
 
     # ------------------------------------------------------------------ OrderBackend
 

@@ -16,11 +16,9 @@ import httpx
 
 from bot.errors import ActionRefused
 from bot.types import Address, Fulfillment, Order, OrderItem, PaymentRecord, Product, ShopUser, Variant
+from connectors.commerce.hosted import HostedShop, check_cancel, returned_lines
 from connectors.commerce.hosted import as_money as _money
 from connectors.commerce.hosted import as_text as _s
-from connectors.commerce.hosted import check_cancel, returned_lines
-from connectors.commerce.http_retry import call_json
-from connectors.commerce.unsupported import RefusesUnsupportedWrites
 
 # WooCommerce has no "shipped" status: processing means paid and waiting to be fulfilled.
 _STATUS = {
@@ -98,8 +96,12 @@ def _error_text(response: httpx.Response) -> str:
     return _s(body.get("message")) if isinstance(body, dict) else _s(body)
 
 
-class WooShop(RefusesUnsupportedWrites):
+class WooShop(HostedShop):
     """OrderBackend + InventoryBackend + OrderActions (cancel, refund-as-return) over WooCommerce."""
+
+    platform = "WooCommerce"
+    refused_status = 400
+    error_text = staticmethod(_error_text)
 
     def __init__(
         self,
@@ -110,27 +112,9 @@ class WooShop(RefusesUnsupportedWrites):
         client: httpx.Client | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        self.base = base_url.rstrip("/") + "/wp-json/wc/v3"
-        self._client = client or httpx.Client(timeout=10.0)
+        super().__init__(base_url.rstrip("/") + "/wp-json/wc/v3", client, sleep)
         # WooCommerce over HTTPS takes the key and secret as HTTP Basic credentials.
         self._client.auth = httpx.BasicAuth(consumer_key, consumer_secret)
-        self._sleep = sleep
-
-    def close(self) -> None:
-        self._client.close()
-
-    def _call(self, method: str, path: str, *, json: Any = None, params: dict[str, str] | None = None) -> Any:
-        return call_json(
-            self._client,
-            method,
-            self.base + path,
-            platform="WooCommerce",
-            refused_status=400,
-            error_text=_error_text,
-            json=json,
-            params=params,
-            sleep=self._sleep,
-        )
 
     # ------------------------------------------------------------------ OrderBackend
 
