@@ -16,9 +16,7 @@ class RefusesUnsupportedWrites:
     def modify_pending_order_address(self, order_id: str, address: Address, *, preview: bool = False) -> Order:
         raise ActionRefused(UNSUPPORTED)
 
-    def modify_pending_order_payment(
-        self, order_id: str, payment_method_id: str, *, preview: bool = False
-    ) -> Order:
+    def modify_pending_order_payment(self, order_id: str, payment_method_id: str, *, preview: bool = False) -> Order:
         raise ActionRefused(UNSUPPORTED)
 
     def modify_pending_order_items(
