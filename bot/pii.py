@@ -150,6 +150,11 @@ class PiiScrubber:
         """Builds the recognizers now (a few seconds with NER) instead of on the first message."""
         self._get_detectors()
 
+    @property
+    def detectors(self) -> Detectors:
+        """The recognizers, built on first use (`shopkeeper eval bench-pii` swaps in the old spaCy pass)."""
+        return self._get_detectors()
+
     # ------------------------------------------------------------------ analyzer
 
     def _get_detectors(self) -> Detectors:

@@ -6,6 +6,7 @@ import time
 from typing import TYPE_CHECKING, Callable
 
 from bot.pii import SPACY_MODEL, PiiScrubber
+from bot.pii_spacy import SPACY_EXCLUDE, NerPass
 from eval.harness import SuiteOptions, SuiteResult, suite
 from eval.public_data import percentile
 
@@ -59,17 +60,37 @@ def bare_presidio() -> AnalyzerEngine | None:
     return AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
 
 
-def benchmark(scrubber: PiiScrubber, rounds: int = 200, *, with_presidio: bool = True) -> dict[str, float]:
+def scrubber_before() -> PiiScrubber | None:
+    """A scrubber with the spaCy pass as it ran before 79d84ed: the shared tok2vec too, on blis, threads left alone."""
+    import spacy
+
+    if not spacy.util.is_package(SPACY_MODEL):
+        return None
+    before = PiiScrubber()
+    before.detectors.nlp = NerPass(spacy.load(SPACY_MODEL, exclude=SPACY_EXCLUDE), None)
+    return before
+
+
+def benchmark(
+    scrubber: PiiScrubber, rounds: int = 200, *, with_presidio: bool = True, with_before: bool = False
+) -> dict[str, float]:
     """p50/p95 ms of scrub() and of bare presidio on each message, timed in alternation in one loop.
 
-    Alternating the two calls makes both see the same CPU contention, so the ratio holds on a
-    busy machine even when the absolute figures do not.
+    Alternating the calls makes all see the same CPU contention, so the ratio holds on a busy
+    machine even when the absolute figures do not. with_before: also the old spaCy pass
+    (`scrub_before`, and `ner_before` / `ner` for the spaCy call alone) where spaCy runs.
     """
     bare = bare_presidio() if with_presidio else None
+    before = scrubber_before() if with_before and scrubber.detectors.nlp is not None else None
     out: dict[str, float] = {}
     for name, message in MESSAGES.items():
         text = sized(message)
         runs: list[tuple[str, Callable[[], object]]] = [("scrub", lambda: scrubber.scrub(text, {}))]
+        if before is not None and name == "en_ner":
+            old, new = before.detectors.nlp, scrubber.detectors.nlp
+            assert old is not None and new is not None
+            runs += [("scrub_before", lambda: before.scrub(text, {})), ("ner_before", lambda: old(text))]
+            runs.append(("ner", lambda: new(text)))
         if bare is not None:
             runs.append(("presidio", lambda: bare.analyze(text=text, language="en")))
         times: dict[str, list[float]] = {label: [] for label, _ in runs}
@@ -100,6 +121,13 @@ def summary(metrics: dict[str, float]) -> list[str]:
                 f"  (presidio p95 / scrub p95 = {metrics[f'presidio_over_scrub_{name}_p95']:.1f}x)"
             )
         lines.append(line)
+        if f"scrub_before_{name}_p95_ms" in metrics:
+            lines.append(
+                f"{'':7s} before 79d84ed: scrub {metrics[f'scrub_before_{name}_p50_ms']:.1f}/"
+                f"{metrics[f'scrub_before_{name}_p95_ms']:.1f} ms; the spaCy call alone "
+                f"{metrics[f'ner_before_{name}_p50_ms']:.1f}/{metrics[f'ner_before_{name}_p95_ms']:.1f} ms before, "
+                f"{metrics[f'ner_{name}_p50_ms']:.1f}/{metrics[f'ner_{name}_p95_ms']:.1f} ms now"
+            )
     return lines
 
 
@@ -108,14 +136,16 @@ def bench_pii_suite(options: SuiteOptions) -> SuiteResult:
     """Scrub latency on 200-character messages (en without and with the spaCy pass, zh) vs bare presidio."""
     scrubber = PiiScrubber()
     scrubber.warm_up()
-    metrics = benchmark(scrubber, rounds=20 if options.smoke else 200)
+    metrics = benchmark(scrubber, rounds=20 if options.smoke else 200, with_before=not options.smoke)
     return SuiteResult(
         name="bench-pii",
         metrics=metrics,
-        ceilings={} if options.smoke else {f"scrub_{n}_p95_ms": GOAL_P95_MS for n in ("en", "zh")},
+        ceilings={} if options.smoke else {f"scrub_{n}_p95_ms": GOAL_P95_MS for n in ("en", "zh", "en_ner")},
         notes=[
             "Each message is scrubbed and analysed by a bare presidio AnalyzerEngine (default recognizers, "
             f"{SPACY_MODEL} without the parser) in alternation, in the same process and loop.",
+            "en_ner is also scrubbed with the spaCy pass as it was before 79d84ed (tok2vec + ner on blis, BLAS "
+            "threads unpinned), and both spaCy calls are timed alone, in the same loop.",
             "The machine is shared: compare the columns of one run, not figures across runs.",
         ],
         printed=summary(metrics),
