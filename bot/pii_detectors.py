@@ -68,7 +68,9 @@ class Detectors:
 
         protected: spans already known not to be PII (order numbers, prices); they need no look.
         """
-        digits = sum(c.isdigit() for c in text)
+        # Digits inside protected spans (an order number) cannot be part of any kept detection, so a
+        # message whose only long number is its order id skips every number recognizer.
+        digits = _free_digits(text, protected)
         han = _HAN.search(text) is not None
         ready = {"": True, "digit": digits > 0, "digits": digits >= 7, "@": "@" in text, "han": han}
         out: list[Raw] = []
@@ -151,6 +153,14 @@ def _unclaimed_digits(text: str, claimed: Sequence[tuple[int, int]]) -> list[tup
         if free >= 7:
             out.append(m.span())
     return out
+
+
+def _free_digits(text: str, protected: Sequence[tuple[int, int]]) -> int:
+    """How many digits of text lie outside every protected span."""
+    inside: set[int] = set()
+    for start, end in protected:
+        inside.update(i for i in range(start, end) if text[i].isdigit())
+    return sum(c.isdigit() for c in text) - len(inside)
 
 
 def _inside(i: int, spans: Sequence[tuple[int, int]]) -> bool:
