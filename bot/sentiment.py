@@ -55,16 +55,18 @@ def score_sentiment(text: str, lexicon_score: float) -> Sentiment:
         score = max(-1.0, min(1.0, _score_zh(text, lexicon_score)))
         return Sentiment(_label(score), round(score, 4))
     vader = _backend("en")
+    compound = vader(text) if vader is not None else 0.0
+    words = max(-1.0, min(1.0, lexicon_score + VADER_WEIGHT * compound))
     trained = sentiment_model.active()
     if vader is not None and trained is not None:
         model, encoder = trained
-        p = model.english(lexicon_score, vader(text), sentiment_model.vector(encoder, text))
-        # The combiner's own choice is the label; the score keeps the sign and strength of its belief.
+        p = model.english(lexicon_score, compound, sentiment_model.vector(encoder, text))
+        # The combiner's top class is the label. Its p(pos) - p(neg) says how sure it is, not how strong
+        # the feeling is (a plain "it arrived stained" is a sure negative): half of the score comes from
+        # the words, so the handoff level (-0.8) still needs strong words as well as a sure model.
         label: SentimentLabel = sentiment_model.EN_CLASSES[int(p.argmax())]  # type: ignore[assignment]
-        return Sentiment(label, round(float(p[2] - p[0]), 4))
-    total = lexicon_score + (VADER_WEIGHT * vader(text) if vader is not None else 0.0)
-    score = max(-1.0, min(1.0, total))
-    return Sentiment(_label(score, EN_FALLBACK_BAND), round(score, 4))
+        return Sentiment(label, round(0.5 * float(p[2] - p[0]) + 0.5 * words, 4))
+    return Sentiment(_label(words, EN_FALLBACK_BAND), round(words, 4))
 
 
 def _label(score: float, band: float = NEUTRAL_BAND) -> SentimentLabel:
