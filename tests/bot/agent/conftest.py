@@ -17,7 +17,7 @@ from connectors.commerce.sqlite_shop import SqliteShop
 from connectors.commerce.testing import open_mini_shop
 
 #: Scrubbed text and the conversation's locale in, what the engine is told about the message out.
-Understand = Callable[[str, "Language | None"], Understanding]
+Understand = Callable[[str, Language | None], Understanding]
 
 _nlu = Understander()
 
