@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,12 @@ def test_main_prints_the_figures_and_writes_the_report(tmp_path: Path, monkeypat
     bench_knowledge.main(["--products", "10", "--report", str(tmp_path / "report")])
     text = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
     assert "ours_hit5" in text and "python -m eval.bench_knowledge --products 10" in text
+
+
+def test_kept_stores_are_reused_only_for_the_same_model_and_size(tmp_path: Path) -> None:
+    assert bench_knowledge._kept(tmp_path, "usem3", 100) == {}
+    state = {"model": "usem3", "products": 100, "metrics": {"raw_encode_s": 1.5, "ours_ingest_s": 2}}
+    (tmp_path / "ingestion.json").write_text(json.dumps(state), encoding="utf-8")
+    assert bench_knowledge._kept(tmp_path, "usem3", 100) == {"raw_encode_s": 1.5, "ours_ingest_s": 2.0}
+    with pytest.raises(SystemExit, match="usem3 x 100"):
+        bench_knowledge._kept(tmp_path, "all-MiniLM-L6-v2", 100)
