@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -62,6 +63,7 @@ def _jieba() -> object:
     return jieba
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     """Plural folding only: refunds -> refund, policies -> policy. Enough for policy text."""
     if len(word) > 4 and word.endswith("ies"):
