@@ -45,7 +45,7 @@ class ChunkSets:
         self.customers: dict[str, set[str]] = {}
         self.foreign: set[str] = set()
         """Chunks in a language the embedder cannot read: their vectors are placeholders."""
-        self._cache: dict[tuple[str, ...], int] = {}
+        self._cache: dict[str | None, int] = {}
 
     def add(self, chunk: Chunk) -> None:
         self.kinds.setdefault(chunk.kind, set()).add(chunk.id)
@@ -73,19 +73,19 @@ class ChunkSets:
         if kind == "order":
             return len(own - self.foreign)
         if kind is not None:
-            return len(self.kinds.get(kind, _EMPTY)) - self._cached(("foreign", kind), kind)
+            return len(self.kinds.get(kind, _EMPTY)) - self._cached(kind)
         # (orders - own) | foreign == (orders | foreign) - (own - foreign), as own is a subset of orders.
-        hidden = self._cached(("hidden",), None) - len(own - self.foreign)
+        hidden = self._cached(None) - len(own - self.foreign)
         return self.total() - hidden
 
-    def _cached(self, key: tuple[str, ...], kind: str | None) -> int:
-        # Sizes that need a pass over a big set are computed once per change of the index.
-        if key not in self._cache:
+    def _cached(self, kind: str | None) -> int:
+        """None: |orders | foreign|; a kind: how many of its chunks are foreign. Once per change of the index."""
+        if kind not in self._cache:
             if kind is None:
-                self._cache[key] = len(self.kinds.get("order", set()) | self.foreign)
+                self._cache[kind] = len(self.kinds.get("order", _EMPTY) | self.foreign)
             else:
-                self._cache[key] = len(self.kinds.get(kind, set()) & self.foreign)
-        return self._cache[key]
+                self._cache[kind] = len(self.kinds.get(kind, _EMPTY) & self.foreign)
+        return self._cache[kind]
 
     def visible_ids(self, kind: DocKind | None, customer_id: str | None, visible: Callable[[str], bool]) -> list[str]:
         """The visible ids themselves (meant for small answers: `visible_count` first)."""
