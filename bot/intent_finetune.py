@@ -130,6 +130,19 @@ def fit_finetuned(
 ) -> IntentModel:
     """The fine-tuned recipe: a logistic regression on the tuned encoder's vectors and one on word and
     character n-grams, probabilities averaged. `encoder` skips the tuning (an already tuned one)."""
+    from bot.intents import normalise
+
+    tuned = (
+        encoder if encoder is not None else finetune([normalise(t) for t in texts], labels, out_dir, options, progress)
+    )
+    return fit_averaged(texts, labels, [tuned], c=c, calibrate=calibrate)
+
+
+def fit_averaged(
+    texts: Sequence[str], labels: Sequence[str], encoders: Sequence[Encoder], *, c: float = 50.0, calibrate: bool = True
+) -> IntentModel:
+    """One logistic regression per encoder's vectors and one on word and character n-grams, their
+    probabilities averaged (the benchmarks also pass a frozen all-mpnet-base-v2 here)."""
     from sklearn.pipeline import FeatureUnion
     from threadpoolctl import threadpool_limits
 
@@ -137,16 +150,17 @@ def fit_finetuned(
     from bot.intent_ensemble import AveragedPipelines
     from bot.intents import Features, IntentModel, _pipeline, normalise
 
-    shown = [normalise(t) for t in texts]
-    tuned = encoder if encoder is not None else finetune(shown, labels, out_dir, options, progress)
-    dense = _pipeline(None, c, Features(calibrate=calibrate))
-    # The same classifier, its features swapped for the tuned vectors only.
-    dense.steps[0] = ("features", FeatureUnion([("dense", _DenseFeatures(tuned))]))
-    ngrams = _pipeline(None, c, Features(calibrate=calibrate, chars=True))
-    average = AveragedPipelines([dense, ngrams])
+    members = []
+    for encoder in encoders:
+        dense = _pipeline(None, c, Features(calibrate=calibrate))
+        # The same classifier, its features swapped for this encoder's vectors only.
+        dense.steps[0] = ("features", FeatureUnion([("dense", _DenseFeatures(encoder))]))
+        members.append(dense)
+    members.append(_pipeline(None, c, Features(calibrate=calibrate, chars=True)))
+    average = AveragedPipelines(members)
     with threadpool_limits(1):
-        average.fit(shown, list(labels))
-    return IntentModel(average, encoder_name=getattr(tuned, "name", ""))
+        average.fit([normalise(t) for t in texts], list(labels))
+    return IntentModel(average, encoder_name="+".join(getattr(e, "name", "") for e in encoders))
 
 
 class TunedEncoder:
