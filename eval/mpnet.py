@@ -119,7 +119,8 @@ class MpnetEncoder:
             if self._model is None:
                 from sentence_transformers import SentenceTransformer
 
-                self.log(f"all-mpnet-base-v2: joining its five parts into {self.models_dir} (once)")
+                if not (self.models_dir / FOLDER / _DONE).is_file():
+                    self.log(f"all-mpnet-base-v2: joining its five parts into {self.models_dir} (once)")
                 folder = assemble(part_files(), self.models_dir)
                 self._model = SentenceTransformer(str(folder), device="cpu")
             model = self._model
