@@ -100,3 +100,22 @@ def test_banking_averaged_scores_every_utterance_once(monkeypatch: pytest.Monkey
     metrics, scores = banking_averaged(members, "b_")
     assert sum(seen) == 40 and len(seen) == 5
     assert metrics["b_accuracy"] == 1.0 and set(metrics) == {"b_accuracy", "b_macro_f1"}
+
+
+def test_without_the_parts_banking77_is_the_tuned_recipe_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.settings import Settings
+    from eval.harness import SuiteOptions
+    from eval.intents import banking_runs
+
+    options = SuiteOptions(settings=Settings(data_dir=tmp_path), data_dir=tmp_path)
+
+    monkeypatch.setattr(mpnet, "available", lambda: False)
+    notes: list[str] = []
+    runs = banking_runs(options, None, notes)
+    assert [name for name, _, _ in runs] == ["banking77", "banking77_frozen"]
+    assert "intent-bench" in notes[0]
+    monkeypatch.setattr(mpnet, "available", lambda: True)
+    names = [name for name, _, _ in banking_runs(options, None, [])]
+    assert names == ["banking77", "banking77_tuned", "banking77_tuned_mpnet", "banking77_frozen"]
