@@ -84,9 +84,11 @@ def read_texts(path: Path) -> list[str]:
         return [r[column] or "" for r in rows]
     try:
         doc = json.loads(raw)
-        items = doc["messages"] if isinstance(doc, dict) else doc
+        items = doc.get("messages") if isinstance(doc, dict) else doc
     except json.JSONDecodeError:
-        items = [json.loads(line) for line in raw.splitlines() if line.strip()]
+        items = [json.loads(line) for line in raw.splitlines() if line.strip()]  # JSON lines
+    if not isinstance(items, list):
+        raise ValueError(f"{path}: expected JSON lines, a list, or an object with a messages list")
     return [str(i.get("text") or i.get("sentence") or "") for i in items if isinstance(i, dict)]
 
 
@@ -96,7 +98,8 @@ def _shingles(text: str) -> set[str]:
 
 
 def near_copies(texts: Sequence[str], held_out: Sequence[str]) -> np.ndarray:
-    """True for each text that (nearly) copies a held-out one: the same text, or most of its shingles."""
+    """True for each text that (nearly) copies a held-out one: the same letters and digits, or at least
+    NEAR_SHARE of the shorter one's NEAR_K-character shingles in common."""
     held = [_shingles(t) for t in held_out]
     index: dict[str, list[int]] = {}
     for j, grams in enumerate(held):

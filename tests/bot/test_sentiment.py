@@ -165,6 +165,14 @@ def test_held_out_files_of_each_shape_are_read(tmp_path: Path, name: str, conten
     assert sentiment_train.read_texts(path)[0] == "很好看"
 
 
+@pytest.mark.parametrize("content", ['{"about": "no messages here"}', "42", '{"sentence": "一半'])
+def test_a_held_out_json_of_another_shape_is_a_clear_error(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError):
+        sentiment_train.read_texts(path)
+
+
 def test_an_unreadable_held_out_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     waimai = tmp_path / "waimai.csv"
     waimai.write_text("label,review\n1,好\n", encoding="utf-8")
