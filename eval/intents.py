@@ -187,14 +187,24 @@ def clinc(encoder: Encoder | None) -> tuple[dict[str, float], Scores]:
 
 
 def banking(encoder: Encoder | None, prefix: str = "banking77_", folds: int = 5) -> tuple[dict[str, float], Scores]:
-    texts, labels = read_csv(BANKING)
+    """Banking77, 5-fold, with the model of the other public sets (the encoder + word n-grams)."""
+    return banking_folds(
+        lambda x, y, shown: IntentModel.fit(x, y, encoder=encoder, c=PUBLIC_C, features=PUBLIC_FEATURES), prefix, folds
+    )
+
+
+def banking_folds(
+    fit: Callable[[list[str], list[str], list[str]], IntentModel], prefix: str, folds: int = 5
+) -> tuple[dict[str, float], Scores]:
+    """Stratified k-fold on Banking77's test split: `fit(train texts, labels, test texts)` per fold,
+    every utterance predicted by the model of the fold that held it out."""
     from sklearn.model_selection import StratifiedKFold
 
+    texts, labels = read_csv(BANKING)
     preds = [""] * len(texts)
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(texts, labels):
-        x, y = [texts[i] for i in train], [labels[i] for i in train]
-        model = IntentModel.fit(x, y, encoder=encoder, c=PUBLIC_C, features=PUBLIC_FEATURES)
-        for i, p in zip(test, model.predict_many([texts[i] for i in test])):
+        x, y, shown = [texts[i] for i in train], [labels[i] for i in train], [texts[i] for i in test]
+        for i, p in zip(test, fit(x, y, shown).predict_many(shown)):
             preds[i] = p.label
     s = score(labels, preds)
     return {f"{prefix}accuracy": s.accuracy, f"{prefix}macro_f1": s.macro_f1}, s
@@ -243,19 +253,11 @@ def banking_averaged(
 ) -> tuple[dict[str, float], Scores]:
     """Banking77, 5-fold: per fold, a logistic regression on each member encoder's vectors and one on
     word + character n-grams, probabilities averaged (`bot.intent_finetune.fit_averaged`)."""
-    from sklearn.model_selection import StratifiedKFold
-
     from bot.intent_finetune import fit_averaged
 
-    texts, labels = read_csv(BANKING)
-    preds = [""] * len(texts)
-    for train, test in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(texts, labels):
-        x, y, shown = [texts[i] for i in train], [labels[i] for i in train], [texts[i] for i in test]
-        model = fit_averaged(x, y, members(x, y, shown), c=PUBLIC_C, calibrate=False)
-        for i, p in zip(test, model.predict_many(shown)):
-            preds[i] = p.label
-    s = score(labels, preds)
-    return {f"{prefix}accuracy": s.accuracy, f"{prefix}macro_f1": s.macro_f1}, s
+    return banking_folds(
+        lambda x, y, shown: fit_averaged(x, y, members(x, y, shown), c=PUBLIC_C, calibrate=False), prefix, folds
+    )
 
 
 def tuned_members(cache_dir: Path | None, *also: Encoder) -> FoldEncoders:
