@@ -101,6 +101,15 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def load(models_dir: Path, log: Callable[[str], None] = print) -> Any:
+    """The SentenceTransformer, its parts joined into models_dir first when they are not yet."""
+    from sentence_transformers import SentenceTransformer
+
+    if not (models_dir / FOLDER / _DONE).is_file():
+        log(f"all-mpnet-base-v2: joining its five parts into {models_dir} (once)")
+    return SentenceTransformer(str(assemble(part_files(), models_dir)), device="cpu")
+
+
 class MpnetEncoder:
     """Unit-length all-mpnet-base-v2 vectors (768-d); assembled and loaded on the first call."""
 
@@ -117,12 +126,7 @@ class MpnetEncoder:
 
         with self._lock:
             if self._model is None:
-                from sentence_transformers import SentenceTransformer
-
-                if not (self.models_dir / FOLDER / _DONE).is_file():
-                    self.log(f"all-mpnet-base-v2: joining its five parts into {self.models_dir} (once)")
-                folder = assemble(part_files(), self.models_dir)
-                self._model = SentenceTransformer(str(folder), device="cpu")
+                self._model = load(self.models_dir, self.log)
             model = self._model
         out = model.encode(list(texts), batch_size=32, normalize_embeddings=True, show_progress_bar=len(texts) > 500)
         return np.asarray(out, dtype=np.float32)
