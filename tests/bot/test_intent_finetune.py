@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -79,3 +80,22 @@ def test_train_intents_finetune_saves_a_model_the_service_reads(
     assert "24 utterances, 3 intents" in result.output
     assert (data_dir / "models" / CUSTOM_MODEL).exists() and (data_dir / "models" / TUNED_ENCODER).is_dir()
     assert active_model(data_dir / "models").predict("track my parcel please").label == "track"
+
+
+def test_frozen_word_embeddings_stay_as_the_base_had_them(tmp_path: Path) -> None:
+    from sentence_transformers import SentenceTransformer
+
+    from bot.intent_finetune import _load_base
+
+    texts, labels = zip(*ROWS)
+    finetune(texts, labels, tmp_path / "enc", TuneOptions(epochs=1, freeze_embeddings=True))
+
+    def weights(model: SentenceTransformer) -> dict[str, Any]:
+        transformer: Any = model[0]
+        return dict(transformer.auto_model.state_dict())
+
+    base, tuned = weights(_load_base()), weights(SentenceTransformer(str(tmp_path / "enc"), device="cpu"))
+    table = "embeddings.word_embeddings.weight"
+    assert base[table].equal(tuned[table])
+    layer = "encoder.layer.5.output.dense.weight"
+    assert not base[layer].equal(tuned[layer])

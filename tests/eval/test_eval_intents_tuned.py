@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import bot.intent_finetune
-from eval.intents import tuned_vectors
+from eval.intents import Tuning, tuned_vectors
 
 
 class FakeTuned:
@@ -22,8 +22,13 @@ class FakeTuned:
 def test_tuned_vectors_are_cached_per_training_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tuned: list[list[str]] = []
 
-    def fake_finetune(texts: Sequence[str], labels: Sequence[str], out_dir: Path, *args: object) -> FakeTuned:
+    bases: list[object] = []
+
+    def fake_finetune(
+        texts: Sequence[str], labels: Sequence[str], out_dir: Path, *args: object, base: object = None
+    ) -> FakeTuned:
         tuned.append(list(texts))
+        bases.append(base)
         return FakeTuned()
 
     monkeypatch.setattr(bot.intent_finetune, "finetune", fake_finetune)
@@ -37,3 +42,11 @@ def test_tuned_vectors_are_cached_per_training_set(tmp_path: Path, monkeypatch: 
         again(["never seen"])
     tuned_vectors(train_x, ["card", "card"], train_x, tmp_path)
     assert len(tuned) == 2  # other labels: tuned again
+    assert bases == [None, None]  # MiniLM unless told
+
+    def load_other() -> object:
+        return "other base"
+
+    tuned_vectors(train_x, train_y, train_x, tmp_path, Tuning("other-tuned", load_other))
+    assert len(tuned) == 3 and bases[-1] is load_other  # another base model: its own cache entry
+    assert sorted(p.name.split("-")[0] for p in tmp_path.glob("*.npz")) == ["minilm", "minilm", "other"]
