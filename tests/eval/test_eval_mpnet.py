@@ -118,4 +118,10 @@ def test_without_the_parts_banking77_is_the_tuned_recipe_with_a_note(
     assert "intent-bench" in notes[0]
     monkeypatch.setattr(mpnet, "available", lambda: True)
     names = [name for name, _, _ in banking_runs(options, None, [])]
-    assert names == ["banking77", "banking77_tuned", "banking77_tuned_mpnet", "banking77_frozen"]
+    assert names == [
+        "banking77",
+        "banking77_frozen_mpnet",
+        "banking77_tuned",
+        "banking77_tuned_mpnet",
+        "banking77_frozen",
+    ]
