@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import pytest
 
 import bot.intent_finetune
-from eval.intents import Tuning, tuned_vectors
+from eval.intents import Tuning, tuned_members, tuned_vectors
 
 
 class FakeTuned:
@@ -25,7 +25,7 @@ def test_tuned_vectors_are_cached_per_training_set(tmp_path: Path, monkeypatch: 
     bases: list[object] = []
 
     def fake_finetune(
-        texts: Sequence[str], labels: Sequence[str], out_dir: Path, *args: object, base: object = None
+        texts: Sequence[str], labels: Sequence[str], out_dir: Path, *args: object, base: object = None, **kw: object
     ) -> FakeTuned:
         tuned.append(list(texts))
         bases.append(base)
@@ -50,3 +50,22 @@ def test_tuned_vectors_are_cached_per_training_set(tmp_path: Path, monkeypatch: 
     tuned_vectors(train_x, train_y, train_x, tmp_path, Tuning("other-tuned", load_other))
     assert len(tuned) == 3 and bases[-1] is load_other  # another base model: its own cache entry
     assert sorted(p.name.split("-")[0] for p in tmp_path.glob("*.npz")) == ["minilm", "minilm", "other"]
+
+
+def test_each_tuned_fold_reports_its_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake_finetune(*args: object, progress: Callable[[int, int], None], **kw: object) -> FakeTuned:
+        progress(1, 2)
+        progress(2, 2)
+        return FakeTuned()
+
+    monkeypatch.setattr(bot.intent_finetune, "finetune", fake_finetune)
+    reports: list[tuple[str, int, int]] = []
+    members = tuned_members(tmp_path, progress=lambda label, done, total: reports.append((label, done, total)))
+    members(["Where is my card?", "Refund me"], ["card", "refund"], ["A test"])
+    members(["Where is my card?", "Refund"], ["card", "refund"], ["A test"])
+    assert reports == [
+        ("Banking77: tuning minilm-tuned, fold 1", 1, 2),
+        ("Banking77: tuning minilm-tuned, fold 1", 2, 2),
+        ("Banking77: tuning minilm-tuned, fold 2", 1, 2),
+        ("Banking77: tuning minilm-tuned, fold 2", 2, 2),
+    ]
