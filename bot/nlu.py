@@ -353,16 +353,20 @@ _ZH_NEUTRAL = re.compile(r"你好|您好|好的|好吗|好不好|最好|只好|�
 
 
 def _score_zh(text: str) -> float:
-    text = _ZH_NEUTRAL.sub(lambda m: " " * len(m.group(0)), text)
+    return zh_lexicon_sum(_ZH_NEUTRAL.sub(lambda m: " " * len(m.group(0)), text), LEXICON_ZH)
+
+
+def zh_lexicon_sum(text: str, lexicon: Mapping[str, float]) -> float:
+    """The weights of a Chinese lexicon's words found in text, with intensifiers and negators before them."""
     total = 0.0
     # Longest entries first, and each character counts once ("不满意" is not also "满意").
     taken = [False] * len(text)
-    for word in sorted(LEXICON_ZH, key=len, reverse=True):
+    for word in sorted(lexicon, key=len, reverse=True):
         for m in re.finditer(re.escape(word), text):
             if any(taken[m.start() : m.end()]):
                 continue
             taken[m.start() : m.end()] = [True] * (m.end() - m.start())
-            weight = LEXICON_ZH[word]
+            weight = lexicon[word]
             before = text[max(0, m.start() - 3) : m.start()]
             for intensifier, factor in _INTENSIFIERS_ZH.items():
                 if before.endswith(intensifier):

@@ -103,20 +103,13 @@ def _score_zh(text: str, lexicon_score: float) -> float:
 
 
 def score_zh_lexicon(text: str, extra_only: bool = False) -> float:
-    """The extra shopping lexicon's sum (longest words first, each character counted once)."""
-    text = _USUALLY.sub(lambda m: " " * len(m.group(0)), text)
-    taken = [False] * len(text)
-    total = 0.0
-    for word in sorted(EXTRA_ZH, key=len, reverse=True):
-        for m in re.finditer(re.escape(word), text):
-            if any(taken[m.start() : m.end()]):
-                continue
-            taken[m.start() : m.end()] = [True] * (m.end() - m.start())
-            total += EXTRA_ZH[word]
+    """The extra shopping lexicon's sum (longest words first, each character counted once, negators
+    and intensifiers as in the base lexicon: "不舒服" is not comfortable)."""
+    from bot.nlu import _score_zh, zh_lexicon_sum
+
+    total = zh_lexicon_sum(_USUALLY.sub(lambda m: " " * len(m.group(0)), text), EXTRA_ZH)
     if extra_only:
         return total
-    from bot.nlu import _score_zh
-
     return total + _score_zh(text)
 
 

@@ -193,3 +193,10 @@ def test_a_malformed_held_out_file_fails_before_any_encoding(
     monkeypatch.setattr(sentiment_train, "encode", too_early)
     code = sentiment_train.main(["--waimai", str(waimai), "--held-out", str(odd)])
     assert code == 2 and "odd.json" in capsys.readouterr().err
+
+
+def test_the_extra_lexicon_reads_negators_and_intensifiers_like_the_base_one() -> None:
+    from bot.sentiment import score_zh_lexicon
+
+    assert score_zh_lexicon("床很舒服", extra_only=True) > 0.4  # 很 strengthens
+    assert score_zh_lexicon("鞋子穿着磨脚，非常不舒服", extra_only=True) < 0  # 不 turns it round
