@@ -218,12 +218,22 @@ def banking_folds(
     return {f"{prefix}accuracy": s.accuracy, f"{prefix}macro_f1": s.macro_f1}, s
 
 
+@dataclass(frozen=True)
+class Tuning:
+    """What `tuned_vectors` fine-tunes: a name for its cache files, the base model's loader
+    (None: all-MiniLM-L6-v2) and the recipe."""
+
+    name: str = "minilm-tuned"
+    base: Callable[[], object] | None = None
+    options: TuneOptions = TuneOptions()
+
+
 def tuned_vectors(
     train_x: Sequence[str],
     train_y: Sequence[str],
     all_x: Sequence[str],
     cache_dir: Path | None,
-    tuning: Tuning | None = None,
+    tuning: Tuning = Tuning(),
     progress: Callable[[int, int], None] | None = None,
 ) -> Encoder:
     """An encoder fine-tuned on (train_x, train_y) (MiniLM unless told), as the vectors of all_x;
@@ -238,7 +248,6 @@ def tuned_vectors(
 
     from bot.intent_finetune import TunedEncoder, finetune
 
-    tuning = tuning or Tuning()
     shown = [normalise(t) for t in train_x]
     digest = hashlib.sha256(f"{FINETUNE_VERSION}|{tuning.options!r}".encode())
     for text, label in sorted(zip(shown, train_y)):
@@ -255,16 +264,6 @@ def tuned_vectors(
             memo(wanted)
     memo.encoder = _gone
     return memo
-
-
-@dataclass(frozen=True)
-class Tuning:
-    """What `tuned_vectors` fine-tunes: a name for its cache files, the base model's loader
-    (None: all-MiniLM-L6-v2) and the recipe."""
-
-    name: str = "minilm-tuned"
-    base: Callable[[], object] | None = None
-    options: TuneOptions = TuneOptions()
 
 
 def _gone(texts: Sequence[str]) -> np.ndarray:
@@ -288,15 +287,14 @@ def banking_averaged(
 
 
 def tuned_members(
-    cache_dir: Path | None, *also: Encoder, tuning: Tuning | None = None, progress: ProgressFn = no_progress
+    cache_dir: Path | None, *also: Encoder, tuning: Tuning = Tuning(), progress: ProgressFn = no_progress
 ) -> FoldEncoders:
     """The `--finetune` recipe's member: an encoder (MiniLM unless told) fine-tuned on the fold's
     training part (cached), then `also`. Tuning steps are reported per fold."""
-    name = (tuning or Tuning()).name
     folds = itertools.count(1)
 
     def members(x: list[str], y: list[str], shown: list[str]) -> list[Encoder]:
-        label = f"Banking77: tuning {name}, fold {next(folds)}"
+        label = f"Banking77: tuning {tuning.name}, fold {next(folds)}"
         steps = functools.partial(progress, label)
         return [tuned_vectors(x, y, x + shown, cache_dir, tuning, steps), *also]
 
@@ -386,39 +384,25 @@ def banking_runs(
     from eval import mpnet
 
     cache = _cache_dir(options)
+
+    def averaged(name: str, members: FoldEncoders) -> tuple[str, Path, object]:
+        return (name, BANKING, lambda: banking_averaged(members, f"{name}_"))
+
+    tuned_minilm = tuned_members(cache, progress=options.progress)
     frozen = ("banking77_frozen", BANKING, lambda: banking(english_memo, "banking77_frozen_"))
     if not mpnet.available():
         notes.append(
             'Banking77: all-mpnet-base-v2 is not installed (pip install -e ".[intent-bench]"), so '
             "banking77_* is the fine-tuned MiniLM recipe."
         )
-        return [
-            ("banking77", BANKING, lambda: banking_averaged(tuned_members(cache, progress=options.progress))),
-            frozen,
-        ]
+        return [averaged("banking77", tuned_minilm), frozen]
     big = Memo(mpnet.MpnetEncoder(cache.parent), cache)
     tuned_mpnet = Tuning("mpnet-tuned", lambda: mpnet.load(cache.parent), MPNET_TUNING)
     return [
-        (
-            "banking77",
-            BANKING,
-            lambda: banking_averaged(tuned_members(cache, tuning=tuned_mpnet, progress=options.progress)),
-        ),
-        (
-            "banking77_frozen_mpnet",
-            BANKING,
-            lambda: banking_averaged(lambda x, y, shown: [big], "banking77_frozen_mpnet_"),
-        ),
-        (
-            "banking77_tuned",
-            BANKING,
-            lambda: banking_averaged(tuned_members(cache, progress=options.progress), "banking77_tuned_"),
-        ),
-        (
-            "banking77_tuned_mpnet",
-            BANKING,
-            lambda: banking_averaged(tuned_members(cache, big, progress=options.progress), "banking77_tuned_mpnet_"),
-        ),
+        averaged("banking77", tuned_members(cache, tuning=tuned_mpnet, progress=options.progress)),
+        averaged("banking77_frozen_mpnet", lambda x, y, shown: [big]),
+        averaged("banking77_tuned", tuned_minilm),
+        averaged("banking77_tuned_mpnet", tuned_members(cache, big, progress=options.progress)),
         frozen,
     ]
 
