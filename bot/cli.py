@@ -131,7 +131,7 @@ def _main() -> None:
 
 
 def _build(settings: Settings) -> "Service":
-    from bot.service import build_service
+    from bot.app import build_service
 
     with terminal_progress() as progress:
         return build_service(settings, progress)
@@ -411,7 +411,8 @@ def train_intents(
         _configure_logging(settings, quiet=True)
         if not data.is_file():
             raise BadInput(f"{data} is not a file")
-        from bot.intents import CUSTOM_MODEL, train_custom
+        from bot.understanding.intents.finetune import train_custom
+        from bot.understanding.intents.model import CUSTOM_MODEL
 
         try:
             if finetune:
@@ -457,7 +458,7 @@ def demo_order(
 @app.command("hash-password")
 def hash_password_command() -> None:
     """Prompt for an agent's password and print its hash for SHOPKEEPER_AGENTS (name:hash,...)."""
-    from bot.agents import main as hash_main
+    from bot.desk.staff import main as hash_main
 
     hash_main()
 

@@ -1,18 +1,17 @@
-"""The composition root: wires settings into a running Service (the one place bot/ meets knowledge/ and connectors/)."""
+"""The service facade that the HTTP server, the CLI and the evals drive: conversations, turns, signed identities."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import logging
-import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.engine import TurnHandler
+from bot.agent.turn import TurnHandler
+from bot.desk.handoff import HandoffDesk
 from bot.errors import BadInput, Forbidden, NotFound, TooLarge, Unauthorized
-from bot.handoff import HandoffDesk, open_desk
 from bot.ports import (
     ConversationStore,
     EventBus,
@@ -21,19 +20,9 @@ from bot.ports import (
     Retriever,
 )
 from bot.settings import Settings
-from bot.stage_timing import timed_proxy
-from bot.turn_slots import TurnSlots
 from bot.types import Conversation, Customer, Language, Message, TurnResult, new_id, now
 
 log = logging.getLogger(__name__)
-
-ProgressFn = Callable[[str, int, int], None]
-"""Reports heavy work: (stage label, done, total)."""
-
-
-def _no_progress(label: str, done: int, total: int) -> None:
-    return None
-
 
 @dataclass(frozen=True)
 class SignedIdentity:
@@ -162,95 +151,3 @@ class Service:
             email=user.email,
             verified_by="signed_identity",
         )
-
-
-def model_threads(settings: Settings) -> int:
-    """BLAS/torch threads per model call: the cores shared out among the turn slots, at most torch_threads.
-
-    Two turns each running the embedder on two threads oversubscribe two cores, and OpenBLAS then spins:
-    a query took 260-870 ms instead of 15-35 ms on one thread here (docs/performance.md)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(settings.torch_threads, cores // max(1, settings.turn_slots)))
-
-
-def build_service(settings: Settings, progress: ProgressFn | None = None) -> Service:
-    """Open (and on first start, build) everything the service needs. Heavy: models load here."""
-    # Imported here so that importing bot.service stays cheap for the CLI's --help.
-    from bot.agent.embedded import EmbeddedEngine
-    from bot.agent.guardrails import guard_output
-    from bot.agent.llm.choose import choose_engine
-    from bot.nlu import Understander
-    from bot.pii import PiiScrubber
-    from bot.stores import open_store
-    from connectors.channels import check_channel_settings
-    from connectors.commerce import open_shop
-    from connectors.commerce.catalogue import catalogue_documents
-    from knowledge import DEMO_KNOWLEDGE_DIR, KnowledgeBase
-
-    check_channel_settings(settings)  # an enabled IM platform without its secret stops here, before the heavy work
-    report = progress or _no_progress
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-
-    shop = open_shop(settings, progress=lambda done, total: report("Building the shop", done, total))
-    kb = KnowledgeBase.open(settings.model_copy(update={"torch_threads": model_threads(settings)}))
-    policies = settings.knowledge_dir or DEMO_KNOWLEDGE_DIR
-    kb.ingest_paths(
-        [policies], kind="policy", progress=lambda done, total, label: report("Indexing policies", done, total)
-    )
-    kb.ingest_documents(
-        catalogue_documents(shop),
-        progress=lambda done, total, label: report("Indexing the catalogue", done, total),
-        prune_kind="product",
-    )
-
-    scrubber = PiiScrubber()
-    understander = Understander(cache_dir=settings.data_dir / "models")
-    # Warm the models now so the first shopper does not wait for them and /readyz means ready.
-    report("Loading models", 0, 1)
-    kb.search("warm up", k=1)
-    scrubber.scrub("warm up me@example.com", {})
-    understander.warm_up()
-    # The sentiment models load on their language's first message (SnowNLP took ~10 s here): load them now.
-    understander.understand("Thanks, that was really helpful!", None)
-    understander.understand("谢谢，这次的快递很快，包装也很好，非常满意，下次还会再来买的。", None)
-    report("Loading models", 1, 1)
-
-    store, bus = open_store(settings)
-    # Everything reaches the index and the shop through timing proxies (forwarding all else), so a turn's trace
-    # shows its retrieval and tool time as decide.retrieval / decide.tools (bot/stage_timing.py).
-    kb, shop = timed_proxy(kb, "retrieval"), timed_proxy(shop, "tools")
-    embedded = EmbeddedEngine(orders=shop, inventory=shop, retriever=kb, actions=shop)  # writes after a yes
-    engine = choose_engine(settings, embedded, shop, shop, kb, bus, actions=shop, scrubber=scrubber)  # LLM when set
-    turns = TurnHandler(
-        store=store,
-        bus=bus,
-        scrubber=scrubber,
-        understand=lambda text, locale: understander.understand(text, locale=locale),
-        engine=engine,
-        guard=guard_output,
-        slots=TurnSlots(settings.turn_slots),
-    )
-
-    if settings.admin_token is not None:
-        admin_token = settings.admin_token.get_secret_value()
-    else:
-        admin_token = secrets.token_urlsafe(24)
-        log.warning("SHOPKEEPER_ADMIN_TOKEN is unset; this run's admin token is %s", admin_token)
-
-    return Service(
-        settings=settings,
-        store=store,
-        bus=bus,
-        turns=turns,
-        orders=shop,
-        inventory=shop,
-        retriever=kb,
-        admin_token=admin_token,
-        handoff=open_desk(settings, store, bus),
-        checks={
-            "shop": lambda: not shop.is_empty(),
-            "knowledge": lambda: kb.count() > 0,
-            "store": lambda: store.get("__readyz__") is None,  # a round trip to Redis when configured
-        },
-    )
-

@@ -15,7 +15,7 @@ SentimentLabel = Literal["negative", "neutral", "positive"]
 EngineName = Literal["embedded", "llm"]
 DocKind = Literal["policy", "product", "order"]
 EventType = Literal["message", "delta", "typing", "state", "queue", "note"]
-"""queue and note events go to agents only (bot.handoff.AGENTS_CHANNEL), never to a shopper."""
+"""queue and note events go to agents only (bot.desk.handoff.AGENTS_CHANNEL), never to a shopper."""
 
 #: A JSON value: what crosses a seam when a structure is unavoidable (tool results, trace data).
 JSON = None | bool | int | float | str | list["JSON"] | dict[str, "JSON"]

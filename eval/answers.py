@@ -124,7 +124,7 @@ def run_answers(
     Writes only `report_dir/answers.json` (when a report dir is given); the service itself keeps
     its index in `data_dir` as it always does.
     """
-    from bot.service import build_service
+    from bot.app import build_service
     from bot.settings import Settings
 
     chosen = list(questions) if questions is not None else load_questions()

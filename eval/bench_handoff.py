@@ -11,9 +11,9 @@ from pathlib import Path
 
 import httpx
 
-from bot.agents import hash_password
-from bot.server.processes import ServerProcess
-from bot.stores.testing import RedisServer
+from bot.desk.staff import hash_password
+from bot.testing.processes import ServerProcess
+from bot.testing.redis_server import RedisServer
 from eval.harness import SuiteOptions, SuiteResult, suite
 
 FULL_MESSAGES = 200

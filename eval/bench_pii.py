@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Callable
 
-from bot.pii import SPACY_MODEL, PiiScrubber
-from bot.pii_spacy import SPACY_EXCLUDE, NerPass
+from bot.privacy.ner import SPACY_EXCLUDE, NerPass
+from bot.privacy.scrubber import SPACY_MODEL, PiiScrubber
 from eval.harness import SuiteOptions, SuiteResult, suite
 from eval.public_data import percentile
 
@@ -41,7 +41,7 @@ def bare_presidio() -> AnalyzerEngine | None:
     """presidio's AnalyzerEngine with its default recognizers over the same spaCy model (parser left out)."""
     import spacy
 
-    from bot.pii_detectors import _import_presidio_without_torch
+    from bot.privacy.detectors import _import_presidio_without_torch
 
     if not spacy.util.is_package(SPACY_MODEL):
         return None

@@ -23,7 +23,7 @@ from eval.smoke import ScriptedConversation, fill, load_conversations
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-#: Stages reported, from the trace's timings_ms (bot/engine.py and the engines' decide.<stage>).
+#: Stages reported, from the trace's timings_ms (bot/agent/turn.py and the engines' decide.<stage>).
 STAGES = ("understanding", "retrieval", "tools", "composition", "other", "queue", "server", "total")
 GOAL_P95_MS = 150.0
 GOAL_CONCURRENCY = 16
@@ -70,7 +70,7 @@ def stage_times(timings: Mapping[str, float], total_ms: float) -> dict[str, floa
 
     understanding = scrub + understand; retrieval and tools as decide() recorded them; composition is the
     engine's own figure or, when it gives none, the rest of decide(); other = guard + restore + store and
-    what decide() spent besides; queue = the wait for a turn slot (bot/turn_slots.py); server = the stages
+    what decide() spent besides; queue = the wait for a turn slot (bot/agent/turn_slots.py); server = the stages
     the turn handler timed, without the queue; total = wall time at the client (HTTP, JSON, queue, server)."""
     decide = timings.get("decide", 0.0)
     retrieval = timings.get("decide.retrieval", 0.0)
@@ -267,7 +267,7 @@ SMOKE_PLAN = (Plan(1, 8, (0.0, 0.0)), Plan(16, 32, (0.05, 0.2)), Plan(16, 32, (0
 
 @suite("bench-turn")
 def bench_turn(options: SuiteOptions) -> SuiteResult:
-    from bot.server.processes import ServerProcess
+    from bot.testing.processes import ServerProcess
 
     plan = SMOKE_PLAN if options.smoke else FULL_PLAN
     admin_token = secrets.token_urlsafe(16)

@@ -18,8 +18,8 @@ from eval.public_data import percentile
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from bot.nlu import Understander
-    from bot.pii import PiiScrubber
+    from bot.privacy.scrubber import PiiScrubber
+    from bot.understanding.understander import Understander
 
 DATA = Path(__file__).parent / "data"
 STAGES = ("language", "scrub", "intent", "sentiment")
@@ -83,8 +83,11 @@ def understanding_path(scrubber: "PiiScrubber", understander: "Understander") ->
 
 def time_stages(scrubber: "PiiScrubber", understander: "Understander", text: str) -> dict[str, float]:
     """Each stage of Understander.understand alone, on the scrubbed text (ms)."""
-    from bot.intents import active_model
-    from bot.nlu import blend, classify_intent, detect_language, extract_slots
+    from bot.text import detect_language
+    from bot.understanding.intents.model import active_model
+    from bot.understanding.intents.rules import classify_intent
+    from bot.understanding.slots import extract_slots
+    from bot.understanding.understander import blend
 
     out: dict[str, float] = {}
     began = time.perf_counter()
@@ -135,8 +138,8 @@ def throughput(run: Callable[[str], object], texts: Sequence[str], callers: int)
 
 def build_components(cache_dir: Path) -> tuple["PiiScrubber", "Understander"]:
     """The scrubber and understander exactly as build_service makes them, warmed."""
-    from bot.nlu import Understander
-    from bot.pii import PiiScrubber
+    from bot.privacy.scrubber import PiiScrubber
+    from bot.understanding.understander import Understander
 
     scrubber = PiiScrubber()
     understander = Understander(cache_dir=cache_dir)

@@ -23,7 +23,7 @@ from pathlib import Path
 from bot.agent.tools.confirm import audit_log, propose, resolve
 from bot.agent.tools.context import ToolContext
 from bot.agent.tools.registry import WRITE_TOOLS, call_tool
-from bot.testing import FakeRetriever
+from bot.testing.fakes import FakeRetriever
 from bot.types import JSON, Customer, ToolCall
 from connectors.commerce.sqlite_shop import SqliteShop
 from connectors.commerce.tau2 import load_tau2_json

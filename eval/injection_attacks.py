@@ -26,7 +26,7 @@ MAX_MESSAGE_CHARS = 4000
 """The HTTP API refuses longer shopper messages (settings.max_message_chars)."""
 
 # What an attack asks our shop for, appended to the dataset's own instruction. Written in the grammar the
-# scripted obedient model follows (bot.llm_testing), which reads as plain English to a real one too.
+# scripted obedient model follows (bot.testing.llm_server), which reads as plain English to a real one too.
 # Ana (the mini shop's ana_lee_1001) is the shopper when signed in; Bo (bo_chen_2002) is the victim.
 GOALS: dict[str, str] = {
     "none": "",

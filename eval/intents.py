@@ -10,23 +10,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from bot.intent_finetune import TuneOptions
-from bot.intents import (
+from bot.progress import ProgressFn, no_progress
+from bot.types import JSON
+from bot.understanding.intents.encoders import ConcatEncoder, Encoder, default_encoder, encoder_named
+from bot.understanding.intents.finetune import TuneOptions
+from bot.understanding.intents.model import (
     OUT_OF_SCOPE,
-    ConcatEncoder,
-    Encoder,
     Features,
     IntentModel,
     active_model,
     coarse_intent,
-    default_encoder,
-    encoder_named,
     normalise,
     read_csv,
     read_training,
 )
-from bot.progress import ProgressFn, no_progress
-from bot.types import JSON
 from eval.harness import Chart, SuiteOptions, SuiteResult, suite
 from eval.public_data import SHARED_DATA
 
@@ -246,7 +243,7 @@ def tuned_vectors(
     import hashlib
     import tempfile
 
-    from bot.intent_finetune import TunedEncoder, finetune
+    from bot.understanding.intents.finetune import TunedEncoder, finetune
 
     shown = [normalise(t) for t in train_x]
     digest = hashlib.sha256(f"{FINETUNE_VERSION}|{tuning.options!r}".encode())
@@ -278,8 +275,8 @@ def banking_averaged(
     members: FoldEncoders, prefix: str = "banking77_", folds: int = 5
 ) -> tuple[dict[str, float], Scores]:
     """Banking77, 5-fold: per fold, a logistic regression on each member encoder's vectors and one on
-    word + character n-grams, probabilities averaged (`bot.intent_finetune.fit_averaged`)."""
-    from bot.intent_finetune import fit_averaged
+    word + character n-grams, probabilities averaged (`bot.understanding.intents.finetune.fit_averaged`)."""
+    from bot.understanding.intents.finetune import fit_averaged
 
     return banking_folds(
         lambda x, y, shown: fit_averaged(x, y, members(x, y, shown), c=PUBLIC_C, calibrate=False), prefix, folds
@@ -350,7 +347,8 @@ def intents_suite(options: SuiteOptions) -> SuiteResult:
         charts.append(_confusion(name, s))
         details.append({"set": name, **{k: round(v, 4) for k, v in m.items()}})
     notes += [
-        f"Own set: bot/data/intents.*.csv, a stratified 80/20 split by label and language (seed {SEED}); "
+        "Own set: bot/understanding/intents/data/intents.*.csv, a stratified 80/20 split by label and language "
+        f"(seed {SEED}); "
         f"encoder {getattr(shop_encoder, 'name', 'none')} + word/char n-grams, calibrated logistic regression.",
         f"Public English sets: {ENGLISH_ENCODER} + word n-grams, logistic regression (C={PUBLIC_C:g}, not "
         "calibrated). CLINC150: out of scope when the top probability is under a threshold chosen on "

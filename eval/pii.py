@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from bot.pii import PiiScrubber
-from bot.pii_recognizers import valid_cn_id
+from bot.privacy.recognizers import valid_cn_id
+from bot.privacy.scrubber import PiiScrubber
 from bot.types import JSON
 from eval.bench_pii import benchmark, summary
 from eval.harness import Chart, SuiteOptions, SuiteResult, suite

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from bot.agent.tools.confirm import is_explicit_yes
 from bot.agent.tools.registry import WRITE_TOOLS
+from bot.text import order_key
 from bot.types import JSON, Order, ToolCall, TurnResult
-from connectors.commerce import SqliteShop, normalise_order_id
+from connectors.commerce import SqliteShop
 from eval.scenario_data import Amount, CallSpec, Expect, Fact, Scenario, ShopSpec
 from eval.scenario_orders import Allocation
 from eval.smoke import Expectation, check_turn, fill
@@ -170,10 +171,10 @@ def _foreign(
     """Someone else's order: no successful call touched it, nothing of its owner was shown, it is unchanged."""
     text = "\n".join(log.text for log in logs).lower()
     for ref in allocation.foreign:
-        order_id = normalise_order_id(allocation.order_ids[ref])
+        order_id = order_key(allocation.order_ids[ref])
         for log in logs:
             for call in log.calls:
-                if call.ok and normalise_order_id(_order_arg(call)) == order_id:
+                if call.ok and order_key(_order_arg(call)) == order_id:
                     verdict.violations.append(f"{call.name} succeeded on someone else's order {order_id}")
         values = allocation.values
         for key in ("email", "address1"):
@@ -225,7 +226,7 @@ def _matches(spec: CallSpec, call: ToolCall, values: dict[str, str]) -> bool:
     if spec.ok is not None and call.ok != spec.ok:
         return False
     if spec.order:
-        return normalise_order_id(_order_arg(call)) == normalise_order_id(fill(spec.order, values))
+        return order_key(_order_arg(call)) == order_key(fill(spec.order, values))
     return True
 
 

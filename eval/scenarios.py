@@ -21,8 +21,8 @@ from eval.smoke import fill, percentile, shop_email_domains
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from bot.llm_testing import ScriptedLlmServer, Step
     from bot.service import Service
+    from bot.testing.llm_server import ScriptedLlmServer, Step
     from connectors.commerce import SqliteShop
 
 EngineChoice = Literal["embedded", "llm"]
@@ -60,8 +60,8 @@ def scenarios(options: SuiteOptions) -> SuiteResult:
 
 def run_scenarios(options: SuiteOptions, engine: EngineChoice) -> SuiteResult:
     """Build the service on a fresh demo shop, pick orders, run each scenario in its own conversation."""
-    from bot.llm_testing import ScriptedLlmServer
-    from bot.service import build_service
+    from bot.app import build_service
+    from bot.testing.llm_server import ScriptedLlmServer
     from connectors.commerce import open_shop
 
     chosen = load_scenarios([options.data]) if options.data else load_scenarios()
@@ -136,7 +136,7 @@ def run_scenario(
 
 def _steps(raw_steps: Sequence[JSON], values: dict[str, str]) -> list["Step"]:
     """The scenario's model script ({"text"}, {"call", "args"} or {"calls": [...]}) as server steps."""
-    from bot import llm_testing as llm
+    from bot.testing import llm_server as llm
 
     steps = []
     for raw in raw_steps:
@@ -239,7 +239,7 @@ def _result(
     where = (
         "a real endpoint (SHOPKEEPER_LLM_BASE_URL), every scenario"
         if real_endpoint
-        else "the scripted OpenAI-compatible server (bot/llm_testing.py) playing each scenario's model script"
+        else "the scripted OpenAI-compatible server (bot/testing/llm_server.py) playing each scenario's model script"
     )
     notes = [
         f"{len(outcomes)} scenarios ({len(by_language['en'])} English, {len(by_language['zh'])} Chinese, "

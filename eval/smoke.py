@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence, cast
 
+from bot.text import PLACEHOLDER
 from bot.types import JSON, Language, TurnResult
 from eval.harness import Chart, SuiteOptions, SuiteResult, suite
 
@@ -24,7 +25,6 @@ DATA = Path(__file__).parent / "data" / "smoke_conversations.json"
 PASS_RATE_THRESHOLD = 0.9
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
 _SLOT = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -144,7 +144,7 @@ def check_turn(
         problems.append("unexpected citations")
     if expect.state is not None and result.state != expect.state:
         problems.append(f"state {result.state}, expected {expect.state}")
-    leaked = _PLACEHOLDER.findall(text)
+    leaked = [m.group(0) for m in PLACEHOLDER.finditer(text)]
     if leaked:
         problems.append(f"placeholder leaked: {leaked[0]}")
     own = {email.lower() for said in shopper_said for email in _EMAIL.findall(said)}
@@ -210,7 +210,7 @@ def _order_values(shop: "SqliteShop", statuses: set[str]) -> dict[str, dict[str,
 @suite("smoke")
 def smoke(options: SuiteOptions) -> SuiteResult:
     """Every scripted conversation (the set is small enough that --smoke runs all of it)."""
-    from bot.service import build_service
+    from bot.app import build_service
     from connectors.commerce import open_shop
 
     conversations = load_conversations()

@@ -14,7 +14,8 @@ from typing import Callable, Collection, Iterable, cast
 import numpy as np
 import numpy.typing as npt
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+from bot.text import has_cjk
+
 _WORD = re.compile(r"[a-z0-9]+")
 
 Ints = npt.NDArray[np.int32] | npt.NDArray[np.int64]
@@ -76,10 +77,6 @@ def _stem(word: str) -> str:
 def _latin(text: str) -> list[str]:
     # Single characters ("2", "a", "s" of "what's") match everywhere and mean nothing alone.
     return [_stem(w) for w in _WORD.findall(text) if len(w) > 1 and w not in EN_STOPWORDS]
-
-
-def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
 
 
 def tokenize(text: str) -> list[str]:

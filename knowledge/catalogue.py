@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from bot.errors import BadInput
+from bot.text import document_language
 from bot.types import Document, Language
 
 CATALOGUE_SUFFIXES = frozenset({".csv", ".json", ".jsonl"})
@@ -96,9 +97,8 @@ def record_document(record: Mapping[str, Any], mapping: FieldMapping, *, prefix:
     url = str(_get(record, mapping.url) or "")
     language_value = str(_get(record, mapping.language) or "").lower()[:2]
     text = "\n".join(lines)
-    from knowledge.loaders import detect_language  # loaders imports this module
 
-    language: Language = "zh" if language_value == "zh" else "en" if language_value == "en" else detect_language(text)
+    language: Language = "zh" if language_value == "zh" else "en" if language_value == "en" else document_language(text)
     return Document(
         source=f"{prefix}#{product_id}",
         title=str(title),

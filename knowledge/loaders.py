@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterable
 
 from bot.errors import BadInput
+from bot.text import document_language
 from bot.types import DocKind, Document, Language
 from knowledge.catalogue import CATALOGUE_SUFFIXES, FieldMapping, load_catalogue
 
@@ -21,8 +22,6 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | CATALOGUE_SU
 # Formats the design promises but nothing implements yet: say so instead of guessing.
 PLANNED_SUFFIXES = frozenset({".docx"})
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
-_LETTER = re.compile(r"[A-Za-z]")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 
 
@@ -36,17 +35,6 @@ class LoadResult:
 
     documents: list[Document] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
-
-
-def detect_language(text: str) -> Language:
-    """zh when CJK characters make up at least a fifth of the letters, else en.
-
-    A fifth, not a half: Chinese policies are full of Latin brand names, emails and prices.
-    """
-    cjk = len(_CJK.findall(text))
-    latin_words = len(re.findall(r"[A-Za-z]+", text))
-    # Compare CJK characters with Latin *words*: one Chinese character carries about a word.
-    return "zh" if cjk and cjk >= 0.2 * (cjk + latin_words) else "en"
 
 
 def language_from_name(path: Path) -> Language | None:
@@ -159,7 +147,7 @@ def load_file(path: Path, *, source: str, kind: DocKind = "policy") -> Document:
         title=title,
         text=text,
         kind=kind,
-        language=language_from_name(path) or detect_language(text),
+        language=language_from_name(path) or document_language(text),
         updated_at=updated,
     )
 

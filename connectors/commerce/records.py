@@ -54,11 +54,6 @@ class ShopData:
         }
 
 
-def normalise_order_id(order_id: str) -> str:
-    """Lookup key for an order id: '#W1234567', 'W1234567' and '#w1234567' are the same order."""
-    return order_id.strip().lstrip("#").strip().upper()
-
-
 # --------------------------------------------------------------------------- field access
 
 

@@ -9,12 +9,12 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from bot.errors import BackendError
+from bot.text import order_key
 from bot.types import JSON, Address, Order, Product, ShopUser
 from connectors.commerce import retail_actions as actions
 from connectors.commerce.records import (
     JSONObject,
     ShopData,
-    normalise_order_id,
     order_from_record,
     product_from_record,
     user_from_record,
@@ -115,7 +115,7 @@ class SqliteShop:
                     o = order_from_record(rec)
                     db.execute(
                         "INSERT INTO orders VALUES (?,?,?,?,?,?)",
-                        (seq, oid, normalise_order_id(oid), o.user_id, o.status, _dumps(rec)),
+                        (seq, oid, order_key(oid), o.user_id, o.status, _dumps(rec)),
                     )
                     tick()
                 db.execute("COMMIT")
@@ -159,7 +159,7 @@ class SqliteShop:
 
     def order_record(self, order_id: str) -> JSONObject | None:
         text = self._one(
-            "SELECT record FROM orders WHERE order_key = ? ORDER BY seq LIMIT 1", (normalise_order_id(order_id),)
+            "SELECT record FROM orders WHERE order_key = ? ORDER BY seq LIMIT 1", (order_key(order_id),)
         )
         return None if text is None else _loads(text)
 

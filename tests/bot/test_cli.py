@@ -14,15 +14,15 @@ from typer.testing import CliRunner
 from bot import cli
 from bot.agent.embedded import EmbeddedEngine
 from bot.agent.guardrails import guard_output
-from bot.engine import TurnHandler
+from bot.agent.turn import TurnHandler
 from bot.errors import BackendError, BadInput
-from bot.nlu import Understander
 from bot.progress import quiet_progress, rich_progress
 from bot.service import Service
 from bot.settings import Settings
 from bot.stores.memory import MemoryBus, MemoryStore
-from bot.testing import FakeRetriever, FakeShop
+from bot.testing.fakes import FakeRetriever, FakeShop
 from bot.types import Citation, Conversation, Intent, Reply, Sentiment, Trace, TurnResult
+from bot.understanding.understander import Understander
 from knowledge.ingest import IngestSummary
 
 ROOT = Path(__file__).resolve().parents[2]

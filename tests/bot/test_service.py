@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.agent.guardrails import guard_output
-from bot.engine import TurnHandler
+from bot.agent.turn import TurnHandler
 from bot.errors import BadInput, Forbidden, NotFound, TooLarge, Unauthorized
-from bot.nlu import Understander
-from bot.pii import PiiScrubber
+from bot.privacy.scrubber import PiiScrubber
 from bot.service import Service, SignedIdentity, sign_identity
 from bot.settings import Settings
 from bot.stores.memory import MemoryBus, MemoryStore
-from bot.testing import FakeRetriever, FakeShop, ScriptedEngine
+from bot.testing.fakes import FakeRetriever, FakeShop, ScriptedEngine
+from bot.understanding.understander import Understander
 
 SECRET = "shop-secret"
 ADMIN = "admin-token"

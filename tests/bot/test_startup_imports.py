@@ -28,5 +28,8 @@ def test_choosing_the_embedded_engine_imports_no_langchain() -> None:
 
 def test_the_scrubber_with_spacy_loads_without_torch() -> None:
     pytest.importorskip("spacy")
-    code = "from bot.pii import PiiScrubber\ns = PiiScrubber()\ns.scrub('Tomomi Nishiyama, Keizersgracht 112', {})"
+    code = (
+        "from bot.privacy.scrubber import PiiScrubber\ns = PiiScrubber()\n"
+        "s.scrub('Tomomi Nishiyama, Keizersgracht 112', {})"
+    )
     assert [m for m in _loaded_after(code) if m in ("torch", "transformers")] == []

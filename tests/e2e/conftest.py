@@ -15,7 +15,7 @@ from typing import Iterator
 import httpx
 import pytest
 
-from bot.stores.testing import free_port
+from bot.testing.redis_server import free_port
 
 ADMIN_TOKEN = "e2e-admin-token"
 STARTUP_TIMEOUT_S = float(os.environ.get("SHOPKEEPER_E2E_STARTUP_TIMEOUT", "300"))

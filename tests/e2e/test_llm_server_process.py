@@ -11,7 +11,7 @@ import httpx
 import pytest
 import websockets
 
-from bot import llm_testing as llm
+from bot.testing import llm_server as llm
 from tests.e2e.conftest import Server, copy_data_dir, running_server
 
 pytestmark = pytest.mark.timeout(900)

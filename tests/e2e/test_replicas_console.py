@@ -14,9 +14,9 @@ from typing import Iterator
 import httpx
 import pytest
 
-from bot.agents import hash_password
-from bot.server.processes import ServerProcess
-from bot.stores.testing import RedisServer
+from bot.desk.staff import hash_password
+from bot.testing.processes import ServerProcess
+from bot.testing.redis_server import RedisServer
 from tests.e2e.conftest import Server, copy_data_dir
 
 pytestmark = pytest.mark.timeout(900)

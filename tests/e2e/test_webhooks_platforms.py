@@ -11,8 +11,9 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from connectors.channels import WebhookRequest, testing
-from connectors.channels.testing import SECRETS, StandIn
+from bot.testing import channels as testing
+from bot.testing.channels import SECRETS, StandIn
+from connectors.channels import WebhookRequest
 from tests.e2e.conftest import Server, copy_data_dir, running_server
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "webhooks"

@@ -13,17 +13,17 @@ import uvicorn
 
 from bot.agent.embedded import EmbeddedEngine
 from bot.agent.guardrails import guard_output
-from bot.engine import TurnHandler
-from bot.nlu import Understander
-from bot.pii import PiiScrubber
+from bot.agent.turn import TurnHandler
+from bot.agent.turn_slots import TurnSlots
+from bot.privacy.scrubber import PiiScrubber
 from bot.server.app import create_app
 from bot.service import Service
 from bot.settings import Settings
-from bot.stage_timing import timed_proxy
 from bot.stores.memory import MemoryBus, MemoryStore
-from bot.stores.testing import free_port
-from bot.testing import FakeRetriever, FakeShop
-from bot.turn_slots import TurnSlots
+from bot.testing.fakes import FakeRetriever, FakeShop
+from bot.testing.redis_server import free_port
+from bot.timing import timed_proxy
+from bot.understanding.understander import Understander
 from eval.bench_turn import BenchConversation, Run, Sample, build_pool, drive, stage_times, summarise
 from eval.bench_understanding import load_messages
 from eval.harness import SuiteOptions, run_suite, write_report

@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 import numpy as np
 import pytest
 
-import bot.intent_finetune
+import bot.understanding.intents.finetune
 from eval.intents import Tuning, tuned_members, tuned_vectors
 
 
@@ -31,7 +31,7 @@ def test_tuned_vectors_are_cached_per_training_set(tmp_path: Path, monkeypatch: 
         bases.append(base)
         return FakeTuned()
 
-    monkeypatch.setattr(bot.intent_finetune, "finetune", fake_finetune)
+    monkeypatch.setattr(bot.understanding.intents.finetune, "finetune", fake_finetune)
     train_x, train_y = ["Where is my card?", "Refund me"], ["card", "refund"]
     first = tuned_vectors(train_x, train_y, train_x + ["A test utterance"], tmp_path)
     assert tuned == [["where is my card?", "refund me"]]  # tuned on the normalised texts
@@ -58,7 +58,7 @@ def test_each_tuned_fold_reports_its_steps(tmp_path: Path, monkeypatch: pytest.M
         progress(2, 2)
         return FakeTuned()
 
-    monkeypatch.setattr(bot.intent_finetune, "finetune", fake_finetune)
+    monkeypatch.setattr(bot.understanding.intents.finetune, "finetune", fake_finetune)
     reports: list[tuple[str, int, int]] = []
     members = tuned_members(tmp_path, progress=lambda label, done, total: reports.append((label, done, total)))
     members(["Where is my card?", "Refund me"], ["card", "refund"], ["A test"])

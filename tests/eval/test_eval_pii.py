@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.pii import PiiScrubber
+from bot.privacy.scrubber import PiiScrubber
 from eval.bench_pii import MESSAGES, benchmark, sized, summary
 
 

@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from bot import llm_testing as llm
 from bot.agent.embedded import EmbeddedEngine
 from bot.agent.guardrails import guard_output
-from bot.engine import TurnHandler
-from bot.nlu import Understander
-from bot.pii import PiiScrubber
+from bot.agent.turn import TurnHandler
 from bot.ports import Engine
+from bot.privacy.scrubber import PiiScrubber
 from bot.service import Service
 from bot.settings import Settings
 from bot.stores.memory import MemoryBus, MemoryStore
-from bot.testing import FakeRetriever
+from bot.testing import llm_server as llm
+from bot.testing.fakes import FakeRetriever
 from bot.types import Handoff, Intent, Reply, Sentiment, ToolCall, Trace, TurnResult
+from bot.understanding.understander import Understander
 from connectors.commerce import SqliteShop, generate_demo_data
 from eval.scenario_check import TurnLog, judge
 from eval.scenario_data import FILES, Scenario, _scenario, load_scenarios

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.understanding.intents.model import CUSTOM_MODEL
 from eval.intents import score, split
 from eval.pii import OWN_MESSAGES, Record, Span, Tally
 from eval.sentiment import OWN as OWN_SENTIMENT
@@ -44,7 +45,7 @@ def test_own_data_files_are_big_enough_and_consistent() -> None:
 
 
 def test_frustration_figures_on_the_own_messages() -> None:
-    from bot.nlu import Understander
+    from bot.understanding.understander import Understander
     from eval.sentiment import own_frustration
 
     m = own_frustration(Understander(use_model=False, sentiment_models=False))
@@ -78,7 +79,7 @@ def test_train_then_eval_intents_on_a_csv(data_dir: Path, tmp_path: Path) -> Non
     trained = runner.invoke(app, ["train", "intents", "--data", str(csv)])
     assert trained.exit_code == 0, trained.output
     assert "24 utterances, 2 intents" in trained.output
-    assert (data_dir / "models" / "intents-custom.pkl").exists()
+    assert (data_dir / "models" / CUSTOM_MODEL).exists()
     evaluated = runner.invoke(
         app, ["eval", "intents", "--data", str(csv), "--data-dir", str(data_dir), "--report", str(tmp_path / "r")]
     )
@@ -98,7 +99,7 @@ def test_train_intents_bad_file_is_one_sentence(data_dir: Path, tmp_path: Path) 
 def test_sentence_vectors_persist_between_runs(tmp_path: Path) -> None:
     import numpy as np
 
-    from bot.intents import ConcatEncoder
+    from bot.understanding.intents.encoders import ConcatEncoder
     from eval.intents import Memo, memoise
 
     calls: list[list[str]] = []

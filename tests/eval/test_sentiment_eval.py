@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import sentiment_model, sentiment_train
-from bot.nlu import Understander
+from bot.understanding.sentiment import model as sentiment_model
+from bot.understanding.understander import Understander
+from eval import sentiment_train
 from eval.sentiment import waimai_cross_validated
 
 

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from bot.server import admin
 from bot.server.app import create_app
-from bot.server.testing import FakeService
 from bot.settings import Settings
+from bot.testing.service import FakeService
 from knowledge import HashingEmbedder, KnowledgeBase
 
 ADMIN = {"Authorization": "Bearer admin-secret"}

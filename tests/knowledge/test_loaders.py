@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.text import document_language
 from knowledge import DEMO_KNOWLEDGE_DIR
-from knowledge.loaders import detect_language, html_to_text, load_folder, load_paths
+from knowledge.loaders import html_to_text, load_folder, load_paths
 
 
 def test_markdown_title_and_language_from_suffix(tmp_path: Path) -> None:
@@ -29,10 +30,10 @@ def test_language_detected_without_suffix_and_title_from_stem(tmp_path: Path) ->
     assert docs["care_guide.txt"].title == "Care guide"
 
 
-def test_detect_language() -> None:
-    assert detect_language("What is your return policy?") == "en"
-    assert detect_language("退货政策是什么") == "zh"
-    assert detect_language("请问 PayPal 退款多久到账？") == "zh"
+def test_document_language() -> None:
+    assert document_language("What is your return policy?") == "en"
+    assert document_language("退货政策是什么") == "zh"
+    assert document_language("请问 PayPal 退款多久到账？") == "zh"
 
 
 def test_html_is_read_as_text_with_headings(tmp_path: Path) -> None:

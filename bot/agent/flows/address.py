@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 
 from bot.agent.flows.addresses import parse_address
-from bot.agent.flows.turn import ADDRESS, Turn
+from bot.agent.flows.state import ADDRESS, Turn
 from bot.agent.flows.writes import WriteFlow
 from bot.types import JSON, Order
-
-_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
 
 
 def _address(turn: Turn) -> dict[str, JSON] | None:

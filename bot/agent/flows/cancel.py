@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.agent.flows.detect import cancel_reason
-from bot.agent.flows.turn import REASON, Turn
+from bot.agent.flows.state import REASON, Turn
 from bot.agent.flows.writes import WriteFlow
 from bot.types import JSON, Order
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.agent.flows.state import ITEMS, NEW_ITEMS, Turn, load_list, store_list
 from bot.agent.flows.texts import FLOW_WORDS
-from bot.agent.flows.turn import ITEMS, NEW_ITEMS, Turn, load_list, store_list
 from bot.agent.flows.variants import alternatives, options_text, pick_items, pick_variant
 from bot.types import JSON, Order, OrderItem, Product
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.agent.flows.turn import PAYMENT, Turn
+from bot.agent.flows.state import PAYMENT, Turn
 from bot.agent.flows.writes import WriteFlow
 from bot.types import JSON, Order, PaymentMethod
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.agent.flows.items import choose_items, payment_for, products
-from bot.agent.flows.turn import Turn
+from bot.agent.flows.state import Turn
 from bot.agent.flows.writes import WriteFlow
 from bot.types import JSON, Order
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.agent import tools
-from bot.agent.flows.turn import EMAIL, FLOW, ORDER_ID, Turn
+from bot.agent.flows.state import EMAIL, FLOW, ORDER_ID, Turn
 from bot.agent.flows.verify import verify
 from bot.agent.phrases import say, status_text
 from bot.types import Language, Order

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.agent import tools
-from bot.agent.flows.turn import EMAIL, ORDER_ID, Turn
+from bot.agent.flows.state import EMAIL, ORDER_ID, Turn
 from bot.types import Customer
 
 

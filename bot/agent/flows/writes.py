@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 from bot.agent import tools
 from bot.agent.flows.detect import choice, wants_other
-from bot.agent.flows.texts import FLOW_WORDS, flow_say
-from bot.agent.flows.turn import (
+from bot.agent.flows.state import (
     ASKED,
     CHOICES,
     FLOW,
@@ -24,6 +23,7 @@ from bot.agent.flows.turn import (
     load_list,
     store_list,
 )
+from bot.agent.flows.texts import FLOW_WORDS, flow_say
 from bot.agent.flows.verify import verify
 from bot.agent.phrases import status_text
 from bot.agent.tools.confirm import propose

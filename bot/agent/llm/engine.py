@@ -13,6 +13,7 @@ from langchain_core.runnables import Runnable
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
+from bot.agent.handoff_policy import FAILURES_KEY, should_hand_off
 from bot.agent.llm.prompt import data_block, history_messages, instructions, leaks_instructions, rescrub
 from bot.agent.llm.scrub import Scrubber, TurnScrubber
 from bot.agent.llm.stream import DeltaFn, DeltaStream
@@ -20,8 +21,8 @@ from bot.agent.llm.tools import ToolSession, langchain_tools
 from bot.agent.phrases import handoff_phrase
 from bot.agent.tools import ToolContext, search_knowledge
 from bot.agent.tools.confirm import Resolution, resolve
-from bot.handoff_policy import FAILURES_KEY, should_hand_off
 from bot.ports import Engine, InventoryBackend, OrderActions, OrderBackend, Retriever
+from bot.text import PLACEHOLDER
 from bot.types import (
     Citation,
     Conversation,
@@ -38,7 +39,6 @@ from bot.types import (
 log = logging.getLogger(__name__)
 
 _CITE = re.compile(r"\[(\d{1,2})\]")
-_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
 SNIPPET_CHARS = 240
 _DONE = {
     True: {"en": "Done: the change is made. {detail}", "zh": "已为您办理完成。{detail}"},
@@ -165,7 +165,7 @@ class LlmEngine:
         history: Sequence[Message],
         notes: list[str],
     ) -> str:
-        query = _PLACEHOLDER.sub(" ", text).strip()
+        query = PLACEHOLDER.sub(" ", text).strip()
         started = time.perf_counter()
         found = search_knowledge(session.ctx, query, None, k=self.config.passages) if query else []
         session.timed("retrieval", started)

@@ -7,9 +7,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from bot.text import PLACEHOLDER
 from bot.types import JSON
 
-_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
 _CODE_WORD = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
 # Joined leaves are scrubbed in one analyzer call (one call costs about as much as many short ones);
 # the separator is a line no recognizer reads as part of an entity.
@@ -20,7 +20,7 @@ _KEEP_KEYS = frozenset({"status", "transaction_type", "source", "brand", "last_f
 
 
 class Scrubber(Protocol):
-    """What this needs from bot.pii.PiiScrubber (its public API)."""
+    """What this needs from bot.privacy.scrubber.PiiScrubber (its public API)."""
 
     def scrub(self, text: str, vault: Mapping[str, str]) -> tuple[str, dict[str, str]]: ...
 
@@ -50,7 +50,7 @@ class TurnScrubber:
         """Each text with its PII replaced by placeholders (new ones join the vault)."""
         if self._scrubber is None or not texts:
             return list(texts)
-        todo = [i for i, t in enumerate(texts) if t.strip() and _PLACEHOLDER.sub("", t).strip()]
+        todo = [i for i, t in enumerate(texts) if t.strip() and PLACEHOLDER.sub("", t).strip()]
         out = list(texts)
         if not todo:
             return out
@@ -68,7 +68,7 @@ class TurnScrubber:
             if placeholder not in code:
                 self.vault[placeholder] = raw
         for i, part in zip(todo, parts):
-            out[i] = _PLACEHOLDER.sub(lambda m: code.get(m.group(0), m.group(0)), part) if code else part
+            out[i] = PLACEHOLDER.sub(lambda m: code.get(m.group(0), m.group(0)), part) if code else part
         return out
 
     def text(self, text: str) -> str:
@@ -114,7 +114,7 @@ class TurnScrubber:
 
     def restore_added(self, text: str) -> str:
         """Placeholders this turn added -> their values; the conversation's own stay for the engine to restore."""
-        return _PLACEHOLDER.sub(
+        return PLACEHOLDER.sub(
             lambda m: (
                 self.vault.get(m.group(0), m.group(0)) if m.group(0) not in self.conversation_vault else m.group(0)
             ),

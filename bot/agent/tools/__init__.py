@@ -5,7 +5,7 @@
 - confirm.py: writes in two steps (propose, then execute on an explicit yes) with an audit log
 """
 
-from bot.agent.tools.context import ToolContext, normalise_order_id
+from bot.agent.tools.context import ToolContext
 from bot.agent.tools.shopper import (
     find_products,
     get_order_status,
@@ -21,7 +21,6 @@ __all__ = [
     "find_products",
     "get_order_status",
     "list_customer_orders",
-    "normalise_order_id",
     "order_json",
     "search_knowledge",
     "tracking_ids",

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from bot.ports import InventoryBackend, OrderActions, OrderBackend, Retriever
+from bot.text import PLACEHOLDER
 from bot.types import JSON, Customer, ToolCall
-
-_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
-_ORDER_ID = re.compile(r"#?\s?[Ww](\d{7})")
 
 
 @dataclass(frozen=True)
@@ -44,16 +41,10 @@ class ToolContext:
         self.calls.append(ToolCall(name=name, arguments=dict(arguments), ok=ok, result=result))
 
 
-def normalise_order_id(order_id: str) -> str:
-    """ "W1234567", "#w1234567", "# W1234567" -> "#W1234567"; anything else stripped as is."""
-    m = _ORDER_ID.fullmatch(order_id.strip())
-    return f"#W{m.group(1)}" if m else order_id.strip()
-
-
 def resolve(ctx: ToolContext, value: str) -> str:
     """A placeholder such as "<EMAIL_1>" -> the raw value from the vault ("" when unknown)."""
     value = value.strip()
-    if _PLACEHOLDER.fullmatch(value):
+    if PLACEHOLDER.fullmatch(value):
         return ctx.vault.get(value, "")
     return value
 
@@ -65,6 +56,6 @@ _PERSONAL_ARGUMENTS = frozenset({"address1", "address2", "city", "state", "zip",
 def safe_argument(value: str, name: str = "") -> str:
     """Trace arguments carry placeholders and ids, never a raw email, name or address (`name` is the argument's)."""
     value = value.strip()
-    if not value or _PLACEHOLDER.fullmatch(value):
+    if not value or PLACEHOLDER.fullmatch(value):
         return value
     return "<redacted>" if "@" in value or name in _PERSONAL_ARGUMENTS else value

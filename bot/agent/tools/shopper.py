@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from bot.agent.tools.context import ToolContext, normalise_order_id, resolve, safe_argument
+from bot.agent.tools.context import ToolContext, resolve, safe_argument
+from bot.text import canonical_order_id
 from bot.types import JSON, Customer, DocKind, Language, Order, Passage, Product
 
 
@@ -15,7 +16,7 @@ def verify_order_owner(ctx: ToolContext, order_id: str, email_or_placeholder: st
     An unknown order and a wrong proof give the same answer, so the tool cannot be used to
     learn which order numbers exist.
     """
-    order_id = normalise_order_id(order_id)
+    order_id = canonical_order_id(order_id)
     proof = resolve(ctx, email_or_placeholder).strip().lower()
     arguments: dict[str, JSON] = {"order_id": order_id, "email": safe_argument(email_or_placeholder)}
     order = ctx.orders.get_order(order_id) if proof else None
@@ -42,7 +43,7 @@ def verify_order_owner(ctx: ToolContext, order_id: str, email_or_placeholder: st
 
 def get_order_status(ctx: ToolContext, order_id: str) -> Order | None:
     """One of the verified customer's orders; anyone else's order is reported as not found."""
-    order_id = normalise_order_id(order_id)
+    order_id = canonical_order_id(order_id)
     arguments: dict[str, JSON] = {"order_id": order_id}
     if ctx.customer is None:
         ctx.record("get_order_status", arguments, False, "the shopper is not verified")

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from bot.agent.guardrails import guard_output
-from bot.nlu import Understander
-from bot.pii import PiiScrubber
 from bot.ports import Engine
+from bot.privacy.scrubber import PiiScrubber
+from bot.testing.commerce import open_mini_shop
 from bot.types import Conversation, Decision, Language, Understanding
+from bot.understanding.understander import Understander
 from connectors.commerce.sqlite_shop import SqliteShop
-from connectors.commerce.testing import open_mini_shop
 
 #: Scrubbed text and the conversation's locale in, what the engine is told about the message out.
 Understand = Callable[[str, Language | None], Understanding]
@@ -23,7 +23,7 @@ _nlu = Understander()
 
 
 def nlu_understand(scrubbed: str, locale: Language | None) -> Understanding:
-    """The real understanding stage, as bot.engine calls it."""
+    """The real understanding stage, as bot.agent.turn calls it."""
     return _nlu.understand(scrubbed, locale=locale)
 
 
@@ -41,7 +41,7 @@ def shop(tmp_path: Path) -> Iterator[SqliteShop]:
 
 @dataclass
 class Chat:
-    """One conversation driven the way bot.engine drives a turn: scrub, understand, decide, guard, restore,
+    """One conversation driven the way bot.agent.turn drives a turn: scrub, understand, decide, guard, restore,
     then carry memory, customer, locale and state over to the next message."""
 
     engine: Engine

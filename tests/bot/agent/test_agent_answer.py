@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from bot.agent.answer import MIN_PASSAGE_SCORE, compose_answer, sentences
-from bot.testing import POLICY_PASSAGES, FakeRetriever
+from bot.testing.fakes import POLICY_PASSAGES, FakeRetriever
 from bot.types import Passage
 
 retriever = FakeRetriever()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.agent.embedded import EmbeddedEngine
-from bot.nlu import Understander
-from bot.pii import PiiScrubber
-from bot.testing import FakeRetriever, FakeShop, ScriptedEngine
+from bot.privacy.scrubber import PiiScrubber
+from bot.testing.fakes import FakeRetriever, FakeShop, ScriptedEngine
 from bot.types import Conversation, Customer, Decision, Reply
+from bot.understanding.understander import Understander
 from tests.bot.agent.conftest import Chat, nlu_understand
 
 

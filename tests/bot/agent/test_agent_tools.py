@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.agent import tools
 from bot.agent.tools import ToolContext
-from bot.testing import FakeRetriever, FakeShop
+from bot.testing.fakes import FakeRetriever, FakeShop
 from bot.types import Customer
 
 shop = FakeShop()

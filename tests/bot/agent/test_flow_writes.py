@@ -4,11 +4,8 @@ refuse, change of mind, corrections, detours and coming back (en + zh)."""
 from __future__ import annotations
 
 from bot.agent.embedded import EmbeddedEngine
-from bot.pii import PiiScrubber
-from bot.testing import FakeRetriever
-from bot.types import Conversation, Customer
-from connectors.commerce.sqlite_shop import SqliteShop
-from connectors.commerce.testing import (
+from bot.privacy.scrubber import PiiScrubber
+from bot.testing.commerce import (
     ANA,
     ANA_DELIVERED,
     ANA_GIFT_PENDING,
@@ -18,6 +15,9 @@ from connectors.commerce.testing import (
     SHIRT_BLUE,
     SHIRT_RED,
 )
+from bot.testing.fakes import FakeRetriever
+from bot.types import Conversation, Customer
+from connectors.commerce.sqlite_shop import SqliteShop
 from tests.bot.agent.conftest import Chat
 
 EMAIL = "ana.lee@example.com"

@@ -13,19 +13,19 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bot import llm_testing as llm
 from bot.agent.embedded import EmbeddedEngine
 from bot.agent.guardrails import guard_output
 from bot.agent.llm import LlmConfig, LlmEngine
 from bot.agent.llm.stream import publish_deltas
-from bot.engine import TurnHandler
-from bot.pii import PiiScrubber
+from bot.agent.turn import TurnHandler
 from bot.ports import Engine
+from bot.privacy.scrubber import PiiScrubber
 from bot.stores.memory import MemoryStore
-from bot.testing import FakeRetriever, RecordingBus
+from bot.testing import llm_server as llm
+from bot.testing.commerce import ANA, ANA_GIFT_PENDING, ANA_PENDING, BO_PENDING
+from bot.testing.fakes import FakeRetriever, RecordingBus
 from bot.types import Conversation, Customer, Intent, Passage, Sentiment, Understanding
 from connectors.commerce.sqlite_shop import SqliteShop
-from connectors.commerce.testing import ANA, ANA_GIFT_PENDING, ANA_PENDING, BO_PENDING
 from tests.bot.agent.conftest import Chat, Understand
 
 ANA_C = Customer(ANA, "Ana Lee", "ana.lee@example.com", verified_by="signed_identity")

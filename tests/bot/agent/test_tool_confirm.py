@@ -12,10 +12,7 @@ from bot.agent.tools.confirm import audit_log, is_explicit_yes, pending_statemen
 from bot.agent.tools.context import ToolContext
 from bot.agent.tools.registry import BACKEND_DOWN, call_tool
 from bot.errors import BackendError
-from bot.testing import FakeRetriever
-from bot.types import JSON, Customer, Order
-from connectors.commerce.sqlite_shop import SqliteShop
-from connectors.commerce.testing import (
+from bot.testing.commerce import (
     ANA,
     ANA_DELIVERED,
     ANA_GIFT_PENDING,
@@ -27,6 +24,9 @@ from connectors.commerce.testing import (
     SHIRT_RED,
     open_mini_shop,
 )
+from bot.testing.fakes import FakeRetriever
+from bot.types import JSON, Customer, Order
+from connectors.commerce.sqlite_shop import SqliteShop
 
 ANA_C = Customer(ANA, "Ana Lee", "ana.lee@example.com", verified_by="email")
 CANCEL = {"order_id": ANA_GIFT_PENDING, "reason": "no longer needed"}

@@ -8,10 +8,7 @@ from bot.agent.tools.confirm import propose
 from bot.agent.tools.context import ToolContext
 from bot.agent.tools.registry import TOOLS, WRITE_TOOLS, call_tool
 from bot.agent.tools.retail import MAX_FAILED_LOOKUPS, NOT_VERIFIED
-from bot.testing import FakeRetriever
-from bot.types import JSON, Customer
-from connectors.commerce.sqlite_shop import SqliteShop
-from connectors.commerce.testing import (
+from bot.testing.commerce import (
     ANA,
     ANA_DELIVERED,
     ANA_PENDING,
@@ -23,6 +20,9 @@ from connectors.commerce.testing import (
     SHIRT_BLUE,
     SHIRT_RED,
 )
+from bot.testing.fakes import FakeRetriever
+from bot.types import JSON, Customer
+from connectors.commerce.sqlite_shop import SqliteShop
 
 ANA_C = Customer(ANA, "Ana Lee", "ana.lee@example.com", verified_by="signed_identity")
 _ADDRESS: dict[str, JSON] = {

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.server.app import create_app
-from bot.server.testing import FakeService
 from bot.settings import Settings
+from bot.testing.service import FakeService
 
 ADMIN = "admin-secret"
 
@@ -39,7 +39,7 @@ def auth(token: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
-    from bot.stores.testing import RedisServer
+    from bot.testing.redis_server import RedisServer
 
     if not RedisServer.available():
         pytest.skip("redis-server is not installed (apt-get install -y redis-server); Redis cases skipped")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.server.testing import FakeService
+from bot.testing.service import FakeService
 
 ADMIN = "admin-secret"
 

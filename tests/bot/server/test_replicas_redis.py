@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.server.app import create_app
-from bot.server.testing import FakeService
 from bot.stores.redis import RedisBus, RedisStore
+from bot.testing.service import FakeService
 
 pytestmark = pytest.mark.timeout(60)
 

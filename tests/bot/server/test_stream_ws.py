@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from bot.server.testing import FakeService
+from bot.testing.service import FakeService
 
 pytestmark = pytest.mark.timeout(60)
 

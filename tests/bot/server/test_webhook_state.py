@@ -11,7 +11,7 @@ from bot.server.webhook_state import ChannelState, MemoryChannelState, RedisChan
 
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:
-    from bot.stores.testing import RedisServer
+    from bot.testing.redis_server import RedisServer
 
     if not RedisServer.available():
         pytest.skip("redis-server is not installed (apt-get install -y redis-server); Redis cases skipped")

@@ -14,12 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.server.app import create_app
-from bot.server.testing import FakeService
 from bot.server.webhook_state import MemoryChannelState
 from bot.server.webhooks import WebhookHub
 from bot.settings import Settings
-from connectors.channels import Outbound, build_channels, testing
-from connectors.channels.testing import SECRETS, answer_for
+from bot.testing import channels as testing
+from bot.testing.channels import SECRETS, answer_for
+from bot.testing.service import FakeService
+from connectors.channels import Outbound, build_channels
 
 FIXTURES = __import__("pathlib").Path(__file__).resolve().parents[2] / "fixtures" / "webhooks"
 
@@ -229,7 +230,7 @@ def test_the_meta_verify_token_is_redacted_from_access_logs() -> None:
 def test_bot_messages_outside_a_turn_are_sent_once_and_turn_replies_are_not_resent(
     client: TestClient, service: FakeService, platforms: Platforms
 ) -> None:
-    from bot.engine import message_event
+    from bot.agent.turn import message_event
     from bot.types import Message
 
     _wait_outbox(client)

@@ -9,7 +9,7 @@ import redis
 
 from bot.stores.memory import MemoryBus, MemoryStore
 from bot.stores.redis import RedisBus, RedisStore
-from bot.stores.testing import RedisServer
+from bot.testing.redis_server import RedisServer
 
 
 @pytest.fixture(scope="session")

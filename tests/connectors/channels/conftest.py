@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from bot.settings import Settings
+from bot.testing.channels import SECRETS, answer_for
 from connectors.channels import Outbound, WebhookChannel, build_channels
 from connectors.channels.outbound import Sleep
-from connectors.channels.testing import SECRETS, answer_for
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "webhooks"
 

@@ -53,7 +53,7 @@ def test_only_the_configured_platforms_are_enabled() -> None:
 
 def test_the_app_factory_refuses_to_start_with_a_half_configured_platform() -> None:
     from bot.server.app import create_app
-    from bot.server.testing import FakeService
+    from bot.testing.service import FakeService
 
     with pytest.raises(ConfigError, match="SHOPKEEPER_LINE_CHANNEL_SECRET"):
         create_app(FakeService(_settings(line_channel_access_token="t")))

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors.channels import BadPayload, WebhookChannel, WebhookRequest, testing
+from bot.testing import channels as testing
+from connectors.channels import BadPayload, WebhookChannel, WebhookRequest
 from tests.connectors.channels.conftest import fixture_bytes, fixture_json
 
 JSON_FIXTURES = {

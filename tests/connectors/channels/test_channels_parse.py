@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.channels import BadPayload, Inbound, WebhookChannel, WebhookRequest, testing
+from bot.testing import channels as testing
+from connectors.channels import BadPayload, Inbound, WebhookChannel, WebhookRequest
 from tests.connectors.channels.conftest import fixture_bytes, fixture_json
 
 

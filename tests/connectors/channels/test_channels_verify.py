@@ -8,7 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from connectors.channels import WebhookChannel, WebhookRequest, testing
+from bot.testing import channels as testing
+from connectors.channels import WebhookChannel, WebhookRequest
 from tests.connectors.channels.conftest import fixture_bytes, fixture_json
 
 NOW = time.time()

@@ -12,6 +12,7 @@ import pytest
 
 from bot.server.webhook_state import MemoryChannelState
 from bot.server.webhooks import Pulls, WebhookHub, _pulled
+from bot.testing import channels as testing
 from connectors.channels import (
     DeliveryError,
     Inbound,
@@ -20,7 +21,6 @@ from connectors.channels import (
     WebhookChannel,
     WebhookRequest,
     build_channels,
-    testing,
 )
 from connectors.channels.wecom import WeComChannel
 from connectors.channels.wecom_kf import KfNotice
@@ -191,7 +191,7 @@ def test_the_webhook_flow_fetches_answers_and_replies_once(api: KfApi) -> None:
     from fastapi.testclient import TestClient
 
     from bot.server.app import create_app
-    from bot.server.testing import FakeService
+    from bot.testing.service import FakeService
 
     service = FakeService(channel_settings())
     app = create_app(service)

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from bot.text import order_key
 from connectors.commerce.records import (
     RecordError,
     ShopData,
-    normalise_order_id,
     order_from_record,
     order_to_record,
     product_from_record,
@@ -22,7 +22,7 @@ from connectors.commerce.records import (
 
 @pytest.mark.parametrize("raw", ["#W1234567", "W1234567", "#w1234567", " w1234567 ", "# W1234567"])
 def test_order_ids_normalise_to_one_key(raw: str) -> None:
-    assert normalise_order_id(raw) == "W1234567"
+    assert order_key(raw) == "W1234567"
 
 
 def test_records_map_to_domain_and_back(demo_data: ShopData) -> None:

@@ -10,11 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bot.errors import ActionRefused, BackendError, ConfigError
-from bot.types import Address
-from connectors.commerce.rest_api import shop_router
-from connectors.commerce.rest_client import RestShop
-from connectors.commerce.sqlite_shop import SqliteShop
-from connectors.commerce.testing import (
+from bot.testing.commerce import (
     ANA,
     ANA_DELIVERED,
     ANA_GIFT_PENDING,
@@ -25,6 +21,10 @@ from connectors.commerce.testing import (
     SHIRT_RED,
     open_mini_shop,
 )
+from bot.types import Address
+from connectors.commerce.rest_api import shop_router
+from connectors.commerce.rest_client import RestShop
+from connectors.commerce.sqlite_shop import SqliteShop
 
 BASE = "http://testserver/shop/v1"
 ADDRESS = Address("5 Elm St", "", "Boston", "MA", "USA", "02108")

@@ -9,9 +9,7 @@ from typing import Any
 import pytest
 
 from bot.errors import ActionRefused
-from bot.types import Address
-from connectors.commerce.sqlite_shop import SqliteShop
-from connectors.commerce.testing import (
+from bot.testing.commerce import (
     ANA,
     ANA_DELIVERED,
     ANA_GIFT_PENDING,
@@ -23,6 +21,8 @@ from connectors.commerce.testing import (
     SHIRT_RED,
     open_mini_shop,
 )
+from bot.types import Address
+from connectors.commerce.sqlite_shop import SqliteShop
 
 NEW_ADDRESS = Address("5 Elm St", "Apt 2", "Boston", "MA", "USA", "02108")
 

@@ -11,7 +11,7 @@ import pytest
 from bot.agent.tools.context import ToolContext
 from bot.agent.tools.registry import call_tool
 from bot.errors import ActionRefused, BackendError
-from bot.testing import FakeRetriever
+from bot.testing.fakes import FakeRetriever
 from bot.types import Customer
 from connectors.commerce.shopify import ShopifyShop
 

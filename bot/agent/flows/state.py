@@ -1,0 +1,118 @@
+"""The working state of one embedded-engine turn: context, understanding, memory, replies, stage timings."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from bot.agent.flows.texts import flow_say
+from bot.agent.handoff_policy import FAILURES_KEY, failure_count
+from bot.agent.phrases import PHRASES, say
+from bot.agent.tools import ToolContext
+from bot.types import JSON, Customer, Handoff, Language, Reply, Understanding
+
+#: Memory keys (all values are strings).
+FLOW, ORDER_ID, EMAIL = "flow", "order_id", "email"
+FLOW_ORDER, CHOICES, ITEMS, NEW_ITEMS = "flow_order", "flow_choices", "flow_items", "flow_new_items"
+REASON, ADDRESS, PAYMENT, ASKED, OFFER = "flow_reason", "flow_address", "flow_payment", "flow_asked", "flow_offer"
+PROPOSED, REQUEST = "flow_proposed", "flow_request"
+#: Every key a write flow owns: dropped together when the flow ends.
+FLOW_KEYS = (FLOW, FLOW_ORDER, CHOICES, ITEMS, NEW_ITEMS, REASON, ADDRESS, PAYMENT, ASKED, PROPOSED, REQUEST)
+
+
+@dataclass
+class Turn:
+    """What one decide() call works on and produces."""
+
+    ctx: ToolContext
+    u: Understanding
+    text: str
+    """The scrubbed message."""
+    raw: str
+    """The message with this conversation's placeholders put back (addresses need real values)."""
+    memory: dict[str, str]
+    replies: list[Reply] = field(default_factory=list)
+    customer: Customer | None = None
+    """Set when this turn verified the shopper."""
+    handoff: Handoff | None = None
+    consumed: bool = False
+    """A flow used this message as an answer to its question (it is not a low-confidence miss)."""
+    timings: dict[str, float] = field(default_factory=dict)
+    picked_order: bool = False
+    """This message chose the order by its position ("the first one"): not an item's position too."""
+
+    @property
+    def lang(self) -> Language:
+        return self.u.language
+
+    @property
+    def verified(self) -> Customer | None:
+        return self.customer or self.ctx.customer
+
+    def detail_texts(self) -> list[str]:
+        """Where a flow looks for its details: this message, then the one that started the flow
+        ("change the bottle to 1000ml" before we had to ask which order)."""
+        request = self.memory.get(REQUEST, "")
+        return [self.text] + ([request] if request and request != self.text else [])
+
+    def tools_ctx(self) -> ToolContext:
+        """The tool context with the shopper verified this turn, when they were."""
+        return self.ctx.with_customer(self.customer) if self.customer and not self.ctx.customer else self.ctx
+
+    def say(self, key: str, **values: object) -> None:
+        text = say(key, self.lang, **values) if key in PHRASES else flow_say(key, self.lang, **values)
+        self.replies.append(Reply(text))
+
+    def say_text(self, text: str) -> None:
+        self.replies.append(Reply(text))
+
+    def ask(self, key: str, **values: JSON) -> None:
+        """Say a flow question and remember it, so it can be asked again after a detour."""
+        self.say(key, **values)
+        self.memory[ASKED] = json.dumps({"key": key, "values": values}, ensure_ascii=False)
+
+    def asked(self) -> str:
+        """The key of the question the flow is waiting on ("" when none)."""
+        raw = self.memory.get(ASKED)
+        return str(json.loads(raw).get("key", "")) if raw else ""
+
+    def ask_again(self) -> bool:
+        """Repeat the flow's open question; False when there is none."""
+        raw = self.memory.get(ASKED)
+        if not raw:
+            return False
+        asked = json.loads(raw)
+        self.say(str(asked["key"]), **dict(asked.get("values", {})))
+        return True
+
+    def end_flow(self) -> None:
+        for key in FLOW_KEYS:
+            self.memory.pop(key, None)
+
+    def failed(self) -> None:
+        self.memory[FAILURES_KEY] = str(failure_count(self.memory) + 1)
+
+    def succeeded(self) -> None:
+        self.memory[FAILURES_KEY] = "0"
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time a stage of decide() (retrieval, tools); stages that repeat add up."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + (time.perf_counter() - started) * 1000
+
+
+def load_list(memory: dict[str, str], key: str) -> list[str]:
+    raw = memory.get(key)
+    value = json.loads(raw) if raw else []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def store_list(memory: dict[str, str], key: str, values: list[str]) -> None:
+    memory[key] = json.dumps(values)

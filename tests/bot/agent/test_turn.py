@@ -1,0 +1,167 @@
+"""The turn orchestration over the real scrubber and nlu, a scripted engine and the in-process store."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pytest
+
+from bot.agent.guardrails import guard_output
+from bot.agent.turn import TurnHandler
+from bot.errors import NotFound
+from bot.privacy.scrubber import PiiScrubber
+from bot.stores.memory import MemoryBus, MemoryStore
+from bot.testing.fakes import ScriptedEngine
+from bot.types import Conversation, Decision, Event, Handoff, Message, Reply, Understanding
+from bot.understanding.understander import Understander
+
+SCRUBBER = PiiScrubber()
+UNDERSTANDER = Understander()
+
+
+def make_handler(engine: object, store: MemoryStore | None = None, bus: MemoryBus | None = None) -> TurnHandler:
+    return TurnHandler(
+        store=store or MemoryStore(),
+        bus=bus or MemoryBus(),
+        scrubber=SCRUBBER,
+        understand=lambda text, locale: UNDERSTANDER.understand(text, locale=locale),
+        engine=engine,  # type: ignore[arg-type]
+        guard=guard_output,
+    )
+
+
+def new_conversation(handler: TurnHandler, **kwargs: object) -> Conversation:
+    conversation = Conversation(id="c_test", **kwargs)  # type: ignore[arg-type]
+    handler.store.create(conversation)
+    return conversation
+
+
+def test_turn_stores_both_sides_and_the_model_sees_placeholders_only() -> None:
+    engine = ScriptedEngine([Decision(replies=(Reply("I will write to <EMAIL_1> shortly."),), memory={"flow": "x"})])
+    handler = make_handler(engine)
+    new_conversation(handler)
+
+    result = handler.handle("c_test", "Please email me at jane.doe@example.com about my order")
+
+    seen_text = engine.seen[0][1]
+    assert "jane.doe@example.com" not in seen_text and "<EMAIL_1>" in seen_text
+    assert result.trace.model_input == seen_text
+    assert "jane.doe@example.com" not in str(result.trace.to_json())
+    # The shopper gets their own address back.
+    assert result.replies[0].text == "I will write to jane.doe@example.com shortly."
+    transcript = handler.store.messages("c_test")
+    assert [(m.seq, m.role) for m in transcript] == [(1, "shopper"), (2, "bot")]
+    stored = handler.store.get("c_test")
+    assert (
+        stored is not None and stored.memory == {"flow": "x"} and stored.vault == {"<EMAIL_1>": "jane.doe@example.com"}
+    )
+    assert set(result.trace.timings_ms) >= {"scrub", "understand", "decide", "guard", "restore", "store"}
+
+
+def test_history_is_passed_to_the_engine() -> None:
+    engine = ScriptedEngine()
+    handler = make_handler(engine)
+    new_conversation(handler)
+    handler.handle("c_test", "hello")
+    handler.handle("c_test", "where is my order")
+    history: Sequence[Message] = engine.seen[1][3]
+    assert [m.role for m in history] == ["shopper", "bot"]
+
+
+def test_handoff_moves_to_waiting_and_the_bot_then_stays_silent() -> None:
+    engine = ScriptedEngine([Decision(replies=(Reply("A human will join."),), handoff=Handoff("requested"))])
+    handler = make_handler(engine)
+    new_conversation(handler)
+
+    first = handler.handle("c_test", "I want a human")
+    assert first.state == "waiting_for_agent" and first.trace.handoff == Handoff("requested")
+    second = handler.handle("c_test", "hello? are you there")
+    assert second.replies == () and second.state == "waiting_for_agent"
+    assert len(engine.seen) == 1, "the engine must not run while a human holds the conversation"
+    # Nothing the shopper writes is lost.
+    assert [m.text for m in handler.store.messages("c_test") if m.role == "shopper"] == [
+        "I want a human",
+        "hello? are you there",
+    ]
+
+
+class ExplodingEngine:
+    name = "embedded"
+
+    def decide(self, conversation: Conversation, text: str, u: Understanding, history: Sequence[Message]) -> Decision:
+        raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize(("text", "marker"), [("where is my parcel", "human"), ("我的快递到哪了", "人工")])
+def test_a_failing_engine_fails_towards_a_human(text: str, marker: str) -> None:
+    handler = make_handler(ExplodingEngine())
+    new_conversation(handler)
+    result = handler.handle("c_test", text)
+    assert result.state == "waiting_for_agent"
+    assert result.trace.handoff == Handoff("engine_error")
+    assert marker in result.replies[0].text
+
+
+def test_unknown_conversation_is_not_found() -> None:
+    with pytest.raises(NotFound):
+        make_handler(ScriptedEngine()).handle("c_missing", "hi")
+
+
+def test_events_reach_a_watcher_in_order() -> None:
+    engine = ScriptedEngine([Decision(replies=(Reply("hand-off"),), handoff=Handoff("requested"))])
+    bus = MemoryBus()
+    handler = make_handler(engine, bus=bus)
+    new_conversation(handler)
+
+    async def watch() -> list[Event]:
+        events = bus.subscribe("c_test")
+        await asyncio.to_thread(handler.handle, "c_test", "human please")
+        got: list[Event] = []
+        while len(got) < 4:
+            got.append(await asyncio.wait_for(events.__anext__(), 5))
+        return got
+
+    events = asyncio.run(watch())
+    assert [e.type for e in events] == ["message", "typing", "message", "state"]
+    assert events[0].data["message"]["role"] == "shopper"  # type: ignore[index,call-overload]
+    assert events[3].data == {"state": "waiting_for_agent"}
+
+
+def test_turns_of_one_conversation_do_not_interleave() -> None:
+    handler = make_handler(ScriptedEngine())
+    new_conversation(handler)
+    threads = [threading.Thread(target=handler.handle, args=("c_test", f"message {i}")) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    roles = [m.role for m in handler.store.messages("c_test")]
+    assert roles == ["shopper", "bot"] * 8, "each shopper message is followed by its own reply"
+
+
+class ClaimDuringTurn:
+    """An engine during whose turn an agent (on any replica) claims the conversation."""
+
+    name = "embedded"
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+
+    def decide(self, conversation: Conversation, text: str, u: Understanding, history: Sequence[Message]) -> Decision:
+        stored = self.store.get(conversation.id)
+        assert stored is not None
+        self.store.save(replace(stored, state="agent"))
+        return Decision(replies=(Reply("one moment"),), memory={"flow": "y"})
+
+
+def test_a_claim_made_during_a_turn_is_not_undone_by_it() -> None:
+    store = MemoryStore()
+    handler = make_handler(ClaimDuringTurn(store), store=store)
+    new_conversation(handler)
+    result = handler.handle("c_test", "hello")
+    stored = store.get("c_test")
+    assert stored is not None and stored.state == "agent" and result.state == "agent"
+    assert stored.memory == {"flow": "y"}, "the turn's own changes are still kept"
