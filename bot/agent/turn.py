@@ -15,6 +15,8 @@ from bot import timing
 from bot.agent.turn_slots import TurnSlots
 from bot.errors import NotFound
 from bot.ports import ConversationStore, Engine, EventBus
+from bot.stores.codec import state_event
+from bot.stores.record import record
 from bot.types import (
     Conversation,
     ConversationState,
@@ -54,31 +56,6 @@ _FAILURE_REPLY = {
 
 Understand = Callable[[str, Language | None], Understanding]
 Guard = Callable[[Decision, dict[str, str]], Decision]
-
-
-def message_event(message: Message) -> Event:
-    """The event that carries one stored transcript message to watchers."""
-    return Event(
-        type="message",
-        conversation_id=message.conversation_id,
-        data={
-            "message": {
-                "id": message.id,
-                "seq": message.seq,
-                "role": message.role,
-                "text": message.text,
-                "author": message.author,
-                "created_at": message.created_at,
-                "citations": [
-                    {"source": c.source, "title": c.title, "snippet": c.snippet} for c in message.citations
-                ],
-            }
-        },
-    )
-
-
-def state_event(conversation_id: str, state: ConversationState) -> Event:
-    return Event(type="state", conversation_id=conversation_id, data={"state": state})
 
 
 @dataclass
@@ -212,9 +189,7 @@ class TurnHandler:
         return conversation
 
     def _record(self, message: Message) -> Message:
-        stored = self.store.append(message)
-        self.bus.publish(message_event(stored))
-        return stored
+        return record(self.store, self.bus, message)
 
 
 def _silent_trace(scrubbed: str, timings: dict[str, float]) -> Trace:

@@ -7,12 +7,12 @@ import logging
 from dataclasses import replace
 from typing import Protocol, cast
 
-from bot.agent.turn import message_event
 from bot.desk.staff import AgentDirectory, FieldStore, OpeningHours
 from bot.desk.tickets import Ticket, summarize
 from bot.errors import BadInput, Conflict, Forbidden, NotFound
 from bot.ports import ConversationStore, EventBus
 from bot.settings import Settings
+from bot.stores.record import record
 from bot.types import JSON, Conversation, ConversationState, Event, Message, TurnResult, new_id, now
 
 log = logging.getLogger(__name__)
@@ -289,9 +289,7 @@ class HandoffDesk:
         self.bus.publish(Event("queue", AGENTS_CHANNEL, {"conversation_id": conversation_id, "entry": entry}))
 
     def _record(self, message: Message) -> Message:
-        stored = self.store.append(message)
-        self.bus.publish(message_event(stored))
-        return stored
+        return record(self.store, self.bus, message)
 
     def _get(self, conversation_id: str) -> Conversation:
         conversation = self.store.get(conversation_id)

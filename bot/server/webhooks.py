@@ -14,13 +14,13 @@ from typing import Any, Protocol, runtime_checkable
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from bot.agent.turn import message_event
 from bot.server.deps import ServiceApi, service_of
 from bot.server.errors import ApiError
 from bot.server.metrics import Metrics
 from bot.server.turns import run_turn
 from bot.server.webhook_state import ChannelState, open_channel_state
 from bot.settings import Settings
+from bot.stores.record import record
 from bot.types import Citation, Conversation, Message
 from connectors.channels import (
     BadPayload,
@@ -194,8 +194,7 @@ async def deliver(
             conversation_id=conversation_id, role="system", text=f"Delivery to {channel.name} failed: {reason}"
         )
         try:
-            stored = await run_in_threadpool(service.store.append, note)
-            service.bus.publish(message_event(stored))
+            await run_in_threadpool(record, service.store, service.bus, note)
         except Exception as inner:
             logger.error("could not record the failed delivery: %s", type(inner).__name__)
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping, cast
 
-from bot.types import JSON, Citation, Conversation, Customer, Event, Message
+from bot.types import JSON, Citation, Conversation, ConversationState, Customer, Event, Message
 
 
 def citation_to_json(citation: Citation) -> dict[str, JSON]:
@@ -28,6 +28,15 @@ def message_to_json(message: Message) -> dict[str, JSON]:
         "created_at": message.created_at,
         "author": message.author,
     }
+
+
+def message_event(message: Message) -> Event:
+    """The event that carries one stored transcript message to watchers (widget, console, IM outbox)."""
+    return Event(type="message", conversation_id=message.conversation_id, data={"message": message_to_json(message)})
+
+
+def state_event(conversation_id: str, state: ConversationState) -> Event:
+    return Event(type="state", conversation_id=conversation_id, data={"state": state})
 
 
 def message_from_json(data: Mapping[str, Any]) -> Message:

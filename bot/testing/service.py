@@ -11,8 +11,8 @@ from typing import Callable
 from bot.errors import BadInput, Forbidden, NotFound, TooLarge, Unauthorized
 from bot.service import SignedIdentity
 from bot.settings import Settings
-from bot.stores.codec import message_to_json
 from bot.stores.memory import MemoryBus, MemoryStore
+from bot.stores.record import record
 from bot.types import (
     Citation,
     Conversation,
@@ -144,7 +144,4 @@ class FakeService:
         self.closed = True
 
     def _record(self, message: Message) -> Message:
-        stored = self.store.append(message)
-        data = message_to_json(stored)
-        self.bus.publish(Event("message", stored.conversation_id, {"message": data}))
-        return stored
+        return record(self.store, self.bus, message)

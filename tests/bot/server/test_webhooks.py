@@ -230,7 +230,7 @@ def test_the_meta_verify_token_is_redacted_from_access_logs() -> None:
 def test_bot_messages_outside_a_turn_are_sent_once_and_turn_replies_are_not_resent(
     client: TestClient, service: FakeService, platforms: Platforms
 ) -> None:
-    from bot.agent.turn import message_event
+    from bot.stores.codec import message_event
     from bot.types import Message
 
     _wait_outbox(client)
