@@ -1,1 +1,1 @@
-"""The agent: tools over the shop's backends, the embedded engine, answers from retrieval, guardrails."""
+"""The agent (the AI side): the turn, the embedded engine and its flows, the LLM engine, tools, handoff policy, guardrails."""

@@ -1,0 +1,6 @@
+"""Test doubles and process helpers that ship with the package for users' own tests (never imported by the service).
+
+fakes: an in-memory shop, a keyword retriever, a scripted engine, a recording bus; service: FakeService for server
+tests; llm_server: a scripted OpenAI-compatible server; commerce: a small SQLite shop; channels: signed platform
+payloads; redis_server and processes: a throwaway redis-server and a real shopkeeper server process.
+"""

@@ -1,0 +1,1 @@
+"""Understanding one scrubbed message: language, slots, intent (model + rules), sentiment and frustration."""
