@@ -47,6 +47,14 @@ class BackendError(ShopkeeperError):
     status = 502
 
 
+class BadPayload(BadInput):
+    """A verified webhook request whose body is not what the platform documents: 400, nothing processed."""
+
+
+class DeliveryError(BackendError):
+    """Sending to an IM platform failed after retries; the message says which platform and how, never the text."""
+
+
 class ActionRefused(Conflict):
     """A shop refused a write action (wrong status, unknown item, short balance ...); the message
     is the shop's own sentence, e.g. "Non-pending order cannot be cancelled"."""

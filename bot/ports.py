@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.types import (
     Address,
@@ -12,13 +12,17 @@ from bot.types import (
     DocKind,
     Document,
     Event,
+    Handshake,
+    Inbound,
     Language,
     Message,
     Order,
+    Outgoing,
     Passage,
     Product,
     ShopUser,
     Understanding,
+    WebhookRequest,
 )
 
 
@@ -167,6 +171,45 @@ class Engine(Protocol):
     ) -> Decision: ...
 
 
-# The IM channel seam is connectors.channels.base.WebhookChannel (verify / handshake / parse / send),
-# an ABC next to the platform modules so that a connector cannot skip the verified webhook flow.
+class Channel(Protocol):
+    """An IM platform as the webhook flow drives it: verify first, then handshake or parse; send replies.
+
+    connectors.channels.base.WebhookChannel is the base class every platform module implements."""
+
+    @property
+    def name(self) -> str:
+        """The platform, as in /v1/webhooks/{name}."""
+        ...
+
+    @property
+    def ack_body(self) -> str:
+        """What the platform gets back once a delivery is accepted (answered before processing)."""
+        ...
+
+    def verify(self, request: WebhookRequest, now: float) -> bool:
+        """True only for a request that provably comes from the platform (and is fresh where signed)."""
+        ...
+
+    def handshake(self, request: WebhookRequest) -> Handshake | None:
+        """The URL-verification answer when this (verified) request is one; None otherwise."""
+        ...
+
+    def parse(self, request: WebhookRequest) -> list[Inbound]:
+        """Shopper messages of a verified delivery; [] for ignored events; bot.errors.BadPayload if malformed."""
+        ...
+
+    async def send(self, out: Outgoing) -> None:
+        """Deliver one reply; raises bot.errors.DeliveryError when the platform refuses it."""
+        ...
+
+
+@runtime_checkable
+class Pulls(Protocol):
+    """A channel whose callback only announces messages (WeCom customer service): they are fetched after the ack."""
+
+    async def pull(self, notice: Inbound) -> list[Inbound]:
+        """The messages the notice announces (the notice itself when it carries one)."""
+        ...
+
+
 # The LLM engine talks to its endpoint through LangChain (bot/agent/llm/), so it needs no port here.

@@ -216,6 +216,58 @@ class Event:
         return {"type": self.type, "conversation_id": self.conversation_id, **dict(self.data)}
 
 
+# --------------------------------------------------------------------------- IM channels
+# The values that cross the channel seam (bot.ports.Channel): a webhook delivery in, shopper messages out of it,
+# replies back to the platform.
+
+
+@dataclass(frozen=True)
+class WebhookRequest:
+    """One webhook delivery exactly as it arrived: the raw bytes are what signatures cover."""
+
+    method: str
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """Header names in lower case."""
+    query: Mapping[str, str] = field(default_factory=dict)
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name.lower(), "")
+
+
+@dataclass(frozen=True)
+class Handshake:
+    """The answer to a platform's URL-verification request; nothing else happens for it."""
+
+    body: str
+    media_type: str = "text/plain"
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One shopper message from a platform, before it has a conversation."""
+
+    event_id: str
+    """The platform's id of the message or event: retries carry the same one, so it deduplicates."""
+    chat_id: str
+    """Where replies go and what identifies the conversation (a chat, channel, phone or user id)."""
+    user_id: str
+    text: str
+    """The text, or a readable stand-in for images, stickers, files and locations."""
+    reply_token: str = ""
+    """A short-lived token some platforms (LINE) prefer for the first reply."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One reply to send: text, optional quick-reply buttons (degraded to text where unsupported)."""
+
+    recipient: str
+    text: str
+    buttons: tuple[str, ...] = ()
+    reply_token: str = ""
+
+
 # --------------------------------------------------------------------------- knowledge
 
 

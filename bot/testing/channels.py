@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from connectors.channels.base import WebhookRequest
+from bot.types import WebhookRequest
 from connectors.channels.feishu import feishu_encrypt, feishu_signature
 from connectors.channels.line import line_signature
 from connectors.channels.meta import hub_signature

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
+from bot.errors import BadPayload, DeliveryError
 from bot.settings import Settings
-from connectors.channels.base import (
-    BadPayload,
-    DeliveryError,
-    Handshake,
-    Inbound,
-    Outgoing,
-    WebhookChannel,
-    WebhookRequest,
-    secret,
-)
+from bot.types import Handshake, Inbound, Outgoing, WebhookRequest
+from connectors.channels.base import WebhookChannel, secret
 from connectors.channels.config import PLATFORMS, check_channel_settings, enabled_platforms
 from connectors.channels.outbound import Outbound
 

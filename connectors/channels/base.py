@@ -1,4 +1,4 @@
-"""The channel seam: what every IM platform module implements, and the values that cross it."""
+"""The base class every IM platform module implements (the bot.ports.Channel seam), and helpers for them."""
 
 from __future__ import annotations
 
@@ -6,72 +6,17 @@ import hmac
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from bot.errors import BackendError, BadInput
+from bot.errors import BadPayload
+from bot.types import Handshake, Inbound, Outgoing, WebhookRequest
 
 #: Signed timestamps older (or further in the future) than this are replays: 401.
 REPLAY_WINDOW_S = 300
 
 
-class BadPayload(BadInput):
-    """A verified request whose body is not what the platform documents: 400, nothing processed."""
-
-
-class DeliveryError(BackendError):
-    """Sending to the platform failed after retries; the message says which platform and how, never the text."""
-
-
-@dataclass(frozen=True)
-class WebhookRequest:
-    """One webhook delivery exactly as it arrived: the raw bytes are what signatures cover."""
-
-    method: str
-    body: bytes
-    headers: Mapping[str, str] = field(default_factory=dict)
-    """Header names in lower case."""
-    query: Mapping[str, str] = field(default_factory=dict)
-
-    def header(self, name: str) -> str:
-        return self.headers.get(name.lower(), "")
-
-
-@dataclass(frozen=True)
-class Handshake:
-    """The answer to a platform's URL-verification request; nothing else happens for it."""
-
-    body: str
-    media_type: str = "text/plain"
-
-
-@dataclass(frozen=True)
-class Inbound:
-    """One shopper message from a platform, before it has a conversation."""
-
-    event_id: str
-    """The platform's id of the message or event: retries carry the same one, so it deduplicates."""
-    chat_id: str
-    """Where replies go and what identifies the conversation (a chat, channel, phone or user id)."""
-    user_id: str
-    text: str
-    """The text, or a readable stand-in for images, stickers, files and locations."""
-    reply_token: str = ""
-    """A short-lived token some platforms (LINE) prefer for the first reply."""
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One reply to send: text, optional quick-reply buttons (degraded to text where unsupported)."""
-
-    recipient: str
-    text: str
-    buttons: tuple[str, ...] = ()
-    reply_token: str = ""
-
-
 class WebhookChannel(ABC):
-    """An IM platform. The webhook flow calls verify first and only then handshake / parse."""
+    """An IM platform (a bot.ports.Channel). The webhook flow calls verify first and only then handshake / parse."""
 
     name: ClassVar[str]
     ack_body: ClassVar[str] = "ok"

@@ -11,21 +11,9 @@ import httpx
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from connectors.channels.base import (
-    BadPayload,
-    Handshake,
-    Inbound,
-    Outgoing,
-    WebhookChannel,
-    WebhookRequest,
-    bearer,
-    button_fallback,
-    fresh,
-    load_json,
-    obj,
-    same,
-    text_of,
-)
+from bot.errors import BadPayload
+from bot.types import Handshake, Inbound, Outgoing, WebhookRequest
+from connectors.channels.base import WebhookChannel, bearer, button_fallback, fresh, load_json, obj, same, text_of
 from connectors.channels.outbound import Outbound, TokenCache, coded_json
 
 

@@ -7,19 +7,9 @@ import hashlib
 import hmac
 from typing import Any
 
-from connectors.channels.base import (
-    DeliveryError,
-    Inbound,
-    Outgoing,
-    WebhookChannel,
-    WebhookRequest,
-    bearer,
-    items,
-    load_json,
-    obj,
-    same,
-    text_of,
-)
+from bot.errors import DeliveryError
+from bot.types import Inbound, Outgoing, WebhookRequest
+from connectors.channels.base import WebhookChannel, bearer, items, load_json, obj, same, text_of
 from connectors.channels.outbound import Outbound
 
 #: Quick reply: at most 13 items, labels at most 20 characters.

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.channels.base import (
-    Inbound,
-    Outgoing,
-    WebhookRequest,
-    items,
-    load_json,
-    obj,
-    text_of,
-)
+from bot.types import Inbound, Outgoing, WebhookRequest
+from connectors.channels.base import items, load_json, obj, text_of
 from connectors.channels.meta import MetaChannel
 from connectors.channels.outbound import Outbound
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from connectors.channels.base import Handshake, WebhookChannel, WebhookRequest, same
+from bot.types import Handshake, WebhookRequest
+from connectors.channels.base import WebhookChannel, same
 
 
 def hub_signature(app_secret: str, body: bytes) -> str:

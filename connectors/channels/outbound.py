@@ -11,7 +11,8 @@ from typing import Any
 
 import httpx
 
-from connectors.channels.base import DeliveryError, text_of
+from bot.errors import DeliveryError
+from connectors.channels.base import text_of
 
 log = logging.getLogger(__name__)
 

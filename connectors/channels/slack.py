@@ -7,13 +7,10 @@ import hmac
 import json
 from typing import Any
 
+from bot.errors import DeliveryError
+from bot.types import Handshake, Inbound, Outgoing, WebhookRequest
 from connectors.channels.base import (
-    DeliveryError,
-    Handshake,
-    Inbound,
-    Outgoing,
     WebhookChannel,
-    WebhookRequest,
     bearer,
     button_fallback,
     fresh,

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.channels.base import (
-    DeliveryError,
-    Inbound,
-    Outgoing,
-    WebhookChannel,
-    WebhookRequest,
-    load_json,
-    obj,
-    same,
-    text_of,
-)
+from bot.errors import DeliveryError
+from bot.types import Inbound, Outgoing, WebhookRequest
+from connectors.channels.base import WebhookChannel, load_json, obj, same, text_of
 from connectors.channels.outbound import Outbound, json_body
 
 

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from connectors.channels.base import (
-    BadPayload,
-    Handshake,
-    Inbound,
-    Outgoing,
-    WebhookChannel,
-    WebhookRequest,
-    button_fallback,
-    fresh,
-    same,
-    text_of,
-)
+from bot.errors import BadPayload
+from bot.types import Handshake, Inbound, Outgoing, WebhookRequest
+from connectors.channels.base import WebhookChannel, button_fallback, fresh, same, text_of
 from connectors.channels.outbound import Outbound, TokenCache, coded_json
 from connectors.channels.wecom_crypto import aes_key, decrypt, msg_signature
 from connectors.channels.wecom_kf import KF_EVENT, KfClient, KfNotice, kf_address, notice_of

@@ -9,7 +9,7 @@ import struct
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from connectors.channels.base import BadPayload
+from bot.errors import BadPayload
 
 BLOCK = 32
 """WeCom pads with PKCS#7 to a multiple of 32 bytes, not AES's 16."""

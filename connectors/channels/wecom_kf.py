@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.channels.base import Inbound, Outgoing, button_fallback, items, obj, text_of
+from bot.types import Inbound, Outgoing
+from connectors.channels.base import button_fallback, items, obj, text_of
 from connectors.channels.outbound import Outbound, coded_json
 
 KF_EVENT = "kf_msg_or_event"

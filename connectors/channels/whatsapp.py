@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.channels.base import (
-    Inbound,
-    Outgoing,
-    WebhookRequest,
-    bearer,
-    items,
-    load_json,
-    obj,
-    text_of,
-)
+from bot.types import Inbound, Outgoing, WebhookRequest
+from connectors.channels.base import bearer, items, load_json, obj, text_of
 from connectors.channels.meta import MetaChannel
 from connectors.channels.outbound import Outbound
 
