@@ -1,4 +1,4 @@
-# shopkeeper: `make run` serves the demo shop, `make test` runs the tests and the smoke eval.
+# shopkeeper: `make run` serves the demo shop, `make test` runs the tests and the smoke eval, `make unit` the unit tests.
 # Installs are stamped: they run again only when pyproject.toml changes (or the venv is gone).
 
 PYTHON ?= python3
@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install install-test env-example clean
+.PHONY: run test unit install install-test env-example clean
 
 run: $(VENV)/.installed
 	$(BIN)/shopkeeper serve --host $(HOST) --port $(PORT)
@@ -19,16 +19,21 @@ run: $(VENV)/.installed
 # The eval suites whose --smoke slice CI runs (each fails on a regression below its thresholds).
 SMOKE_SUITES := smoke retrieval pii intents sentiment scenarios injection
 
-# Lint and types, then smoke evals, pytest last: its summary line closes the output.
+# Lint, types and the import contract, then smoke evals, pytest last: its summary line closes the output.
 test: $(VENV)/.installed-test
 	@status=0; \
 	$(BIN)/ruff check . || status=$$?; \
 	$(BIN)/mypy || status=$$?; \
+	$(BIN)/lint-imports --no-logo || status=$$?; \
 	for suite in $(SMOKE_SUITES); do \
 		$(BIN)/shopkeeper eval $$suite --smoke || status=$$?; \
 	done; \
 	$(BIN)/python -m pytest tests || status=$$?; \
 	exit $$status
+
+# The unit tests only (no redis-server, Chroma server, subprocess or browser): the quick loop while editing.
+unit: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m unit tests
 
 install: $(VENV)/.installed
 
@@ -55,4 +60,4 @@ env-example: $(VENV)/.installed
 	$(BIN)/shopkeeper env-example > .env.example
 
 clean:
-	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
