@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.integration  # each case starts a fresh interpreter
+
 HEAVY = ("torch", "transformers", "sentence_transformers", "langchain_openai", "langchain_core", "openai")
 
 

@@ -117,6 +117,7 @@ def light_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         thread.join(10)
 
 
+@pytest.mark.integration
 def test_drive_plays_conversations_over_http_and_reads_the_traces(light_server: str, tmp_path: Path) -> None:
     shop = FakeShop()
     orders: dict[str, list[tuple[str, str]]] = {}

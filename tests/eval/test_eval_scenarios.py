@@ -258,6 +258,7 @@ def test_the_runner_fails_a_scenario_that_must_fail(shop: SqliteShop, nlu: Under
     assert any("no handoff" in p for p in outcome.verdict.problems)
 
 
+@pytest.mark.integration
 def test_the_llm_run_plays_the_model_script_and_checks_the_shop(nlu: Understander, tmp_path: Path) -> None:
     from bot.agent.llm import LlmConfig, LlmEngine
 

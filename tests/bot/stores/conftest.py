@@ -20,7 +20,7 @@ def redis_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.integration)])
 def backend(request: pytest.FixtureRequest) -> Iterator[tuple[object, object]]:
     if request.param == "memory":
         yield MemoryStore(), MemoryBus()
