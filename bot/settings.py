@@ -23,7 +23,6 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Interface `shopkeeper serve` listens on.")
     port: int = Field(8000, description="Port `shopkeeper serve` listens on.")
-    public_url: str = Field("", description="Base URL the widget should call; empty means the page's own origin.")
 
     redis_url: str | None = Field(None, description="redis://host:port/db; unset: in-process state.")
     chroma_url: str | None = Field(None, description="http://host:port of a `chroma run` server; unset: embedded.")
