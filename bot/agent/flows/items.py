@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable
 
 from bot.agent.flows.state import ITEMS, NEW_ITEMS, Turn, load_list, store_list
-from bot.agent.flows.texts import FLOW_WORDS
-from bot.agent.flows.variants import alternatives, options_text, pick_items, pick_variant
+from bot.agent.flows.variants import alternatives, pick_items, pick_variant
+from bot.agent.replies import FLOW_WORDS, options_text, say
 from bot.types import JSON, Order, OrderItem, Product
 
 _TOO = re.compile(r"\b(too|also|as well|and the|plus)\b|也|还有|以及|一起", re.IGNORECASE)
@@ -143,15 +143,11 @@ def _name(turn: Turn, item: OrderItem, catalogue: dict[str, Product]) -> str:
 
 
 def _item_line(turn: Turn, n: int, item: OrderItem, catalogue: dict[str, Product]) -> str:
-    from bot.agent.flows.texts import flow_say
-
     name = _name(turn, item, catalogue)
-    return flow_say(
+    return say(
         "flow_item_line", turn.lang, n=n, name=name, options=options_text(item.options), price=f"{item.price:.2f}"
     )
 
 
 def _variant_line(turn: Turn, options: str, price: float) -> str:
-    from bot.agent.flows.texts import flow_say
-
-    return flow_say("flow_variant_line", turn.lang, options=options, price=f"{price:.2f}")
+    return say("flow_variant_line", turn.lang, options=options, price=f"{price:.2f}")

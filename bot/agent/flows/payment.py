@@ -6,7 +6,8 @@ import re
 
 from bot.agent.flows.state import PAYMENT, Turn
 from bot.agent.flows.writes import WriteFlow
-from bot.types import JSON, Order, PaymentMethod
+from bot.agent.replies import method_name, say
+from bot.types import JSON, Order
 
 _SOURCES = (
     ("paypal", re.compile(r"\bpay ?pal\b|贝宝", re.IGNORECASE)),
@@ -16,14 +17,6 @@ _SOURCES = (
         re.compile(r"\b(credit|debit|bank)? ?card\b|\bvisa\b|\bmastercard\b|\bamex\b|信用卡|银行卡", re.IGNORECASE),
     ),
 )
-
-
-def method_name(pm: PaymentMethod, zh: bool) -> str:
-    if pm.source == "gift_card":
-        return f"礼品卡 {pm.id}" if zh else f"gift card {pm.id}"
-    if pm.source == "paypal":
-        return "PayPal"
-    return f"{pm.brand} 尾号 {pm.last_four}" if zh else f"{pm.brand} card ending {pm.last_four}"
 
 
 def _details(turn: Turn, order: Order | None) -> dict[str, JSON] | None:
@@ -42,15 +35,10 @@ def _details(turn: Turn, order: Order | None) -> dict[str, JSON] | None:
     chosen = chosen or turn.memory.get(PAYMENT, "")
     if not chosen:
         if not candidates:
-            detail = (
-                "您的账户中没有其他支付方式"
-                if turn.lang == "zh"
-                else "there is no other payment method on your account"
-            )
-            turn.say("flow_refused", detail=detail)
+            turn.say("flow_refused", detail=say("no_other_payment_method", turn.lang))
             turn.end_flow()
             return None
-        lines = "\n".join(f"- {method_name(m, turn.lang == 'zh')}" for m in candidates)
+        lines = "\n".join(say("flow_method_line", turn.lang, method=method_name(m, turn.lang)) for m in candidates)
         turn.ask("flow_ask_payment", methods=lines)
         return None
     turn.memory[PAYMENT] = chosen

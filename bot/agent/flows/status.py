@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from bot.agent import tools
 from bot.agent.flows.state import EMAIL, FLOW, ORDER_ID, Turn
 from bot.agent.flows.verify import verify
-from bot.agent.phrases import say, status_text
+from bot.agent.replies import options_text, say, status_text
 from bot.types import Language, Order
 
 NAME = "order_status"
@@ -58,8 +58,8 @@ def describe_order(order: Order, lang: Language) -> str:
     """Status, items and tracking of one order, exactly as the shop returned them."""
     parts = [say("order_status", lang, order_id=order.order_id, status=status_text(order.status, lang))]
     if order.items:
-        sep = "、" if lang == "zh" else ", "
-        parts.append(say("order_items", lang, items=sep.join(item_name(i.name, i.options) for i in order.items)))
+        names = say("list_sep", lang).join(item_name(i.name, i.options) for i in order.items)
+        parts.append(say("order_items", lang, items=names))
     tracking = tools.tracking_ids(order)
     if tracking:
         parts.append(say("order_tracking", lang, tracking=", ".join(tracking)))
@@ -69,6 +69,4 @@ def describe_order(order: Order, lang: Language) -> str:
 
 
 def item_name(name: str, options: Mapping[str, str]) -> str:
-    if options:
-        return f"{name} ({', '.join(f'{k}: {v}' for k, v in options.items())})"
-    return name
+    return f"{name} ({options_text(options)})" if options else name

@@ -81,10 +81,6 @@ _SMALLER = re.compile(r"\b(smaller|one size down|size down)\b|小一号|小一�
 _SIZE_ORDER = ("XS", "S", "M", "L", "XL", "small", "medium", "large", "twin", "queen", "king")
 
 
-def options_text(options: Mapping[str, str]) -> str:
-    return ", ".join(f"{k}: {v}" for k, v in options.items())
-
-
 def mentioned_values(text: str, values: Sequence[str]) -> set[str]:
     """The option values the text names, in English (whole words) or by a Chinese word."""
     found: set[str] = set()

@@ -23,9 +23,8 @@ from bot.agent.flows.state import (
     load_list,
     store_list,
 )
-from bot.agent.flows.texts import FLOW_WORDS, flow_say
 from bot.agent.flows.verify import verify
-from bot.agent.phrases import status_text
+from bot.agent.replies import FLOW_WORDS, say, status_text
 from bot.agent.tools.confirm import propose
 from bot.agent.tools.registry import BACKEND_DOWN
 from bot.types import JSON, Order
@@ -160,7 +159,7 @@ def _pick_order(turn: Turn, flow: WriteFlow) -> Order | None:
     if order is None:
         memory.pop(FLOW_ORDER, None)
         turn.failed()
-        turn.say("flow_not_found", order_id=order_id)
+        turn.say("order_not_yours", order_id=order_id)
         _ask_which(turn, flow, _eligible(turn, flow))
         return None
     if order.order_id != current:
@@ -192,10 +191,10 @@ def _ask_which(turn: Turn, flow: WriteFlow, eligible: list[Order]) -> None:
 
 def order_lines(turn: Turn, orders: list[Order]) -> str:
     """A numbered list of orders with status and product names."""
-    sep = "、" if turn.lang == "zh" else ", "
+    sep = say("list_sep", turn.lang)
     lines = []
     for n, order in enumerate(orders, start=1):
         status = status_text(order.status, turn.lang)
         items = sep.join(dict.fromkeys(i.name for i in order.items))
-        lines.append(flow_say("flow_order_line", turn.lang, n=n, order_id=order.order_id, status=status, items=items))
+        lines.append(say("flow_order_line", turn.lang, n=n, order_id=order.order_id, status=status, items=items))
     return "\n".join(lines)
