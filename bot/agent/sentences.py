@@ -21,8 +21,8 @@ _META = re.compile(
     re.IGNORECASE,
 )
 
-#: What kind of fact a question asks for, and the patterns of sentences that state one.
-FACT_KINDS = ("duration", "money", "contact", "hours")
+#: What kind of fact a question asks for ("duration", "money", "contact", "hours"), and (_FACTS) the patterns
+#: of sentences that state one.
 _QUESTION_CUES: dict[str, re.Pattern[str]] = {
     "duration": re.compile(
         r"\bhow (?:long|soon|fast|quickly)\b|\bhow many (?:days|weeks|hours|months|years)\b|\bwhen\b|\bdeadline\b"
