@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from bot.types import (
@@ -11,6 +11,7 @@ from bot.types import (
     Decision,
     DocKind,
     Document,
+    EngineName,
     Event,
     Handshake,
     Inbound,
@@ -157,10 +158,28 @@ class EventBus(Protocol):
         ...
 
 
+class Scrubber(Protocol):
+    """Personal data in a text <-> placeholders such as "<EMAIL_1>" (bot.privacy.scrubber.PiiScrubber)."""
+
+    def scrub(self, text: str, vault: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+        """The text with placeholders, and the vault with the placeholders it added."""
+        ...
+
+    def restore(self, text: str, vault: Mapping[str, str]) -> str: ...
+
+
 class Engine(Protocol):
     """Decides one turn from the scrubbed text and what nlu understood."""
 
-    name: str
+    @property
+    def name(self) -> EngineName:
+        """The engine whose replies the trace names (a decision may say otherwise: Decision.engine)."""
+        ...
+
+    @property
+    def waits_on_network(self) -> bool:
+        """True when deciding mostly waits on a remote model: the turn gives its CPU slot up meanwhile."""
+        ...
 
     def decide(
         self,

@@ -20,9 +20,10 @@ from bot.ports import (
     Retriever,
 )
 from bot.settings import Settings
-from bot.types import Conversation, Customer, Language, Message, TurnResult, new_id, now
+from bot.types import Conversation, Customer, Language, Message, TurnResult, new_id, now, token_hash
 
 log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class SignedIdentity:
@@ -40,8 +41,46 @@ def sign_identity(secret: str, customer_id: str, expires_at: int | None = None) 
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def shopper_text(text: str, max_chars: int) -> str:
+    """A shopper's message as a turn takes it: stripped, not empty, at most `max_chars` characters."""
+    text = text.strip()
+    if not text:
+        raise BadInput("text must not be empty")
+    if len(text) > max_chars:
+        raise TooLarge(f"text is longer than {max_chars} characters")
+    return text
+
+
+class ConversationAccess:
+    """Who may use a conversation: the holder of its bearer token (issued once, kept only as a hash), or the admin."""
+
+    def __init__(self, store: ConversationStore, admin_token: str) -> None:
+        self.store = store
+        self._admin_hash = token_hash(admin_token)
+
+    def start(self, channel: str, locale: Language | None, customer: Customer | None) -> tuple[Conversation, str]:
+        """A new stored conversation and its bearer token (the one time the token is seen)."""
+        token = secrets.token_urlsafe(32)
+        conversation = Conversation(
+            id=new_id("c_"), channel=channel, locale=locale, customer=customer, token_hash=token_hash(token)
+        )
+        self.store.create(conversation)
+        return conversation, token
+
+    def authorize(self, conversation_id: str, token: str | None) -> Conversation:
+        if not token:
+            raise Unauthorized("missing bearer token")
+        conversation = self.store.get(conversation_id)
+        if conversation is None:
+            raise NotFound(f"conversation {conversation_id} not found")
+        if self.is_admin(token):
+            return conversation
+        if not hmac.compare_digest(token_hash(token), conversation.token_hash):
+            raise Forbidden("this token does not belong to this conversation")
+        return conversation
+
+    def is_admin(self, token: str | None) -> bool:
+        return bool(token) and hmac.compare_digest(token_hash(token or ""), self._admin_hash)
 
 
 class Service:
@@ -68,7 +107,7 @@ class Service:
         self.orders = orders
         self.inventory = inventory
         self.retriever = retriever
-        self._admin_hash = _token_hash(admin_token)
+        self.access = ConversationAccess(store, admin_token)
         self._checks = checks or {}
         self._on_close = on_close
         self.handoff = handoff
@@ -79,34 +118,16 @@ class Service:
         self, channel: str = "web", locale: Language | None = None, identity: SignedIdentity | None = None
     ) -> tuple[Conversation, str]:
         customer = self._verify_identity(identity) if identity else None
-        token = secrets.token_urlsafe(32)
-        conversation = Conversation(
-            id=new_id("c_"), channel=channel, locale=locale, customer=customer, token_hash=_token_hash(token)
-        )
-        self.store.create(conversation)
-        return conversation, token
+        return self.access.start(channel, locale, customer)
 
     def authorize(self, conversation_id: str, token: str | None) -> Conversation:
-        if not token:
-            raise Unauthorized("missing bearer token")
-        conversation = self.store.get(conversation_id)
-        if conversation is None:
-            raise NotFound(f"conversation {conversation_id} not found")
-        if self.is_admin(token):
-            return conversation
-        if not hmac.compare_digest(_token_hash(token), conversation.token_hash):
-            raise Forbidden("this token does not belong to this conversation")
-        return conversation
+        return self.access.authorize(conversation_id, token)
 
     def is_admin(self, token: str | None) -> bool:
-        return bool(token) and hmac.compare_digest(_token_hash(token or ""), self._admin_hash)
+        return self.access.is_admin(token)
 
     def post_message(self, conversation_id: str, text: str) -> TurnResult:
-        text = text.strip()
-        if not text:
-            raise BadInput("text must not be empty")
-        if len(text) > self.settings.max_message_chars:
-            raise TooLarge(f"text is longer than {self.settings.max_message_chars} characters")
+        text = shopper_text(text, self.settings.max_message_chars)
         result = self.turns.handle(conversation_id, text)
         if self.handoff is not None:
             self.handoff.after_turn(conversation_id, text, result)  # queue tickets, CSAT answers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from collections.abc import Mapping
@@ -24,6 +25,11 @@ JSON = None | bool | int | float | str | list["JSON"] | dict[str, "JSON"]
 def new_id(prefix: str = "") -> str:
     """A random, URL-safe identifier."""
     return prefix + uuid.uuid4().hex
+
+
+def token_hash(token: str) -> str:
+    """How a bearer token is stored and compared (hex SHA-256): the token itself is never kept."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def now() -> float:

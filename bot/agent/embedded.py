@@ -21,7 +21,18 @@ from bot.agent.tools import ToolContext
 from bot.agent.tools.confirm import PENDING_KEY, is_explicit_yes, resolve
 from bot.ports import InventoryBackend, OrderActions, OrderBackend, Retriever
 from bot.text import PLACEHOLDER
-from bot.types import Conversation, Decision, Handoff, Language, Message, Passage, Product, Reply, Understanding
+from bot.types import (
+    Conversation,
+    Decision,
+    EngineName,
+    Handoff,
+    Language,
+    Message,
+    Passage,
+    Product,
+    Reply,
+    Understanding,
+)
 
 _SMALL_TALK = ("greeting", "thanks", "goodbye")
 #: Passages fetched for an answer (the composer reads the best few by relevance).
@@ -40,7 +51,8 @@ class EmbeddedEngine:
     and confirmation, policy answers with citations, products, small talk, handoff to a human,
     in the shopper's language."""
 
-    name = "embedded"
+    name: EngineName = "embedded"
+    waits_on_network = False
 
     def __init__(
         self,

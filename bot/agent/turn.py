@@ -6,15 +6,14 @@ import logging
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
-from typing import Protocol
 
 from bot import timing
 from bot.agent.turn_slots import TurnSlots
 from bot.errors import NotFound
-from bot.ports import ConversationStore, Engine, EventBus
+from bot.ports import ConversationStore, Engine, EventBus, Scrubber
 from bot.stores.codec import state_event
 from bot.stores.record import record
 from bot.types import (
@@ -38,14 +37,6 @@ log = logging.getLogger(__name__)
 
 HISTORY_TURNS = 20
 _LOCK_STRIPES = 64
-
-
-class Scrubber(Protocol):
-    """What the turn needs from bot.privacy.scrubber.PiiScrubber."""
-
-    def scrub(self, text: str, vault: Mapping[str, str]) -> tuple[str, dict[str, str]]: ...
-
-    def restore(self, text: str, vault: Mapping[str, str]) -> str: ...
 
 
 _FAILURE_REPLY = {
@@ -129,7 +120,7 @@ class TurnHandler:
         with clock.stage("decide"), timing.recording() as inside:  # retrieval/tools time themselves
             try:
                 # An LLM engine mostly waits on the network: its slot goes to another turn meanwhile.
-                with self.slots.released() if self.engine.name == "llm" else nullcontext():
+                with self.slots.released() if self.engine.waits_on_network else nullcontext():
                     decision = self.engine.decide(conversation, scrubbed, understanding, history)
             except Exception:
                 # A failing engine fails towards a human, never towards silence.
@@ -174,7 +165,7 @@ class TurnHandler:
             model_input=scrubbed,
             tool_calls=decision.tool_calls,
             handoff=decision.handoff,
-            engine=decision.engine or ("llm" if self.engine.name == "llm" else "embedded"),
+            engine=decision.engine or self.engine.name,
             timings_ms={**clock.timings, **{f"decide.{k}": v for k, v in {**inside, **decision.timings_ms}.items()}},
         )
         return TurnResult(replies=replies, state=state, trace=trace)

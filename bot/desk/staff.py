@@ -15,7 +15,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import ConfigError, Unauthorized
-from bot.types import now
+from bot.types import now, token_hash
 
 ITERATIONS = 200_000
 SESSION_TTL_S = 12 * 3600
@@ -122,7 +122,7 @@ class AgentDirectory:
             raise Unauthorized("wrong agent name or password")
         token = secrets.token_urlsafe(32)
         session = json.dumps({"agent": name, "expires": now() + SESSION_TTL_S})
-        self.store.field_set(SESSIONS, _token_hash(token), session)
+        self.store.field_set(SESSIONS, token_hash(token), session)
         self.seen(name)
         return token
 
@@ -130,19 +130,19 @@ class AgentDirectory:
         """The agent name behind a session token; Unauthorized when missing, unknown or expired."""
         if not token:
             raise Unauthorized("missing agent bearer token")
-        raw = self.store.field_get(SESSIONS, _token_hash(token))
+        raw = self.store.field_get(SESSIONS, token_hash(token))
         if raw is None:
             raise Unauthorized("unknown or signed-out agent token")
         session = json.loads(raw)
         if float(session["expires"]) < now() or session["agent"] not in self.accounts:
-            self.store.field_delete(SESSIONS, _token_hash(token))
+            self.store.field_delete(SESSIONS, token_hash(token))
             raise Unauthorized("the agent session has expired; sign in again")
         name = str(session["agent"])
         self.seen(name)
         return name
 
     def sign_out(self, token: str) -> None:
-        self.store.field_delete(SESSIONS, _token_hash(token))
+        self.store.field_delete(SESSIONS, token_hash(token))
 
     def seen(self, name: str) -> None:
         self.store.field_set(PRESENCE, name, repr(now()))
@@ -150,10 +150,6 @@ class AgentDirectory:
     def online(self) -> list[str]:
         cutoff = now() - ONLINE_WINDOW_S
         return sorted(name for name, at in self.store.fields(PRESENCE).items() if float(at) >= cutoff)
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _b64(raw: bytes) -> str:

@@ -13,6 +13,7 @@ from bot.types import (
     Conversation,
     Decision,
     DocKind,
+    EngineName,
     Event,
     Fulfillment,
     Language,
@@ -274,7 +275,8 @@ class ScriptedEngine:
     """An Engine that returns scripted Decisions in order (then a fixed reply) and records its inputs."""
 
     decisions: list[Decision] = field(default_factory=list)
-    name: str = "embedded"
+    name: EngineName = "embedded"
+    waits_on_network: bool = False
     seen: list[tuple[Conversation, str, Understanding, tuple[Message, ...]]] = field(default_factory=list)
 
     def decide(

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import hmac
-import secrets
 from typing import Callable
 
-from bot.errors import BadInput, Forbidden, NotFound, TooLarge, Unauthorized
-from bot.service import SignedIdentity
+from bot.errors import NotFound, Unauthorized
+from bot.service import ConversationAccess, SignedIdentity, shopper_text
 from bot.settings import Settings
 from bot.stores.memory import MemoryBus, MemoryStore
 from bot.stores.record import record
@@ -27,7 +24,6 @@ from bot.types import (
     Sentiment,
     Trace,
     TurnResult,
-    new_id,
 )
 
 Script = Callable[[Conversation, str], tuple[tuple[Reply, ...], ConversationState]]
@@ -44,10 +40,6 @@ def default_script(conversation: Conversation, text: str) -> tuple[tuple[Reply, 
     if "human" in lowered or "人工" in text:
         return (Reply("I'm passing you to a colleague."),), "waiting_for_agent"
     return (Reply(f"You said: {text}", citations=(RETURNS,)),), conversation.state
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class FakeService:
@@ -69,6 +61,11 @@ class FakeService:
         self.turns: list[tuple[str, str]] = []
         self.closed = False
 
+    @property
+    def access(self) -> ConversationAccess:
+        """The real token checks, over whichever store the test put in (some swap in Redis after construction)."""
+        return ConversationAccess(self.store, self.admin_token)
+
     def start_conversation(
         self, channel: str = "web", locale: Language | None = None, identity: SignedIdentity | None = None
     ) -> tuple[Conversation, str]:
@@ -77,32 +74,16 @@ class FakeService:
             if identity.signature != "good":
                 raise Unauthorized("identity signature does not match")
             customer = Customer(identity.customer_id, verified_by="signed_identity")
-        token = secrets.token_urlsafe(16)
-        conversation = Conversation(
-            id=new_id("c_"), channel=channel, locale=locale, customer=customer, token_hash=_hash(token)
-        )
-        self.store.create(conversation)
-        return conversation, token
+        return self.access.start(channel, locale, customer)
 
     def authorize(self, conversation_id: str, token: str | None) -> Conversation:
-        if not token:
-            raise Unauthorized("missing bearer token")
-        conversation = self.store.get(conversation_id)
-        if conversation is None:
-            raise NotFound(f"conversation {conversation_id} not found")
-        if self.is_admin(token) or hmac.compare_digest(_hash(token), conversation.token_hash):
-            return conversation
-        raise Forbidden("this token does not belong to this conversation")
+        return self.access.authorize(conversation_id, token)
 
     def is_admin(self, token: str | None) -> bool:
-        return bool(token) and hmac.compare_digest(token or "", self.admin_token)
+        return self.access.is_admin(token)
 
     def post_message(self, conversation_id: str, text: str) -> TurnResult:
-        text = text.strip()
-        if not text:
-            raise BadInput("text must not be empty")
-        if len(text) > self.settings.max_message_chars:
-            raise TooLarge("text is too long")
+        text = shopper_text(text, self.settings.max_message_chars)
         conversation = self.store.get(conversation_id)
         if conversation is None:
             raise NotFound(f"conversation {conversation_id} not found")

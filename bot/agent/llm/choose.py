@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from bot.ports import Engine, EventBus, InventoryBackend, OrderActions, OrderBackend, Retriever
+from bot.ports import Engine, EventBus, InventoryBackend, OrderActions, OrderBackend, Retriever, Scrubber
 from bot.settings import Settings
-
-if TYPE_CHECKING:
-    from bot.agent.llm.scrub import Scrubber
 
 
 def choose_engine(

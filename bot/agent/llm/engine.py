@@ -15,19 +15,20 @@ from pydantic import SecretStr
 
 from bot.agent.handoff_policy import FAILURES_KEY, should_hand_off
 from bot.agent.llm.prompt import data_block, history_messages, instructions, leaks_instructions, rescrub
-from bot.agent.llm.scrub import Scrubber, TurnScrubber
+from bot.agent.llm.scrub import TurnScrubber
 from bot.agent.llm.stream import DeltaFn, DeltaStream
 from bot.agent.llm.tools import ToolSession, langchain_tools
 from bot.agent.phrases import handoff_phrase
 from bot.agent.tools import ToolContext, search_knowledge
 from bot.agent.tools.confirm import Resolution, resolve
-from bot.ports import Engine, InventoryBackend, OrderActions, OrderBackend, Retriever
+from bot.ports import Engine, InventoryBackend, OrderActions, OrderBackend, Retriever, Scrubber
 from bot.text import PLACEHOLDER
 from bot.types import (
     Citation,
     Conversation,
     Customer,
     Decision,
+    EngineName,
     Handoff,
     Language,
     Message,
@@ -79,7 +80,9 @@ class LlmEngine:
     """Decides a turn with a tool-calling model; the tool layer enforces identity and confirmation,
     and any model failure is answered by the fallback engine (or a human)."""
 
-    name = "llm"
+    name: EngineName = "llm"
+    #: The model answers over HTTP: the turn lets another one use the CPU meanwhile.
+    waits_on_network = True
 
     def __init__(
         self,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Protocol
 
+from bot.ports import Scrubber
 from bot.text import PLACEHOLDER
 from bot.types import JSON
 
@@ -17,12 +17,6 @@ _SEPARATOR = "\n\n\u2063\u2063\n\n"
 #: Keys whose values are the shop's identifiers or vocabulary, never a person's free text: a phone
 #: recognizer reads a 10-digit item id as a phone number, and the model must pass ids back verbatim.
 _KEEP_KEYS = frozenset({"status", "transaction_type", "source", "brand", "last_four", "reason", "cancel_reason"})
-
-
-class Scrubber(Protocol):
-    """What this needs from bot.privacy.scrubber.PiiScrubber (its public API)."""
-
-    def scrub(self, text: str, vault: Mapping[str, str]) -> tuple[str, dict[str, str]]: ...
 
 
 def _is_identifier(key: str) -> bool:

@@ -90,6 +90,7 @@ def test_handoff_moves_to_waiting_and_the_bot_then_stays_silent() -> None:
 
 class ExplodingEngine:
     name = "embedded"
+    waits_on_network = False
 
     def decide(self, conversation: Conversation, text: str, u: Understanding, history: Sequence[Message]) -> Decision:
         raise RuntimeError("boom")
@@ -146,6 +147,7 @@ class ClaimDuringTurn:
     """An engine during whose turn an agent (on any replica) claims the conversation."""
 
     name = "embedded"
+    waits_on_network = False
 
     def __init__(self, store: MemoryStore) -> None:
         self.store = store
