@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-import threading
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from bot.sentence_models import LazyModel
 
 if TYPE_CHECKING:
     import numpy as np
@@ -118,15 +119,11 @@ class MpnetEncoder:
     def __init__(self, models_dir: Path, log: Callable[[str], None] = print) -> None:
         self.models_dir = models_dir
         self.log = log
-        self._model: Any = None
-        self._lock = threading.Lock()
+        self._model = LazyModel(lambda: load(self.models_dir, self.log))
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         import numpy as np
 
-        with self._lock:
-            if self._model is None:
-                self._model = load(self.models_dir, self.log)
-            model = self._model
+        model = self._model.get()
         out = model.encode(list(texts), batch_size=32, normalize_embeddings=True, show_progress_bar=len(texts) > 500)
         return np.asarray(out, dtype=np.float32)

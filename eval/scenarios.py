@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Literal, Sequence
 
 from bot.types import JSON
 from eval.harness import Chart, SuiteOptions, SuiteResult, suite
+from eval.public_data import percentile
 from eval.scenario_check import TurnLog, Verdict, judge
 from eval.scenario_data import Scenario, load_scenarios
 from eval.scenario_orders import Allocation, allocate, snapshot
-from eval.smoke import fill, percentile, shop_email_domains
+from eval.smoke import fill, shop_email_domains
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

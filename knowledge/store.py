@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 from urllib.parse import urlparse
 
 import numpy as np
@@ -106,11 +106,6 @@ class ChunkStore:
         """Delete chunks by id (in pages: Chroma bounds a request's size)."""
         for start in range(0, len(ids), self._batch):
             self.collection.delete(ids=list(ids[start : start + self._batch]))
-
-    def delete_sources(self, sources: Iterable[str]) -> None:
-        """Delete every chunk of these sources (a metadata scan per source: prefer `delete_ids`)."""
-        for source in sources:
-            self.collection.delete(where={"source": source})
 
     def all_chunks(self, where: Where | None = None, *, texts: bool = True) -> list[Chunk]:
         """Every stored chunk (text + metadata, no vectors), paged so big stores stay in bounds.

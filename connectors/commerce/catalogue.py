@@ -7,25 +7,22 @@ from bot.types import Document, Product, Variant
 from connectors.commerce.option_names import option_zh
 
 
+def _stock_state(v: Variant, out: str, left: str, in_stock: str) -> str:
+    """The variant's stock in one language's words; `left` holds {} for the count."""
+    if not v.available:
+        return out
+    return left.format(v.stock) if v.stock is not None else in_stock
+
+
 def _variant_en(v: Variant) -> str:
     options = ", ".join(f"{k}: {val}" for k, val in v.options.items())
-    if not v.available:
-        state = "out of stock"
-    elif v.stock is not None:
-        state = f"in stock ({v.stock} left)"
-    else:
-        state = "in stock"
+    state = _stock_state(v, "out of stock", "in stock ({} left)", "in stock")
     return f"- {options} (item {v.item_id}): ${v.price:.2f}, {state}"
 
 
 def _variant_zh(v: Variant) -> str:
     options = "，".join(f"{option_zh(k)}：{option_zh(val)}" for k, val in v.options.items())
-    if not v.available:
-        state = "缺货"
-    elif v.stock is not None:
-        state = f"有货（剩余{v.stock}件）"
-    else:
-        state = "有货"
+    state = _stock_state(v, "缺货", "有货（剩余{}件）", "有货")
     return f"- {options}（商品编号 {v.item_id}）：${v.price:.2f}，{state}"
 
 

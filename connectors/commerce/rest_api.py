@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query
 from pydantic import BaseModel
@@ -19,9 +19,18 @@ from connectors.commerce.records import (
     variant_to_record,
 )
 
+T = TypeVar("T")
+
 
 class ShopBackend(OrderBackend, InventoryBackend, Protocol):
     """Both commerce ports in one object, as SqliteShop and RestShop provide them."""
+
+
+def _found(value: T | None, what: str) -> T:
+    """The value a read found, or the 404 that names what was not."""
+    if value is None:
+        raise HTTPException(404, f"{what} not found")
+    return value
 
 
 def _bearer_guard(token: str | None) -> Callable[[str | None], None]:
@@ -77,10 +86,7 @@ def shop_router(shop: ShopBackend, token: str | None = None, actions: OrderActio
 
     @router.get("/customers/{user_id}", response_model=None)
     def get_customer(user_id: str) -> dict[str, JSON]:
-        user = shop.get_user(user_id)
-        if user is None:
-            raise HTTPException(404, f"customer {user_id} not found")
-        return user_to_record(user)
+        return user_to_record(_found(shop.get_user(user_id), f"customer {user_id}"))
 
     @router.get("/customers", response_model=None)
     def find_customer(
@@ -101,16 +107,12 @@ def shop_router(shop: ShopBackend, token: str | None = None, actions: OrderActio
 
     @router.get("/customers/{user_id}/orders", response_model=None)
     def customer_orders(user_id: str) -> list[JSON]:
-        if shop.get_user(user_id) is None:
-            raise HTTPException(404, f"customer {user_id} not found")
+        _found(shop.get_user(user_id), f"customer {user_id}")
         return [order_to_record(o) for o in shop.list_orders(user_id)]
 
     @router.get("/orders/{order_id}", response_model=None)
     def get_order(order_id: str) -> dict[str, JSON]:
-        order = shop.get_order(order_id)
-        if order is None:
-            raise HTTPException(404, f"order {order_id} not found")
-        return order_to_record(order)
+        return order_to_record(_found(shop.get_order(order_id), f"order {order_id}"))
 
     @router.get("/products", response_model=None)
     def list_products() -> list[JSON]:
@@ -118,17 +120,11 @@ def shop_router(shop: ShopBackend, token: str | None = None, actions: OrderActio
 
     @router.get("/products/{product_id}", response_model=None)
     def get_product(product_id: str) -> dict[str, JSON]:
-        product = shop.get_product(product_id)
-        if product is None:
-            raise HTTPException(404, f"product {product_id} not found")
-        return product_to_record(product)
+        return product_to_record(_found(shop.get_product(product_id), f"product {product_id}"))
 
     @router.get("/stock/{item_id}", response_model=None)
     def get_stock(item_id: str) -> dict[str, JSON]:
-        found = shop.find_variant(item_id)
-        if found is None:
-            raise HTTPException(404, f"item {item_id} not found")
-        product, found_id = found
+        product, found_id = _found(shop.find_variant(item_id), f"item {item_id}")
         variant = next(v for v in product.variants if v.item_id == found_id)
         return {"product_id": product.product_id, "name": product.name, **variant_to_record(variant)}
 

@@ -190,12 +190,7 @@ class RestShop:
         *,
         preview: bool = False,
     ) -> Order:
-        body: dict[str, JSON] = {
-            "item_ids": list(item_ids),
-            "new_item_ids": list(new_item_ids),
-            "payment_method_id": payment_method_id,
-        }
-        return self._order_post(order_id, "items", body, preview)
+        return self._order_post(order_id, "items", _swap_body(item_ids, new_item_ids, payment_method_id), preview)
 
     def modify_user_address(self, user_id: str, address: Address, *, preview: bool = False) -> ShopUser:
         path = f"/customers/{quote(user_id, safe='')}/address"
@@ -216,9 +211,9 @@ class RestShop:
         *,
         preview: bool = False,
     ) -> Order:
-        body: dict[str, JSON] = {
-            "item_ids": list(item_ids),
-            "new_item_ids": list(new_item_ids),
-            "payment_method_id": payment_method_id,
-        }
-        return self._order_post(order_id, "exchange", body, preview)
+        return self._order_post(order_id, "exchange", _swap_body(item_ids, new_item_ids, payment_method_id), preview)
+
+
+def _swap_body(item_ids: Sequence[str], new_item_ids: Sequence[str], payment_method_id: str) -> dict[str, JSON]:
+    """The body of both item swaps (a pending order's items, a delivered order's exchange)."""
+    return {"item_ids": list(item_ids), "new_item_ids": list(new_item_ids), "payment_method_id": payment_method_id}

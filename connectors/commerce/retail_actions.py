@@ -120,6 +120,26 @@ def _first_item(order: JSONObject, item_id: str) -> JSONObject:
     return item
 
 
+def _order_to_swap(
+    db: RecordReader, order_id: str, item_ids: Sequence[str], new_item_ids: Sequence[str], status: str
+) -> JSONObject:
+    """The order whose items a swap replaces, after tau2's first checks in tau2's order: its status, every old
+    item on it, as many new items as old; worded as tau2 words the modify (pending) or the exchange (delivered)."""
+    order = _order(db, order_id)
+    pending = status == "pending"
+    if order["status"] != status:
+        raise ActionRefused(
+            "Non-pending order cannot be modified" if pending else "Non-delivered order cannot be exchanged"
+        )
+    missing = _first_missing(order, item_ids)
+    if missing is not None:
+        raise ActionRefused(f"{missing} not found" if pending else f"Number of {missing} not found.")
+    if len(item_ids) != len(new_item_ids):
+        # tau2's exact words: the exchange's sentence ends with a full stop, the modify's does not.
+        raise ActionRefused("The number of items to be exchanged should match" + ("" if pending else "."))
+    return order
+
+
 def _price_difference(
     db: RecordReader, order: JSONObject, item_ids: Sequence[str], new_item_ids: Sequence[str], *, distinct: bool
 ) -> tuple[float, list[JSONObject]]:
@@ -212,14 +232,7 @@ def modify_pending_order_payment(db: RecordReader, order_id: str, payment_method
 def modify_pending_order_items(
     db: RecordReader, order_id: str, item_ids: Sequence[str], new_item_ids: Sequence[str], payment_method_id: str
 ) -> Changes:
-    order = _order(db, order_id)
-    if order["status"] != "pending":
-        raise ActionRefused("Non-pending order cannot be modified")
-    missing = _first_missing(order, item_ids)
-    if missing is not None:
-        raise ActionRefused(f"{missing} not found")
-    if len(item_ids) != len(new_item_ids):
-        raise ActionRefused("The number of items to be exchanged should match")
+    order = _order_to_swap(db, order_id, item_ids, new_item_ids, "pending")
     difference, variants = _price_difference(db, order, item_ids, new_item_ids, distinct=True)
     user = _user(db, order["user_id"])
     method = _method(user, payment_method_id)
@@ -273,14 +286,7 @@ def return_delivered_order_items(
 def exchange_delivered_order_items(
     db: RecordReader, order_id: str, item_ids: Sequence[str], new_item_ids: Sequence[str], payment_method_id: str
 ) -> Changes:
-    order = _order(db, order_id)
-    if order["status"] != "delivered":
-        raise ActionRefused("Non-delivered order cannot be exchanged")
-    missing = _first_missing(order, item_ids)
-    if missing is not None:
-        raise ActionRefused(f"Number of {missing} not found.")
-    if len(item_ids) != len(new_item_ids):
-        raise ActionRefused("The number of items to be exchanged should match.")
+    order = _order_to_swap(db, order_id, item_ids, new_item_ids, "delivered")
     difference, _ = _price_difference(db, order, item_ids, new_item_ids, distinct=False)
     difference = round(difference, 2)
     user = _user(db, order["user_id"])

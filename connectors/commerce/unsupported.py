@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import NoReturn
 
 from bot.errors import ActionRefused
-from bot.types import Address, Order, ShopUser
 
 UNSUPPORTED = "This shop does not support that change through the assistant; a human agent can help"
 
@@ -13,33 +12,13 @@ UNSUPPORTED = "This shop does not support that change through the assistant; a h
 class RefusesUnsupportedWrites:
     """Mixin for adapters that implement cancel and return only (Shopify, WooCommerce)."""
 
-    def modify_pending_order_address(self, order_id: str, address: Address, *, preview: bool = False) -> Order:
+    def _refuse(self, *_args: object, **_kwargs: object) -> NoReturn:
+        # One refusal serves the five OrderActions methods below: it accepts any of their arguments
+        # and its NoReturn fits each of their return types.
         raise ActionRefused(UNSUPPORTED)
 
-    def modify_pending_order_payment(self, order_id: str, payment_method_id: str, *, preview: bool = False) -> Order:
-        raise ActionRefused(UNSUPPORTED)
-
-    def modify_pending_order_items(
-        self,
-        order_id: str,
-        item_ids: Sequence[str],
-        new_item_ids: Sequence[str],
-        payment_method_id: str,
-        *,
-        preview: bool = False,
-    ) -> Order:
-        raise ActionRefused(UNSUPPORTED)
-
-    def modify_user_address(self, user_id: str, address: Address, *, preview: bool = False) -> ShopUser:
-        raise ActionRefused(UNSUPPORTED)
-
-    def exchange_delivered_order_items(
-        self,
-        order_id: str,
-        item_ids: Sequence[str],
-        new_item_ids: Sequence[str],
-        payment_method_id: str,
-        *,
-        preview: bool = False,
-    ) -> Order:
-        raise ActionRefused(UNSUPPORTED)
+    modify_pending_order_address = _refuse
+    modify_pending_order_payment = _refuse
+    modify_pending_order_items = _refuse
+    modify_user_address = _refuse
+    exchange_delivered_order_items = _refuse

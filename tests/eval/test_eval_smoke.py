@@ -7,7 +7,8 @@ import re
 import pytest
 
 from bot.types import Citation, Intent, Reply, Sentiment, Trace, TurnResult
-from eval.smoke import Expectation, check_turn, fill, load_conversations, percentile, shop_email_domains
+from eval.public_data import percentile
+from eval.smoke import Expectation, check_turn, fill, load_conversations, shop_email_domains
 
 TRACE = Trace("en", Intent("x", 1.0), Sentiment("neutral", 0.0), "", (), None, "embedded", {})
 CITE = Citation("policies/returns.en.md", "Returns Policy", "…")

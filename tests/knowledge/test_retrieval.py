@@ -67,10 +67,10 @@ def test_language_is_a_preference_not_a_filter(demo_kb: KnowledgeBase) -> None:
 
 
 def test_scored_search_exposes_the_parts(demo_kb: KnowledgeBase) -> None:
-    (best,) = demo_kb.search_scored("Is standard shipping free?", k=1, language="en")
+    (best,) = demo_kb.retriever.search_scored("Is standard shipping free?", k=1, language="en")
     assert best.passage.score == best.relevance and 0.0 <= best.relevance <= 1.0
     assert best.dense is not None and best.dense > 0.3 and best.lexical > 0.5 and best.fused > 0.0
-    (zh,) = demo_kb.search_scored("运费多少", k=1)
+    (zh,) = demo_kb.retriever.search_scored("运费多少", k=1)
     assert zh.dense is None  # MiniLM cannot read Chinese: BM25 alone ranks it
 
 
