@@ -1,4 +1,4 @@
-"""Per-turn stage timings recorded from inside the seams (retrieval, tools) without threading a clock through them."""
+"""Stage timings: one Timings clock, reachable from inside the seams (retrieval, tools) without passing it along."""
 
 from __future__ import annotations
 
@@ -11,14 +11,45 @@ from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
+
+class Timings(dict[str, float]):
+    """Milliseconds per stage name; a stage timed again adds up (a turn may search twice)."""
+
+    def add(self, stage: str, ms: float) -> None:
+        self[stage] = self.get(stage, 0.0) + ms
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Times the block as `name`, also when it raises (a failed model call took its time too)."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add(name, _ms_since(started))
+
+    @contextmanager
+    def rest(self, name: str) -> Iterator[None]:
+        """Times the block and books as `name` what the stages timed in it did not account for."""
+        before = sum(self.values())
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self[name] = max(0.0, _ms_since(started) - (sum(self.values()) - before))
+
+
+def _ms_since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
 #: The turn being timed on this thread (a turn runs on one worker thread from start to end).
-_current: ContextVar[dict[str, float] | None] = ContextVar("shopkeeper_stage_timings", default=None)
+_current: ContextVar[Timings | None] = ContextVar("shopkeeper_stage_timings", default=None)
 
 
 @contextmanager
-def recording() -> Iterator[dict[str, float]]:
-    """Collects what `timed` and `add` record inside the block into the dict it yields (ms per stage)."""
-    timings: dict[str, float] = {}
+def recording() -> Iterator[Timings]:
+    """Collects what `timed` and `add` record inside the block into the Timings it yields."""
+    timings = Timings()
     token = _current.set(timings)
     try:
         yield timings
@@ -30,7 +61,7 @@ def add(stage: str, ms: float) -> None:
     """Adds `ms` to `stage` in the active recording; a no-op outside one."""
     timings = _current.get()
     if timings is not None:
-        timings[stage] = timings.get(stage, 0.0) + ms
+        timings.add(stage, ms)
 
 
 @contextmanager
@@ -39,7 +70,7 @@ def timed(stage: str) -> Iterator[None]:
     try:
         yield
     finally:
-        add(stage, (time.perf_counter() - started) * 1000)
+        add(stage, _ms_since(started))
 
 
 #: True while a timed proxy call runs on this thread: a proxied call made inside it counts once, in the outer stage.
@@ -70,12 +101,11 @@ def _timed_call(method: Callable[..., Any], stage: str) -> Callable[..., Any]:
         if _inside.get():
             return method(*args, **kwargs)
         token = _inside.set(True)
-        started = time.perf_counter()
         try:
-            return method(*args, **kwargs)
+            with timed(stage):
+                return method(*args, **kwargs)
         finally:
             _inside.reset(token)
-            add(stage, (time.perf_counter() - started) * 1000)
 
     return call
 

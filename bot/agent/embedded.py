@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Mapping, Sequence
 
 from bot.agent import tools
@@ -77,7 +76,6 @@ class EmbeddedEngine:
         understanding: Understanding,
         history: Sequence[Message],
     ) -> Decision:
-        started = time.perf_counter()
         memory = dict(conversation.memory)
         ctx = ToolContext(
             orders=self.orders, inventory=self.inventory, retriever=self.retriever, customer=conversation.customer,
@@ -85,23 +83,21 @@ class EmbeddedEngine:
         )  # fmt: skip
         raw = PLACEHOLDER.sub(lambda m: conversation.vault.get(m.group(0), m.group(0)), scrubbed_text)
         turn = Turn(ctx=ctx, u=understanding, text=scrubbed_text, raw=raw, memory=memory)
-        handoff = should_hand_off(understanding, memory, scrubbed_text)
-        if handoff is not None:
-            self._hand_off(turn, handoff)
-        else:
-            self._route(turn)
-            remember_turn(understanding, memory, understood=turn.consumed)
-            # A turn that failed once too often, or a second guess at what the shopper wants, goes to
-            # a human rather than failing again.
-            late = should_hand_off(understanding, memory, scrubbed_text)
-            if late is None or late.reason != "repeated_failure":
-                late = low_confidence_handoff(understanding, memory)
-            if late is not None:
-                self._hand_off(turn, late)
-        memory["last_intent"] = understanding.intent.label
-        total = (time.perf_counter() - started) * 1000
-        timings = dict(turn.timings)
-        timings["composition"] = max(0.0, total - sum(turn.timings.values()))
+        with turn.timings.rest("composition"):  # what the tools and the search did not take
+            handoff = should_hand_off(understanding, memory, scrubbed_text)
+            if handoff is not None:
+                self._hand_off(turn, handoff)
+            else:
+                self._route(turn)
+                remember_turn(understanding, memory, understood=turn.consumed)
+                # A turn that failed once too often, or a second guess at what the shopper wants, goes to
+                # a human rather than failing again.
+                late = should_hand_off(understanding, memory, scrubbed_text)
+                if late is None or late.reason != "repeated_failure":
+                    late = low_confidence_handoff(understanding, memory)
+                if late is not None:
+                    self._hand_off(turn, late)
+            memory["last_intent"] = understanding.intent.label
         return Decision(
             replies=tuple(turn.replies),
             tool_calls=tuple(ctx.calls),
@@ -109,7 +105,7 @@ class EmbeddedEngine:
             memory=memory,
             customer=turn.customer,
             engine="embedded",
-            timings_ms=timings,
+            timings_ms=dict(turn.timings),
         )
 
     # ------------------------------------------------------------------ routing

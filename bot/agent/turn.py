@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import replace
 
 from bot import timing
 from bot.agent.turn_slots import TurnSlots
@@ -16,6 +15,7 @@ from bot.errors import NotFound
 from bot.ports import ConversationStore, Engine, EventBus, Scrubber
 from bot.stores.codec import state_event
 from bot.stores.record import record
+from bot.timing import Timings
 from bot.types import (
     Conversation,
     ConversationState,
@@ -49,19 +49,6 @@ Understand = Callable[[str, Language | None], Understanding]
 Guard = Callable[[Decision, dict[str, str]], Decision]
 
 
-@dataclass
-class _Clock:
-    timings: dict[str, float]
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[name] = (time.perf_counter() - started) * 1000
-
-
 class TurnHandler:
     """Runs one turn for a conversation. Orchestration only: every step is delegated."""
 
@@ -88,20 +75,20 @@ class TurnHandler:
         self.slots = slots or TurnSlots(0)
 
     def handle(self, conversation_id: str, text: str) -> TurnResult:
+        clock = Timings()
         with self._locks[zlib.crc32(conversation_id.encode()) % _LOCK_STRIPES]:
-            queued = time.perf_counter()
-            with self.slots:
-                waited_ms = (time.perf_counter() - queued) * 1000
-                result = self._handle(conversation_id, text)
-        # The wait for a slot is part of what the shopper waits for: the trace shows it as "queue".
-        timings = {"queue": waited_ms, **result.trace.timings_ms}
-        return replace(result, trace=replace(result.trace, timings_ms=timings))
+            # The wait for a slot is part of what the shopper waits for: the trace shows it as "queue".
+            with clock.stage("queue"):
+                self.slots.acquire()
+            try:
+                return self._handle(conversation_id, text, clock)
+            finally:
+                self.slots.release()
 
-    def _handle(self, conversation_id: str, text: str) -> TurnResult:
+    def _handle(self, conversation_id: str, text: str, clock: Timings) -> TurnResult:
         conversation = self.store.get(conversation_id)
         if conversation is None:
             raise NotFound(f"conversation {conversation_id} not found")
-        clock = _Clock({})
         history = self.store.messages(conversation_id)[-HISTORY_TURNS:]
         self._record(Message(conversation_id=conversation_id, role="shopper", text=text))
 
@@ -112,7 +99,7 @@ class TurnHandler:
         if conversation.state != "bot":
             # A human holds (or is about to hold) the conversation: the bot stays silent.
             saved = self._save(replace(conversation, updated_at=now()), started_in=conversation.state)
-            return TurnResult(replies=(), state=saved.state, trace=_silent_trace(scrubbed, clock.timings))
+            return TurnResult(replies=(), state=saved.state, trace=_silent_trace(scrubbed, dict(clock)))
 
         self.bus.publish(Event(type="typing", conversation_id=conversation_id, data={"role": "bot"}))
         with clock.stage("understand"):
@@ -166,7 +153,7 @@ class TurnHandler:
             tool_calls=decision.tool_calls,
             handoff=decision.handoff,
             engine=decision.engine or self.engine.name,
-            timings_ms={**clock.timings, **{f"decide.{k}": v for k, v in {**inside, **decision.timings_ms}.items()}},
+            timings_ms={**clock, **{f"decide.{k}": v for k, v in {**inside, **decision.timings_ms}.items()}},
         )
         return TurnResult(replies=replies, state=state, trace=trace)
 

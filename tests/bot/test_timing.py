@@ -1,4 +1,4 @@
-"""Stage timings recorded from inside seams: proxies time public calls only inside a recording."""
+"""Stage timings: the Timings clock, and recordings from inside seams (proxies time public calls only inside one)."""
 
 from __future__ import annotations
 
@@ -53,3 +53,19 @@ def test_recordings_nest_and_add_accumulates() -> None:
     assert outer == {"a": 2.5}
     assert inner["a"] == 2.0 and "b" in inner
     timing.add("a", 1.0)  # no recording: a no-op
+
+
+def test_a_clock_adds_up_repeated_stages_and_books_the_rest() -> None:
+    clock = timing.Timings()
+    with clock.rest("composition"):
+        for _ in range(2):
+            with clock.stage("tools"):
+                time.sleep(0.005)
+        time.sleep(0.005)
+        try:
+            with clock.stage("llm"):
+                raise TimeoutError
+        except TimeoutError:
+            pass
+    assert list(clock) == ["tools", "llm", "composition"]
+    assert clock["tools"] >= 9.0 and clock["composition"] >= 4.0

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 from bot.agent.flows.texts import flow_say
 from bot.agent.handoff_policy import FAILURES_KEY, failure_count
 from bot.agent.phrases import PHRASES, say
 from bot.agent.tools import ToolContext
+from bot.timing import Timings
 from bot.types import JSON, Customer, Handoff, Language, Reply, Understanding
 
 #: Memory keys (all values are strings).
@@ -40,7 +39,7 @@ class Turn:
     handoff: Handoff | None = None
     consumed: bool = False
     """A flow used this message as an answer to its question (it is not a low-confidence miss)."""
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: Timings = field(default_factory=Timings)
     picked_order: bool = False
     """This message chose the order by its position ("the first one"): not an item's position too."""
 
@@ -98,14 +97,9 @@ class Turn:
     def succeeded(self) -> None:
         self.memory[FAILURES_KEY] = "0"
 
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
+    def stage(self, name: str) -> AbstractContextManager[None]:
         """Time a stage of decide() (retrieval, tools); stages that repeat add up."""
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[name] = self.timings.get(name, 0.0) + (time.perf_counter() - started) * 1000
+        return self.timings.stage(name)
 
 
 def load_list(memory: dict[str, str], key: str) -> list[str]:

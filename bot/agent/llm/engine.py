@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -169,9 +168,8 @@ class LlmEngine:
         notes: list[str],
     ) -> str:
         query = PLACEHOLDER.sub(" ", text).strip()
-        started = time.perf_counter()
-        found = search_knowledge(session.ctx, query, None, k=self.config.passages) if query else []
-        session.timed("retrieval", started)
+        with session.timings.stage("retrieval"):
+            found = search_knowledge(session.ctx, query, None, k=self.config.passages) if query else []
         session.passages.extend(p for p in found if p.kind != "order")
         scrub = session.scrubber.texts if session.scrubber is not None else None
         earlier = history_messages(history, conversation.vault)
@@ -188,11 +186,8 @@ class LlmEngine:
         by_name = {t.name: t for t in tools}
         model: Runnable[list[BaseMessage], AIMessage] = self.model.bind_tools(tools)
         for _ in range(self.config.max_steps):
-            started = time.perf_counter()
-            try:
+            with session.timings.stage("llm"):  # a failed call counts its time too
                 ai = self._call(model, messages, conversation.id, session)
-            finally:
-                session.timed("llm", started)  # a failed call took its time too
             messages.append(ai)
             if not ai.tool_calls and not ai.invalid_tool_calls:
                 answer = _content(ai)

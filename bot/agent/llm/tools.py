@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +14,7 @@ from bot.agent.tools import ToolContext, search_knowledge
 from bot.agent.tools.confirm import propose
 from bot.agent.tools.context import safe_argument
 from bot.agent.tools.registry import SPECS, TOOLS, WRITE_TOOLS, call_tool
+from bot.timing import Timings
 from bot.types import JSON, Customer, Language, Passage
 
 SEARCH_TOOL = "search_knowledge"
@@ -41,24 +41,18 @@ class ToolSession:
     """The statement of the write proposed this turn (the turn ends with it)."""
     scrubber: TurnScrubber | None = None
     """Scrubs the free text of tool results into the turn's vault; None sends them as masked JSON only."""
-    timings: dict[str, float] = field(default_factory=dict)
-    """Milliseconds spent in tools and in knowledge search this turn ("tools", "retrieval")."""
+    timings: Timings = field(default_factory=Timings)
+    """Milliseconds spent this turn in tools, knowledge search and model calls ("tools", "retrieval", "llm")."""
     shopper_words: str | None = None
     """What the shopper typed in this conversation (scrubbed). When set, identity tools take only
     values found there: an email or name read in a document or tool result never verifies anyone."""
-
-    def timed(self, stage: str, started: float) -> None:
-        self.timings[stage] = self.timings.get(stage, 0.0) + (time.perf_counter() - started) * 1000
 
     def run(self, name: str, arguments: Mapping[str, JSON]) -> str:
         """The text the model gets back; refusals start with "Error: " and never raise."""
         if self.statement:
             return "Error: a change is already waiting for the shopper's confirmation; wait for their answer"
-        started = time.perf_counter()
-        try:
+        with self.timings.stage("retrieval" if name == SEARCH_TOOL else "tools"):
             return self._run(name, arguments)
-        finally:
-            self.timed("retrieval" if name == SEARCH_TOOL else "tools", started)
 
     def _run(self, name: str, arguments: Mapping[str, JSON]) -> str:
         if name == SEARCH_TOOL:
