@@ -14,6 +14,7 @@ from bot.errors import ActionRefused, BackendError
 from bot.testing.fakes import FakeRetriever
 from bot.types import Customer
 from connectors.commerce.shopify import ShopifyShop
+from tests.connectors.commerce.conftest import PlatformFake
 
 CUSTOMER = {
     "id": 207119551,
@@ -77,21 +78,15 @@ PRODUCT = {
 }  # fmt: skip
 
 
-class FakeShopify:
+class FakeShopify(PlatformFake):
     """Answers like the Admin REST API for one customer, one order and one product; records requests."""
 
-    def __init__(self, order: dict[str, Any]) -> None:
-        self.order = order
-        self.requests: list[httpx.Request] = []
-        self.script: list[httpx.Response] = []
-        """Responses returned first, in order, whatever the request (rate limits, outages)."""
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.script:
-            return self.script.pop(0)
-        path, params = request.url.path.removeprefix("/admin/api/2024-10"), request.url.params
+    def check_auth(self, request: httpx.Request) -> httpx.Response | None:
         assert request.headers["X-Shopify-Access-Token"] == "shpat_test"
+        return None
+
+    def answer(self, request: httpx.Request) -> httpx.Response:
+        path, params = request.url.path.removeprefix("/admin/api/2024-10"), request.url.params
         if path == "/customers/207119551.json":
             return httpx.Response(200, json={"customer": CUSTOMER})
         if path == "/customers/search.json":

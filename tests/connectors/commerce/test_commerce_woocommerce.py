@@ -11,6 +11,7 @@ import pytest
 
 from bot.errors import ActionRefused, BackendError
 from connectors.commerce.woocommerce import WooShop
+from tests.connectors.commerce.conftest import PlatformFake
 
 BILLING = {
     "first_name": "John", "last_name": "Doe", "company": "", "address_1": "969 Market", "address_2": "",
@@ -52,19 +53,16 @@ VARIATIONS = [
 ]  # fmt: skip
 
 
-class FakeWoo:
-    def __init__(self, order: dict[str, Any]) -> None:
-        self.order = order
-        self.requests: list[httpx.Request] = []
-        self.script: list[httpx.Response] = []
+class FakeWoo(PlatformFake):
+    """Answers like the WooCommerce REST API for one customer, one order and one variable product."""
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
+    def check_auth(self, request: httpx.Request) -> httpx.Response | None:
         expected = "Basic " + base64.b64encode(b"ck_test:cs_test").decode()
         if request.headers.get("Authorization") != expected:
             return httpx.Response(401, json={"code": "woocommerce_rest_cannot_view", "message": "Sorry, you cannot list resources.", "data": {"status": 401}})  # fmt: skip  # noqa: E501
-        if self.script:
-            return self.script.pop(0)
+        return None
+
+    def answer(self, request: httpx.Request) -> httpx.Response:
         path, params = request.url.path.removeprefix("/wp-json/wc/v3"), request.url.params
         if path == "/customers/25":
             return httpx.Response(200, json=CUSTOMER)
