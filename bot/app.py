@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 
 from bot.agent.embedded import EmbeddedEngine
 from bot.agent.guardrails import guard_output
@@ -13,6 +15,7 @@ from bot.agent.llm.choose import choose_engine
 from bot.agent.turn import TurnHandler
 from bot.agent.turn_slots import TurnSlots
 from bot.desk.handoff import open_desk
+from bot.ports import Channel
 from bot.privacy.scrubber import PiiScrubber
 from bot.progress import ProgressFn, no_progress
 from bot.service import Service
@@ -20,10 +23,10 @@ from bot.settings import Settings
 from bot.stores import open_store
 from bot.timing import timed_proxy
 from bot.understanding.understander import Understander
-from connectors.channels import check_channel_settings
+from connectors.channels import Outbound, build_channels, check_channel_settings
 from connectors.commerce import open_shop
 from connectors.commerce.catalogue import catalogue_documents
-from knowledge import DEMO_KNOWLEDGE_DIR, KnowledgeBase
+from knowledge import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +48,8 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
 
     shop = open_shop(settings, progress=lambda done, total: report("Building the shop", done, total))
     kb = KnowledgeBase.open(settings.model_copy(update={"torch_threads": model_threads(settings)}))
-    policies = settings.knowledge_dir or DEMO_KNOWLEDGE_DIR
     kb.ingest_paths(
-        [policies], kind="policy", progress=lambda done, total, label: report("Indexing policies", done, total)
+        [kb.policies_dir], kind="policy", progress=lambda done, total, label: report("Indexing policies", done, total)
     )
     kb.ingest_documents(
         catalogue_documents(shop),
@@ -106,3 +108,20 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
         },
     )
 
+
+@dataclass(frozen=True)
+class ImChannels:
+    """The IM channels the settings enable, ready to verify, parse and send, and the close hook of their client."""
+
+    channels: Mapping[str, Channel]
+    aclose: Callable[[], Awaitable[None]]
+    """Closes the HTTP client the channels share (the server calls it on shutdown)."""
+
+
+def open_channels(settings: Settings, outbound: Outbound | None = None) -> ImChannels:
+    """Every enabled platform's channel over one shared client; ConfigError when an enabled one lacks a secret.
+
+    Light (no models): the server builds these at start-up, before the service."""
+    check_channel_settings(settings)  # before the client exists, so a refused start leaves nothing open
+    client = outbound or Outbound()
+    return ImChannels(build_channels(settings, client), client.aclose)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from bot.types import (
@@ -10,7 +11,6 @@ from bot.types import (
     Conversation,
     Decision,
     DocKind,
-    Document,
     EngineName,
     Event,
     Handshake,
@@ -44,11 +44,52 @@ class Retriever(Protocol):
         ...
 
 
-class KnowledgeIndex(Protocol):
-    """Writes documents into the store behind a Retriever (incremental by content hash)."""
+class IngestReport(Protocol):
+    """What one ingestion did, counted in documents."""
 
-    def upsert(self, documents: Iterable[Document]) -> dict[str, int]:
-        """Returns counts: added, updated, unchanged."""
+    @property
+    def failed(self) -> Sequence[tuple[str, str]]:
+        """(source or file name, reason) of every document that could not be loaded or stored."""
+        ...
+
+    def counts(self) -> dict[str, int]:
+        """added, updated, unchanged, removed, failed."""
+        ...
+
+
+@runtime_checkable
+class KnowledgeAdmin(Protocol):
+    """The shop's knowledge as the admin routes manage it: ingest files and folders (incremental by content hash),
+    count what is stored, and know the policies folder a re-index follows."""
+
+    @property
+    def policies_dir(self) -> Path:
+        """The policies folder the index follows (SHOPKEEPER_KNOWLEDGE_DIR, else the bundled demo policies)."""
+        ...
+
+    @property
+    def model_name(self) -> str:
+        """The embedding model of the stored vectors."""
+        ...
+
+    @property
+    def relevance_thresholds(self) -> Mapping[Language, float]:
+        """Per-language relevance under which the best passage is not evidence."""
+        ...
+
+    def check_mapping(self, mapping: str | Mapping[str, str]) -> None:
+        """bot.errors.BadInput when a catalogue field mapping is malformed or names an unknown field."""
+        ...
+
+    def ingest_paths(
+        self, paths: Iterable[Path | str], kind: DocKind = "policy", *, mapping: str | Mapping[str, str] | None = None
+    ) -> IngestReport:
+        """Ingest files and folders; a folder is owned whole (its vanished files are removed). Catalogue files
+        (csv, json, jsonl) are read through `mapping`: "field=column" pairs ("id=sku,title=name") or a dict."""
+        ...
+
+    def count(self) -> int:
+        """Chunks stored, all kinds."""
         ...
 
 

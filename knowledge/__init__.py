@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from bot.settings import Settings
 from bot.types import DocKind, Document, Language, Passage
@@ -52,10 +52,14 @@ __all__ = [
 
 
 class KnowledgeBase:
-    """Facade over store, embedder, ingestion and hybrid retrieval; implements Retriever and KnowledgeIndex."""
+    """Facade over store, embedder, ingestion and hybrid retrieval; the Retriever and KnowledgeAdmin ports."""
 
-    def __init__(self, store: ChunkStore, embedder: Embedder, cache_dir: Path) -> None:
+    def __init__(
+        self, store: ChunkStore, embedder: Embedder, cache_dir: Path, policies_dir: Path = DEMO_KNOWLEDGE_DIR
+    ) -> None:
         self.store = store
+        self.policies_dir = policies_dir
+        """The policies folder the index follows: SHOPKEEPER_KNOWLEDGE_DIR, else the bundled demo policies."""
         self.embedder = embedder
         # Documents go through the disk cache (re-ingestion is free); queries skip it (one-off texts).
         self.document_embedder = CachedEmbedder(embedder, cache_dir)
@@ -67,7 +71,8 @@ class KnowledgeBase:
         """Connect to the store; no model is loaded until the first embedding or search."""
         configure_jieba(settings.cache_dir / "jieba")
         chosen = embedder or make_embedder(settings.embedding_model, threads=settings.torch_threads)
-        return cls(ChunkStore.open(settings, embedder_name(chosen)), chosen, settings.cache_dir)
+        store = ChunkStore.open(settings, embedder_name(chosen))
+        return cls(store, chosen, settings.cache_dir, settings.knowledge_dir or DEMO_KNOWLEDGE_DIR)
 
     # ------------------------------------------------------------------ writing
 
@@ -76,14 +81,15 @@ class KnowledgeBase:
         paths: Iterable[Path | str],
         kind: DocKind = "policy",
         progress: ProgressCallback | None = None,
-        mapping: FieldMapping | None = None,
+        mapping: FieldMapping | str | Mapping[str, str] | None = None,
     ) -> IngestSummary:
         """Ingest files and folders. A folder is owned whole: its files that disappeared are removed.
 
         Sources are paths relative to the folder (or the file name for a single file); catalogue
-        records (csv/json/jsonl, read through `mapping`) are `file#id`.
+        records (csv/json/jsonl, read through `mapping`, also as "id=sku,title=name" or a dict) are `file#id`.
         Files that cannot be read are listed in `failed` and the rest goes on.
         """
+        mapping = FieldMapping.parse(mapping) if isinstance(mapping, (str, Mapping)) else mapping
         summary = IngestSummary()
         offset = 0
         for raw in paths:
@@ -120,7 +126,7 @@ class KnowledgeBase:
         return self._ingest(LoadResult(documents=list(docs)), root="", prune=prune, progress=progress)
 
     def upsert(self, documents: Iterable[Document]) -> dict[str, int]:
-        """The KnowledgeIndex port: counts of added, updated, unchanged (and removed, failed)."""
+        """Counts of added, updated, unchanged (and removed, failed)."""
         return self.ingest_documents(documents).counts()
 
     def _ingest(
@@ -162,6 +168,15 @@ class KnowledgeBase:
     def count(self) -> int:
         """Number of stored chunks (all kinds)."""
         return self.store.count()
+
+    @property
+    def model_name(self) -> str:
+        """The embedding model (the identity of the stored vectors)."""
+        return embedder_name(self.embedder)
+
+    def check_mapping(self, mapping: str | Mapping[str, str]) -> None:
+        """BadInput when a catalogue field mapping is malformed or names an unknown field; nothing is read."""
+        FieldMapping.parse(mapping)
 
     def refresh(self) -> None:
         """Reload the in-memory BM25 index from the store (after another replica ingested)."""

@@ -4,33 +4,25 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Protocol
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from bot.errors import BadInput
+from bot.ports import IngestReport, KnowledgeAdmin
 from bot.server.deps import ServiceApi, bearer_token, get_service
 from bot.server.errors import ApiError
-from bot.types import JSON
+from bot.types import JSON, DocKind
 
 router = APIRouter(prefix="/v1/admin/knowledge", tags=["admin"])
 
 #: One upload request at most (the app's JSON body limit does not apply to multipart).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_FILES = 50
-KINDS = ("policy", "product")
+KINDS: tuple[DocKind, ...] = ("policy", "product")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _READ = 1024 * 1024
-
-
-class _Knowledge(Protocol):
-    """What the admin routes need of the knowledge base (knowledge.KnowledgeBase has it)."""
-
-    def ingest_paths(self, paths: list[Path], kind: Any = ..., progress: Any = ..., mapping: Any = ...) -> Any: ...
-
-    def count(self) -> int: ...
 
 
 def _admin(request: Request, service: ServiceApi = Depends(get_service)) -> ServiceApi:
@@ -42,9 +34,10 @@ def _admin(request: Request, service: ServiceApi = Depends(get_service)) -> Serv
     return service
 
 
-def _knowledge(service: ServiceApi) -> _Knowledge:
+def _knowledge(service: ServiceApi) -> KnowledgeAdmin:
+    """The service's retriever, when it is a knowledge base the admin can manage (knowledge.KnowledgeBase is)."""
     kb = getattr(service, "retriever", None)
-    if kb is None or not hasattr(kb, "ingest_paths"):
+    if not isinstance(kb, KnowledgeAdmin):
         raise ApiError(503, "no_knowledge", "this service has no knowledge base to manage")
     return kb
 
@@ -63,11 +56,16 @@ def safe_name(filename: str) -> str:
     return cleaned
 
 
-def _summary(summary: Any, kb: _Knowledge) -> dict[str, JSON]:
-    counts: dict[str, JSON] = dict(summary.counts())
-    counts["failed_files"] = [{"source": name, "reason": reason} for name, reason in summary.failed]
-    counts["chunks"] = kb.count()
-    return counts
+def _summary(reports: list[IngestReport], kb: KnowledgeAdmin) -> dict[str, JSON]:
+    """The counts of one or more ingestions added up, the files that failed, and the chunks now stored."""
+    totals: dict[str, int] = {}
+    for report in reports:
+        for name, value in report.counts().items():
+            totals[name] = totals.get(name, 0) + value
+    result: dict[str, JSON] = dict(totals)
+    result["failed_files"] = [{"source": name, "reason": reason} for r in reports for name, reason in r.failed]
+    result["chunks"] = kb.count()
+    return result
 
 
 @router.post("", response_model=None)
@@ -82,14 +80,12 @@ async def upload(request: Request, service: ServiceApi = Depends(_admin)) -> dic
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise ApiError(415, "unsupported_media_type", "send files as multipart/form-data")
     form = await request.form(max_files=MAX_FILES, max_fields=10)
-    kind = str(form.get("kind") or "policy")
-    if kind not in KINDS:
+    kind = next((k for k in KINDS if k == str(form.get("kind") or "policy")), None)
+    if kind is None:
         raise ApiError(400, "bad_request", f"kind must be one of {', '.join(KINDS)}")
-    mapping = None
-    if form.get("fields"):
-        from knowledge.catalogue import FieldMapping
-
-        mapping = FieldMapping.parse(str(form.get("fields")))
+    mapping = str(form.get("fields") or "") or None  # "id=sku,title=name": checked before anything is saved
+    if mapping is not None:
+        kb.check_mapping(mapping)
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
     if not files:
         raise ApiError(400, "bad_request", "attach one or more files in the `files` field")
@@ -107,8 +103,8 @@ async def upload(request: Request, service: ServiceApi = Depends(_admin)) -> dic
         saved.append(name)
     await form.close()
     # The whole uploads folder: unchanged files are skipped by hash, so this costs only the new ones.
-    summary = await run_in_threadpool(lambda: kb.ingest_paths([folder], kind=kind, mapping=mapping))
-    result = _summary(summary, kb)
+    report = await run_in_threadpool(lambda: kb.ingest_paths([folder], kind=kind, mapping=mapping))
+    result = _summary([report], kb)
     result["saved"] = list(saved)
     return result
 
@@ -117,17 +113,14 @@ async def upload(request: Request, service: ServiceApi = Depends(_admin)) -> dic
 async def reindex(service: ServiceApi = Depends(_admin)) -> dict[str, JSON]:
     """Re-ingest the policies folder and every upload folder: changed files updated, vanished ones removed."""
     kb = _knowledge(service)
-    from knowledge import DEMO_KNOWLEDGE_DIR
 
-    policies = service.settings.knowledge_dir or DEMO_KNOWLEDGE_DIR
-
-    def run() -> Any:
-        summary = kb.ingest_paths([Path(policies)], kind="policy")
+    def run() -> list[IngestReport]:
+        reports = [kb.ingest_paths([kb.policies_dir], kind="policy")]
         for kind in KINDS:
             folder = uploads_dir(service, kind)
             if folder.is_dir():
-                summary = summary + kb.ingest_paths([folder], kind=kind)
-        return summary
+                reports.append(kb.ingest_paths([folder], kind=kind))
+        return reports
 
     return _summary(await run_in_threadpool(run), kb)
 
@@ -141,11 +134,9 @@ def describe(service: ServiceApi = Depends(_admin)) -> dict[str, JSON]:
         folder = uploads_dir(service, kind)
         files = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
         uploads[kind] = list[JSON](files)
-    embedder = getattr(kb, "embedder", None)
-    thresholds = getattr(kb, "relevance_thresholds", {})
     return {
         "chunks": kb.count(),
-        "model": str(getattr(embedder, "name", service.settings.embedding_model)),
-        "relevance_thresholds": {k: float(v) for k, v in dict(thresholds).items()},
+        "model": kb.model_name,
+        "relevance_thresholds": {k: float(v) for k, v in kb.relevance_thresholds.items()},
         "uploads": uploads,
     }

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from bot.app import ImChannels, build_service, open_channels
 from bot.server import admin as knowledge_admin
 from bot.server import conversations, desk_api, desk_stream, health, pages, stream
 from bot.server.deps import ServiceApi
@@ -24,7 +25,7 @@ from bot.settings import Settings, get_settings
 logger = logging.getLogger(__name__)
 
 
-def _app(settings: Settings, lifespan: object | None = None) -> FastAPI:
+def _app(settings: Settings, channels: ImChannels, lifespan: object | None = None) -> FastAPI:
     app = FastAPI(
         title="shopkeeper",
         summary="A self-hosted AI customer-service agent for online shops.",
@@ -52,14 +53,18 @@ def _app(settings: Settings, lifespan: object | None = None) -> FastAPI:
     app.include_router(desk_api.router)
     app.include_router(desk_stream.router)
     app.include_router(knowledge_admin.router)  # /v1/admin/knowledge: uploads and re-index
-    install_webhooks(app, settings)  # IM platforms: /v1/webhooks/{platform} and the agent-reply outbox
+    # IM platforms: /v1/webhooks/{platform} and the outbox that sends every reply to them.
+    install_webhooks(app, settings, channels.channels, channels.aclose)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app
 
 
-def create_app(service: ServiceApi) -> FastAPI:
-    """The app around a built service; the caller owns (and closes) the service."""
-    app = _app(service.settings)
+def create_app(service: ServiceApi, channels: ImChannels | None = None) -> FastAPI:
+    """The app around a built service; the caller owns (and closes) the service.
+
+    `channels`: the IM channels to serve; by default those the service's settings enable (ConfigError when
+    an enabled one lacks a secret)."""
+    app = _app(service.settings, channels or open_channels(service.settings))
     app.state.service = service
     return app
 
@@ -71,12 +76,11 @@ def create_app_from_settings(settings: Settings | None = None) -> FastAPI:
     done /readyz and the API answer 503, so an orchestrator routes no shopper here too early.
     """
     settings = settings or get_settings()
+    channels = open_channels(settings)  # a half-configured IM platform stops the start here, with its sentence
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         def build() -> None:
-            from bot.app import build_service
-
             def progress(label: str, done: int, total: int) -> None:
                 if done in (0, total):
                     logger.info("%s: %d/%d", label, done, total)
@@ -97,4 +101,4 @@ def create_app_from_settings(settings: Settings | None = None) -> FastAPI:
             if app.state.service is not None:
                 app.state.service.close()
 
-    return _app(settings, lifespan)
+    return _app(settings, channels, lifespan)

@@ -1,99 +1,120 @@
-"""Agent replies to IM shoppers: watch the bus and send each agent message of an IM conversation to its platform."""
+"""The one sender of IM replies: every bot and agent message of an IM conversation, from the bus, in order, once."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
 from bot.server.deps import ServiceApi
+from bot.server.im_hub import ImHub, Lanes
 from bot.server.metrics import Metrics
-from bot.server.webhooks import WebhookHub, deliver, with_sources
+from bot.stores.codec import message_from_json
+from bot.stores.record import record
 from bot.stores.subscription import close, wait_ready
-from bot.types import Citation, Event
-from connectors.channels import Outgoing
+from bot.types import Citation, Event, Message, Outgoing
 
 logger = logging.getLogger(__name__)
 
-#: Agents' messages, and bot messages the webhook flow did not send (a handoff notice, a survey ...).
+#: The bot's replies (a turn's answers, a handoff notice, a survey ...) and the agents' messages.
 #: System notes (failed deliveries, audit lines) stay in the console.
 ROLES = ("agent", "bot")
 
 
-async def run_outbox(app: Any, hub: WebhookHub, poll_s: float = 0.2) -> None:
-    """Runs for the app's lifetime; waits for the service (built in the background) first."""
+async def run_outbox(app: Any, hub: ImHub, poll_s: float = 0.2) -> None:
+    """Runs for the app's lifetime; waits for the service (built in the background) first.
+
+    Each message is sent in its conversation's lane, so one chat's messages leave in the order the bus carried
+    them while a slow platform holds up only its own chats."""
     while getattr(app.state, "service", None) is None:
         await asyncio.sleep(poll_s)
     service: ServiceApi = app.state.service
     metrics: Metrics | None = getattr(app.state, "metrics", None)
     events = service.bus.subscribe("*")
+    lanes = Lanes()
+    pending: set[asyncio.Task[bool]] = set()
     try:
         await wait_ready(events)
-        app.state.outbox_ready = True
-        delayed: set[asyncio.Task[bool]] = set()
+        hub.sending.set()
         async for event in events:
-            if _role(event) == "bot":
-                # Give the webhook flow the first claim on its own turn's replies (it may hold a reply token).
-                task = asyncio.create_task(_later(hub, service, event, metrics))
-                delayed.add(task)
-                task.add_done_callback(delayed.discard)
+            message = outgoing_message(event)
+            if message is None:
                 continue
-            await _safely(hub, service, event, metrics)
+            task = asyncio.create_task(_in_lane(lanes, hub, service, message, metrics))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
     finally:
+        hub.sending.clear()
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         await close(events)
 
 
-def _role(event: Event) -> object:
-    message = event.data.get("message") if event.type == "message" else None
-    return message.get("role") if isinstance(message, dict) else None
-
-
-async def _later(hub: WebhookHub, service: ServiceApi, event: Event, metrics: Metrics | None) -> bool:
-    await asyncio.sleep(hub.bot_grace_s)
-    return await _safely(hub, service, event, metrics)
-
-
-async def _safely(hub: WebhookHub, service: ServiceApi, event: Event, metrics: Metrics | None) -> bool:
+def outgoing_message(event: Event) -> Message | None:
+    """The bot or agent message with text that an event carries; None for every other event."""
+    data = event.data.get("message") if event.type == "message" else None
+    if not isinstance(data, dict) or data.get("role") not in ROLES:
+        return None
     try:
-        return await handle(hub, service, event, metrics)
-    except Exception as exc:  # keep watching; logged without the message text
-        logger.error("outbox failed on an event of %s: %s", event.conversation_id, type(exc).__name__)
-        return False
+        message = message_from_json(data)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return message if message.text.strip() else None
 
 
-async def handle(hub: WebhookHub, service: ServiceApi, event: Event, metrics: Metrics | None = None) -> bool:
-    """True when the event was an agent or bot message of an IM conversation, not sent yet, and is now sent."""
-    if event.type != "message":
-        return False
-    message = event.data.get("message")
-    if not isinstance(message, dict) or message.get("role") not in ROLES:
-        return False
-    text, message_id = message.get("text"), message.get("id")
-    if not isinstance(text, str) or not text.strip() or not isinstance(message_id, str):
-        return False
-    address = await run_in_threadpool(hub.state.address_of, event.conversation_id)
+async def _in_lane(lanes: Lanes, hub: ImHub, service: ServiceApi, message: Message, metrics: Metrics | None) -> bool:
+    async with lanes.hold(message.conversation_id):
+        try:
+            return await send(hub, service, message, metrics)
+        except Exception as exc:  # keep sending the others; logged without the message text
+            logger.error("outbox failed on a message of %s: %s", message.conversation_id, type(exc).__name__)
+            return False
+
+
+async def send(hub: ImHub, service: ServiceApi, message: Message, metrics: Metrics | None = None) -> bool:
+    """True when the message belongs to an IM conversation, was not sent yet, and is now sent."""
+    address = await run_in_threadpool(hub.state.address_of, message.conversation_id)
     if address is None:
         return False  # a web conversation: the widget shows it
     platform, chat_id = address
     channel = hub.channels.get(platform)
     if channel is None:
-        logger.warning(
-            "agent reply for %s not sent: the %s channel is no longer enabled", event.conversation_id, platform
-        )
+        logger.warning("reply for %s not sent: the %s channel is no longer enabled", message.conversation_id, platform)
         return False
     # With several replicas each one sees the event: the first to claim the message id sends it.
-    if not await run_in_threadpool(hub.state.claim, f"out:{message_id}"):
+    if not await run_in_threadpool(hub.state.claim, f"out:{message.id}"):
         return False
-    out = Outgoing(chat_id, with_sources(text, _citations(message.get("citations"))))
-    return await deliver(service, channel, event.conversation_id, out, metrics)
+    # The shopper's latest reply token (LINE) goes with the first message after it; later ones are pushed.
+    token = await run_in_threadpool(hub.state.take_reply_token, message.conversation_id)
+    out = Outgoing(chat_id, with_sources(message.text, message.citations), reply_token=token)
+    try:
+        await channel.send(out)
+        return True
+    except Exception as exc:
+        await _record_failure(service, channel.name, message.conversation_id, exc, metrics)
+        return False
 
 
-def _citations(value: object) -> list[Citation]:
-    found: list[Citation] = []
-    for item in value if isinstance(value, list) else []:
-        title = item.get("title") if isinstance(item, dict) else None
-        if isinstance(title, str):
-            found.append(Citation(source="", title=title, snippet=""))
-    return found
+def with_sources(text: str, citations: Sequence[Citation] = ()) -> str:
+    """IM replies carry no citation cards: the sources become one short line under the text."""
+    titles = list(dict.fromkeys(c.title for c in citations if c.title))
+    return text + ("\n\nSources: " + "; ".join(titles[:3]) if titles else "")
+
+
+async def _record_failure(
+    service: ServiceApi, platform: str, conversation_id: str, exc: Exception, metrics: Metrics | None
+) -> None:
+    """A failed delivery is logged and put in the transcript for the agents, never dropped silently."""
+    reason = getattr(exc, "message", None) or type(exc).__name__
+    logger.warning("delivery to %s failed for conversation %s: %s", platform, conversation_id, reason)
+    if metrics is not None:
+        metrics.error("im_delivery")
+    note = Message(conversation_id=conversation_id, role="system", text=f"Delivery to {platform} failed: {reason}")
+    try:
+        await run_in_threadpool(record, service.store, service.bus, note)
+    except Exception as inner:
+        logger.error("could not record the failed delivery: %s", type(inner).__name__)

@@ -1,4 +1,4 @@
-"""What the webhook flow remembers: delivered event ids (TTL) and which conversation a platform chat is."""
+"""What the IM side remembers: claimed ids (TTL), which conversation a platform chat is, pending reply tokens."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Protocol
 
 #: Platforms retry for minutes to a day (Meta); a day of remembered ids covers every documented retry.
 DEDUPE_TTL_S = 24 * 3600
+#: LINE takes a reply token for about a minute after its webhook; a reply sent later is pushed instead.
+REPLY_TOKEN_TTL_S = 60.0
 
 
 class ChannelState(Protocol):
@@ -25,6 +27,14 @@ class ChannelState(Protocol):
         """(platform, chat id) of an IM conversation; None for web conversations."""
         ...
 
+    def keep_reply_token(self, conversation_id: str, token: str, ttl_s: float = REPLY_TOKEN_TTL_S) -> None:
+        """Hold the token of the shopper's latest message for the next message sent to the conversation."""
+        ...
+
+    def take_reply_token(self, conversation_id: str) -> str:
+        """The kept token, once (whoever takes it first, on any replica); "" when none is kept or it expired."""
+        ...
+
 
 class MemoryChannelState:
     """One replica: dicts behind a lock; expired claims are pruned as new ones arrive."""
@@ -34,6 +44,7 @@ class MemoryChannelState:
         self._claims: dict[str, float] = {}
         self._chats: dict[tuple[str, str], str] = {}
         self._addresses: dict[str, tuple[str, str]] = {}
+        self._tokens: dict[str, tuple[str, float]] = {}
         self._clock = time.monotonic
 
     def claim(self, key: str, ttl_s: float = DEDUPE_TTL_S) -> bool:
@@ -59,6 +70,18 @@ class MemoryChannelState:
     def address_of(self, conversation_id: str) -> tuple[str, str] | None:
         with self._lock:
             return self._addresses.get(conversation_id)
+
+    def keep_reply_token(self, conversation_id: str, token: str, ttl_s: float = REPLY_TOKEN_TTL_S) -> None:
+        now = self._clock()
+        with self._lock:
+            if len(self._tokens) > 10_000:
+                self._tokens = {k: v for k, v in self._tokens.items() if v[1] > now}
+            self._tokens[conversation_id] = (token, now + ttl_s)
+
+    def take_reply_token(self, conversation_id: str) -> str:
+        with self._lock:
+            token, expires = self._tokens.pop(conversation_id, ("", 0.0))
+        return token if expires > self._clock() else ""
 
 
 class RedisChannelState:
@@ -89,6 +112,17 @@ class RedisChannelState:
             return None
         platform, _, chat_id = str(value).partition("\n")
         return platform, chat_id
+
+    def keep_reply_token(self, conversation_id: str, token: str, ttl_s: float = REPLY_TOKEN_TTL_S) -> None:
+        self._r.set(f"{self._prefix}:reply:{conversation_id}", token, ex=max(1, int(ttl_s)))
+
+    def take_reply_token(self, conversation_id: str) -> str:
+        # GET and DEL in one transaction: of two replicas taking at once, one gets the token and one "".
+        pipe = self._r.pipeline(transaction=True)
+        pipe.get(f"{self._prefix}:reply:{conversation_id}")
+        pipe.delete(f"{self._prefix}:reply:{conversation_id}")
+        value, _deleted = pipe.execute()
+        return str(value) if value else ""
 
     def close(self) -> None:
         self._r.close()

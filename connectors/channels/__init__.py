@@ -7,7 +7,14 @@ from bot.settings import Settings
 from bot.types import Handshake, Inbound, Outgoing, WebhookRequest
 from connectors.channels.base import WebhookChannel, secret
 from connectors.channels.config import PLATFORMS, check_channel_settings, enabled_platforms
+from connectors.channels.feishu import FeishuChannel
+from connectors.channels.line import LineChannel
+from connectors.channels.messenger import MessengerChannel
 from connectors.channels.outbound import Outbound
+from connectors.channels.slack import SlackChannel
+from connectors.channels.telegram import TelegramChannel
+from connectors.channels.wecom import WeComChannel
+from connectors.channels.whatsapp import WhatsAppChannel
 
 __all__ = [
     "PLATFORMS",
@@ -29,18 +36,12 @@ def build_channel(platform: str, settings: Settings, outbound: Outbound) -> Webh
     """One platform's channel from its settings (check_channel_settings has vouched for them)."""
     s = settings
     if platform == "telegram":
-        from connectors.channels.telegram import TelegramChannel
-
         return TelegramChannel(
             secret(s.telegram_bot_token), secret(s.telegram_secret_token), s.telegram_api_base, outbound
         )
     if platform == "slack":
-        from connectors.channels.slack import SlackChannel
-
         return SlackChannel(secret(s.slack_signing_secret), secret(s.slack_bot_token), s.slack_api_base, outbound)
     if platform == "whatsapp":
-        from connectors.channels.whatsapp import WhatsAppChannel
-
         return WhatsAppChannel(
             secret(s.meta_app_secret),
             secret(s.meta_verify_token),
@@ -50,8 +51,6 @@ def build_channel(platform: str, settings: Settings, outbound: Outbound) -> Webh
             outbound,
         )
     if platform == "messenger":
-        from connectors.channels.messenger import MessengerChannel
-
         return MessengerChannel(
             secret(s.meta_app_secret),
             secret(s.meta_verify_token),
@@ -60,14 +59,10 @@ def build_channel(platform: str, settings: Settings, outbound: Outbound) -> Webh
             outbound,
         )
     if platform == "line":
-        from connectors.channels.line import LineChannel
-
         return LineChannel(
             secret(s.line_channel_secret), secret(s.line_channel_access_token), s.line_api_base, outbound
         )
     if platform == "feishu":
-        from connectors.channels.feishu import FeishuChannel
-
         return FeishuChannel(
             s.feishu_app_id,
             secret(s.feishu_app_secret),
@@ -77,8 +72,6 @@ def build_channel(platform: str, settings: Settings, outbound: Outbound) -> Webh
             outbound,
         )
     if platform == "wecom":
-        from connectors.channels.wecom import WeComChannel
-
         return WeComChannel(
             s.wecom_corp_id,
             secret(s.wecom_corp_secret),

@@ -63,7 +63,7 @@ def test_lazy_app_answers_healthz_while_building(monkeypatch: pytest.MonkeyPatch
         release.wait(10)
         return built
 
-    monkeypatch.setattr("bot.app.build_service", slow_build)
+    monkeypatch.setattr("bot.server.app.build_service", slow_build)
     with TestClient(create_app_from_settings(Settings()), raise_server_exceptions=False) as client:
         assert client.get("/healthz").status_code == 200
         assert client.get("/readyz").status_code == 503
@@ -85,7 +85,7 @@ def test_lazy_app_reports_a_failed_build(monkeypatch: pytest.MonkeyPatch) -> Non
     def broken_build(settings: Settings, progress: object = None) -> FakeService:
         raise ConfigError("SHOPKEEPER_SHOP_DATA points to a missing file")
 
-    monkeypatch.setattr("bot.app.build_service", broken_build)
+    monkeypatch.setattr("bot.server.app.build_service", broken_build)
     with TestClient(create_app_from_settings(Settings())) as client:
         for _ in range(200):
             if "failed" in client.get("/readyz").text:

@@ -1,4 +1,4 @@
-"""The webhook flow's memory: expiring claims, chat <-> conversation links, shared across replicas by Redis."""
+"""The IM side's memory: expiring claims, chat <-> conversation links, reply tokens, shared across replicas by Redis."""
 
 from __future__ import annotations
 
@@ -27,12 +27,21 @@ def _exercise(one: ChannelState, other: ChannelState) -> None:
     assert other.conversation_for("line", "U1") == "c_1"
     assert other.address_of("c_1") == ("line", "U1")
     assert other.address_of("c_web") is None
+    # A reply token (LINE) is taken once, by whichever replica sends first; an expired one is gone.
+    assert other.take_reply_token("c_1") == ""
+    one.keep_reply_token("c_1", "tok-1")
+    assert other.take_reply_token("c_1") == "tok-1" and one.take_reply_token("c_1") == ""
+    one.keep_reply_token("c_1", "tok-2")
+    one.keep_reply_token("c_1", "tok-3")  # the latest message's token replaces the one before
+    assert other.take_reply_token("c_1") == "tok-3"
 
 
 def test_memory_state() -> None:
     state = MemoryChannelState()
     _exercise(state, state)
     assert state.claim("short", ttl_s=-1) is True and state.claim("short") is True  # an expired claim is free again
+    state.keep_reply_token("c_2", "old", ttl_s=-1)
+    assert state.take_reply_token("c_2") == ""
 
 
 def test_redis_state_is_shared_between_replicas(redis_url: str) -> None:

@@ -13,14 +13,14 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.app import open_channels
 from bot.server.app import create_app
-from bot.server.webhook_state import MemoryChannelState
-from bot.server.webhooks import WebhookHub
 from bot.settings import Settings
 from bot.testing import channels as testing
 from bot.testing.channels import SECRETS, answer_for
 from bot.testing.service import FakeService
-from connectors.channels import Outbound, build_channels
+from bot.types import Conversation, ConversationState, Message, Reply
+from connectors.channels import Outbound
 
 FIXTURES = __import__("pathlib").Path(__file__).resolve().parents[2] / "fixtures" / "webhooks"
 
@@ -61,11 +61,8 @@ def service() -> FakeService:
 
 @pytest.fixture
 def client(service: FakeService, platforms: Platforms) -> Iterator[TestClient]:
-    app = create_app(service)
     outbound = Outbound(transport=httpx.MockTransport(platforms), sleep=_no_sleep)
-    app.state.webhooks = WebhookHub(
-        build_channels(service.settings, outbound), MemoryChannelState(), outbound, bot_grace_s=0.2
-    )
+    app = create_app(service, open_channels(service.settings, outbound))
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
@@ -199,15 +196,25 @@ def test_a_failed_delivery_is_shown_to_the_agents(
     platforms.fail = True
     _post(client, "telegram", testing.telegram(_telegram_update()))
     [(conversation_id, _)] = service.turns
-    notes = [m for m in service.store.messages(conversation_id) if m.role == "system"]
+    notes = _wait_for_notes(service, conversation_id)
     assert len(notes) == 1 and "Delivery to telegram failed" in notes[0].text and "403" in notes[0].text
     assert 'shopkeeper_errors_total{kind="im_delivery"} 1' in client.get("/metrics").text
 
 
 def _wait_outbox(client: TestClient) -> None:
     deadline = time.monotonic() + 5
-    while not getattr(client.app.state, "outbox_ready", False):  # type: ignore[attr-defined]
+    while not client.app.state.webhooks.sending.is_set():  # type: ignore[attr-defined]
         assert time.monotonic() < deadline, "the outbox did not subscribe"
+        time.sleep(0.02)
+
+
+def _wait_for_notes(service: FakeService, conversation_id: str, timeout_s: float = 5.0) -> list[Message]:
+    """The conversation's system notes, once there is one (the outbox sends, and records failures, on its own)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        notes = [m for m in service.store.messages(conversation_id) if m.role == "system"]
+        if notes or time.monotonic() > deadline:
+            return notes
         time.sleep(0.02)
 
 
@@ -231,7 +238,6 @@ def test_bot_messages_outside_a_turn_are_sent_once_and_turn_replies_are_not_rese
     client: TestClient, service: FakeService, platforms: Platforms
 ) -> None:
     from bot.stores.codec import message_event
-    from bot.types import Message
 
     _wait_outbox(client)
     _post(client, "telegram", testing.telegram(_telegram_update()))
@@ -240,12 +246,30 @@ def test_bot_messages_outside_a_turn_are_sent_once_and_turn_replies_are_not_rese
     service.bus.publish(message_event(notice))
     system = service.store.append(Message(conversation_id, "system", "audit: claimed by Ana"))
     service.bus.publish(message_event(system))
-    time.sleep(0.6)  # past the outbox's grace period for bot messages
+    time.sleep(0.6)  # long enough for a wrongly repeated send to show
     texts = [m["text"] for m in platforms.wait("/sendMessage", count=2)]
     assert texts == [
         "You said: Hi, what is your return policy?\n\nSources: Returns and refunds",
         "An agent will join shortly.",
     ]
+
+
+def test_a_turn_of_several_replies_goes_out_once_in_order_the_first_on_the_reply_token(
+    client: TestClient, service: FakeService, platforms: Platforms
+) -> None:
+    def two_replies(conversation: Conversation, text: str) -> tuple[tuple[Reply, ...], ConversationState]:
+        return (Reply("First, the short answer."), Reply("Then the details.")), conversation.state
+
+    service.script = two_replies
+    _post(client, "line", testing.line((FIXTURES / "line" / "text_message.json").read_bytes()))
+    platforms.wait("/v2/bot/message/push")
+    time.sleep(0.3)  # long enough for a wrongly repeated send to show
+    sent = [(r.url.path.rsplit("/", 1)[-1], json.loads(r.content)) for r in platforms.requests]
+    assert [(kind, body["messages"][0]["text"]) for kind, body in sent] == [
+        ("reply", "First, the short answer."),
+        ("push", "Then the details."),
+    ]
+    assert sent[0][1]["replyToken"] == "nHuyWiB7yP5Zw52FIkcQobQuGDXCTA"
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

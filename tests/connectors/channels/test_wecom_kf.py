@@ -10,8 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.app import ImChannels
+from bot.ports import Pulls
+from bot.server.im_hub import ImHub
 from bot.server.webhook_state import MemoryChannelState
-from bot.server.webhooks import Pulls, WebhookHub, _pulled
+from bot.server.webhooks import _pulled
 from bot.testing import channels as testing
 from connectors.channels import (
     DeliveryError,
@@ -134,7 +137,7 @@ def test_the_flow_deduplicates_fetched_messages_on_msgid(wecom: WeComChannel, ap
     page = fixture_json("wecom", "kf_sync_msg.json")
     api.pages += [page, page]  # a second callback whose sync returns the same messages again
     channels: dict[str, WebhookChannel] = {"wecom": wecom}
-    hub = WebhookHub(channels, MemoryChannelState(), Outbound(transport=httpx.MockTransport(api)))
+    hub = ImHub(channels, MemoryChannelState())
     assert isinstance(wecom, Pulls)
     first = _run(lambda: _pulled(hub, wecom, "wecom", [_notice(wecom)]))
     again = _run(lambda: _pulled(hub, wecom, "wecom", [_notice(wecom)]))
@@ -149,7 +152,7 @@ def test_app_messages_pass_through_pull_unchanged(wecom: WeComChannel, api: KfAp
 
 def test_a_failed_sync_is_logged_and_yields_nothing(wecom: WeComChannel, api: KfApi) -> None:
     api.pages.append({"errcode": 95007, "errmsg": "invalid msg token"})
-    hub = WebhookHub({"wecom": wecom}, MemoryChannelState(), Outbound(transport=httpx.MockTransport(api)))
+    hub = ImHub({"wecom": wecom}, MemoryChannelState())
     assert _run(lambda: _pulled(hub, wecom, "wecom", [_notice(wecom)])) == []
     assert wecom.kf.cursor(KFID) == ""
 
@@ -194,7 +197,6 @@ def test_the_webhook_flow_fetches_answers_and_replies_once(api: KfApi) -> None:
     from bot.testing.service import FakeService
 
     service = FakeService(channel_settings())
-    app = create_app(service)
     outbound = Outbound(transport=httpx.MockTransport(api))
     channels = build_channels(service.settings, outbound)
     assert isinstance(channels["wecom"], WeComChannel)
@@ -204,7 +206,7 @@ def test_the_webhook_flow_fetches_answers_and_replies_once(api: KfApi) -> None:
         msg["send_time"] = int(time.time())
     page["msg_list"] = page["msg_list"][:1]
     api.pages += [page, page]  # the retried callback's sync returns the same message again
-    app.state.webhooks = WebhookHub(channels, MemoryChannelState(), outbound, bot_grace_s=0.2)
+    app = create_app(service, ImChannels(channels, outbound.aclose))
     callback = fixture_bytes("wecom", "kf_msg_or_event.xml").decode().replace(CALLBACK_TOKEN, "token-1")
     retry = callback.replace("token-1", "token-2")
     with TestClient(app, raise_server_exceptions=False) as client:
