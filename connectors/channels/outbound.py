@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -13,6 +12,7 @@ import httpx
 
 from bot.errors import DeliveryError
 from connectors.channels.base import text_of
+from connectors.retry import Backoff, async_retrying, header_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -45,18 +45,15 @@ def throttled(response: httpx.Response) -> bool:
 def retry_after(response: httpx.Response, now: float | None = None) -> float | None:
     """Seconds the platform asked us to wait (Retry-After as seconds or a date, Telegram's
     parameters.retry_after), or None."""
-    value = response.headers.get("retry-after", "").strip()
-    if not value:
-        parameters = _error_body(response).get("parameters") if response.status_code == 429 else None
-        asked = parameters.get("retry_after") if isinstance(parameters, dict) else None
-        return float(asked) if isinstance(asked, (int, float)) and not isinstance(asked, bool) else None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when - (now if now is not None else time.time()))
+    if response.headers.get("retry-after", "").strip():
+        return header_retry_after(response, now)
+    parameters = _error_body(response).get("parameters") if response.status_code == 429 else None
+    asked = parameters.get("retry_after") if isinstance(parameters, dict) else None
+    return float(asked) if isinstance(asked, (int, float)) and not isinstance(asked, bool) else None
+
+
+def _unreachable(error: BaseException) -> bool:
+    return isinstance(error, httpx.TransportError)
 
 
 class Outbound:
@@ -72,9 +69,7 @@ class Outbound:
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._client = httpx.AsyncClient(transport=transport, timeout=timeout_s)
-        self.retries = retries
-        self.backoff_s = backoff_s
-        self.max_wait_s = max_wait_s
+        self.backoff = Backoff(retries=retries, base_s=backoff_s, max_wait_s=max_wait_s)
         self._sleep = sleep
 
     async def request(
@@ -88,31 +83,31 @@ class Outbound:
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """The 2xx response; DeliveryError after the last retry or on a 4xx other than 429."""
-        for attempt in range(self.retries + 1):
-            last = attempt == self.retries
-            try:
-                response = await self._client.request(method, url, json=json, params=params, headers=headers)
-            except httpx.TransportError as exc:
-                if last:
-                    raise DeliveryError(f"{platform}: could not reach the API ({type(exc).__name__})") from exc
-                await self._sleep(self._backoff(attempt, None))
-                continue
-            if throttled(response):
-                if last:
-                    raise DeliveryError(f"{platform}: the API answered {response.status_code} after retries")
-                wait = self._backoff(attempt, retry_after(response))
+
+        def retrying_in(response: httpx.Response | None, wait: float) -> None:
+            if response is not None:
                 # Logged without the URL: some APIs carry the token in it (Telegram, Graph query strings).
                 log.info("%s answered %d; retrying in %.1f s", platform, response.status_code, wait)
-                await self._sleep(wait)
-                continue
-            if response.status_code >= 400:
-                raise DeliveryError(f"{platform}: the API refused the message ({response.status_code})")
-            return response
-        raise DeliveryError(f"{platform}: no attempt was made")  # unreachable with retries >= 0
 
-    def _backoff(self, attempt: int, asked: float | None) -> float:
-        wait = asked if asked is not None else self.backoff_s * (2**attempt)
-        return min(wait, self.max_wait_s)
+        attempts = async_retrying(
+            self.backoff,
+            retry_response=throttled,
+            retry_error=_unreachable,
+            sleep=self._sleep,
+            asked=retry_after,
+            on_retry=retrying_in,
+        )
+        try:
+            response: httpx.Response = await attempts(
+                self._client.request, method, url, json=json, params=params, headers=headers
+            )
+        except httpx.TransportError as exc:
+            raise DeliveryError(f"{platform}: could not reach the API ({type(exc).__name__})") from exc
+        if throttled(response):
+            raise DeliveryError(f"{platform}: the API answered {response.status_code} after retries")
+        if response.status_code >= 400:
+            raise DeliveryError(f"{platform}: the API refused the message ({response.status_code})")
+        return response
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -9,19 +9,11 @@ from typing import Any
 import httpx
 
 from bot.errors import ActionRefused, BackendError
+from connectors.retry import Backoff, WaitTooLong, retrying
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_WAIT_S = 10.0
 """A platform asking us to wait longer than this gets a BackendError instead: the shopper is waiting."""
-
-
-def _wait(response: httpx.Response | None, attempt: int, base_delay: float) -> float:
-    header = response.headers.get("Retry-After") if response is not None else None
-    try:
-        wait = float(header) if header is not None else base_delay * 2**attempt
-    except ValueError:
-        wait = base_delay * 2**attempt  # an HTTP date: fall back to our own backoff
-    return max(0.0, wait)
 
 
 def send(
@@ -38,22 +30,19 @@ def send(
     """One request, retried up to `retries` times. A write (not GET) is retried only on 429, which the
     platforms send before doing anything; a 5xx or a timeout on a write might have taken effect."""
     idempotent = method.upper() == "GET"
-    for attempt in range(retries + 1):
-        response: httpx.Response | None = None
-        try:
-            response = client.request(method, url, json=json, params=params)
-        except httpx.HTTPError as exc:
-            if not idempotent or attempt == retries:
-                raise BackendError(f"{method} {url} failed: {exc.__class__.__name__}") from exc
-        if response is not None:
-            retryable = response.status_code == 429 or (idempotent and response.status_code in RETRY_STATUSES)
-            if not retryable or attempt == retries:
-                return response
-        wait = _wait(response, attempt, base_delay)
-        if wait > MAX_WAIT_S:
-            raise BackendError(f"{method} {url}: the platform asks to wait {wait:g}s")
-        sleep(wait)
-    raise AssertionError("unreachable")
+    attempts = retrying(
+        Backoff(retries=retries, base_s=base_delay, max_wait_s=MAX_WAIT_S, refuse_longer=True),
+        retry_response=lambda r: r.status_code == 429 or (idempotent and r.status_code in RETRY_STATUSES),
+        retry_error=lambda error: idempotent and isinstance(error, httpx.HTTPError),
+        sleep=sleep,
+    )
+    try:
+        response: httpx.Response = attempts(client.request, method, url, json=json, params=params)
+    except httpx.HTTPError as exc:
+        raise BackendError(f"{method} {url} failed: {exc.__class__.__name__}") from exc
+    except WaitTooLong as exc:
+        raise BackendError(f"{method} {url}: the platform asks to wait {exc.seconds:g}s") from None
+    return response
 
 
 def call_json(
