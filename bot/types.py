@@ -208,6 +208,9 @@ class TurnResult:
     replies: tuple[Reply, ...]
     state: ConversationState
     trace: Trace
+    handed_off: Handoff | None = None
+    """The handoff this turn applied: it moved the conversation to waiting_for_agent. None when it did not
+    (no handoff, or an agent claimed the conversation meanwhile): the desk and the metrics read this."""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 
-from bot.agent import tools
+from bot.agent import handoff_policy, tools
 from bot.agent.answer import MIN_PASSAGE_SCORE, compose_answer
 from bot.agent.flows import WRITE_FLOWS, WriteFlow, writes
 from bot.agent.flows.detect import action_of, is_no, is_policy_question, is_request
@@ -14,7 +14,7 @@ from bot.agent.flows.outcome import describe_result
 from bot.agent.flows.state import ASKED, FLOW, FLOW_KEYS, OFFER, ORDER_ID, PROPOSED, Turn
 from bot.agent.flows.status import order_status
 from bot.agent.flows.texts import FLOW_WORDS
-from bot.agent.handoff_policy import forget, low_confidence_handoff, remember_turn, should_hand_off
+from bot.agent.handoff_policy import Attempt, forget, remember_turn
 from bot.agent.phrases import handoff_phrase, say
 from bot.agent.tools import ToolContext
 from bot.agent.tools.confirm import PENDING_KEY, is_explicit_yes, resolve
@@ -84,19 +84,15 @@ class EmbeddedEngine:
         raw = PLACEHOLDER.sub(lambda m: conversation.vault.get(m.group(0), m.group(0)), scrubbed_text)
         turn = Turn(ctx=ctx, u=understanding, text=scrubbed_text, raw=raw, memory=memory)
         with turn.timings.rest("composition"):  # what the tools and the search did not take
-            handoff = should_hand_off(understanding, memory, scrubbed_text)
-            if handoff is not None:
-                self._hand_off(turn, handoff)
-            else:
+            # Judged before routing too: a shopper who asks for a person gets one, and no flow or pending
+            # write runs on that message.
+            handoff = handoff_policy.decide(understanding, memory, scrubbed_text)
+            if handoff is None:
                 self._route(turn)
                 remember_turn(understanding, memory, understood=turn.consumed)
-                # A turn that failed once too often, or a second guess at what the shopper wants, goes to
-                # a human rather than failing again.
-                late = should_hand_off(understanding, memory, scrubbed_text)
-                if late is None or late.reason != "repeated_failure":
-                    late = low_confidence_handoff(understanding, memory)
-                if late is not None:
-                    self._hand_off(turn, late)
+                handoff = handoff_policy.decide(understanding, memory, scrubbed_text, Attempt(counted=True))
+            if handoff is not None:
+                self._hand_off(turn, handoff)
             memory["last_intent"] = understanding.intent.label
         return Decision(
             replies=tuple(turn.replies),

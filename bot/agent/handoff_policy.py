@@ -1,9 +1,10 @@
-"""When the bot should step aside for a human agent, from what nlu understood and the dialogue state."""
+"""When the bot steps aside for a human agent: from what nlu understood, the dialogue state and the engine's attempt."""
 
 from __future__ import annotations
 
 import re
-from typing import Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Mapping, MutableMapping, overload
 
 from bot.types import Handoff, Understanding
 
@@ -65,6 +66,59 @@ _SELF_CORRECTION = re.compile(
     r"|说错了|打错了|写错了|搞错了|弄错了|不是这个|我是说|我的意思是",
     re.IGNORECASE,
 )
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What came of the engine's attempt at the message, as far as handing off goes."""
+
+    counted: bool = False
+    """The engine kept its failure and low-confidence counters for this message (remember_turn): judge them."""
+    transfers: tuple[str, ...] = ()
+    """The summaries of the model's calls for a person (transfer_to_human_agents) this turn."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The engine failed: it raised, or its model did with nothing to fall back on."""
+
+    summary: str = ""
+
+
+@overload
+def decide(u: Understanding, memory: Mapping[str, str], text: str, outcome: Failure) -> Handoff: ...
+
+
+@overload
+def decide(
+    u: Understanding, memory: Mapping[str, str], text: str = "", outcome: Attempt | None = None
+) -> Handoff | None: ...
+
+
+def decide(
+    u: Understanding, memory: Mapping[str, str], text: str = "", outcome: Attempt | Failure | None = None
+) -> Handoff | None:
+    """The handoff for this turn, or None: every reason and its priority. `text` is the scrubbed message.
+
+    Before the engine tries the message (`outcome` None): should_hand_off. After it: a failure always
+    hands off (engine_error: a failing engine fails towards a human, never towards silence); then the
+    model's own transfer (model_transfer); then, where the engine counted (Attempt.counted), a
+    repeated failure or a low-confidence streak.
+    """
+    if outcome is None:
+        return should_hand_off(u, memory, text)
+    if isinstance(outcome, Failure):
+        return Handoff("engine_error", summary=outcome.summary)
+    if outcome.transfers:
+        return Handoff("model_transfer", summary=" ".join(outcome.transfers))
+    if not outcome.counted:
+        return None
+    # The rules that read the message alone held no handoff before the engine ran; the counters moved
+    # since. The first rule that holds now stands only when it is the failure count.
+    late = should_hand_off(u, memory, text)
+    if late is None or late.reason != "repeated_failure":
+        late = low_confidence_handoff(u, memory)
+    return late
 
 
 def should_hand_off(u: Understanding, memory: Mapping[str, str], text: str = "") -> Handoff | None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bot import timing
+from bot.agent import handoff_policy
+from bot.agent.handoff_policy import Failure
 from bot.agent.turn_slots import TurnSlots
 from bot.errors import NotFound
 from bot.ports import ConversationStore, Engine, EventBus, Scrubber
@@ -20,8 +22,8 @@ from bot.types import (
     Conversation,
     ConversationState,
     Decision,
+    EngineName,
     Event,
-    Handoff,
     Intent,
     Language,
     Message,
@@ -37,16 +39,19 @@ log = logging.getLogger(__name__)
 
 HISTORY_TURNS = 20
 _LOCK_STRIPES = 64
+#: Dialogue-state keys that would let a preview carry out a write the shopper is asked to confirm.
+_UNSAFE_MEMORY = ("confirm", "pending")
 
 
-_FAILURE_REPLY = {
+#: What the shopper reads when the engine failed and a person takes over (the LLM engine without a fallback too).
+FAILURE_REPLY = {
     "en": "Sorry, something went wrong on my side. I'm passing you to a human colleague who will reply here.",
     "zh": "抱歉，我这边出了点问题。我已为您转接人工客服，他们会在这里回复您。",
 }
 
 
 Understand = Callable[[str, Language | None], Understanding]
-Guard = Callable[[Decision, dict[str, str]], Decision]
+Guard = Callable[[Decision, Mapping[str, str]], Decision]
 
 
 class TurnHandler:
@@ -85,6 +90,30 @@ class TurnHandler:
             finally:
                 self.slots.release()
 
+    def preview(self, conversation_id: str) -> TurnResult | None:
+        """What the bot would answer to the conversation's last shopper message if it held the conversation,
+        with nothing stored or published. None when the shopper has not written yet.
+
+        A write awaiting the shopper's yes is left out of the dialogue state first, so a preview never
+        carries one out. The result's handed_off stays None: a preview applies nothing.
+        """
+        conversation = self.store.get(conversation_id)
+        if conversation is None:
+            raise NotFound(f"conversation {conversation_id} not found")
+        history = self.store.messages(conversation_id)[-HISTORY_TURNS:]
+        asked = [i for i, m in enumerate(history) if m.role == "shopper"]
+        if not asked:
+            return None
+        clock = Timings()
+        with clock.stage("scrub"):
+            scrubbed, vault = self.scrubber.scrub(history[asked[-1]].text, dict(conversation.vault))
+        memory = {k: v for k, v in conversation.memory.items() if not any(word in k for word in _UNSAFE_MEMORY)}
+        conversation = replace(conversation, vault=vault, memory=memory, state="bot")
+        # Not a turn: it holds no turn slot, so it has none to give up while a model answers.
+        answer = self._answer(conversation, scrubbed, history[: asked[-1]], clock, holds_slot=False)
+        state: ConversationState = "waiting_for_agent" if answer.decision.handoff else "bot"
+        return TurnResult(replies=answer.replies, state=state, trace=answer.trace(scrubbed, self.engine.name, clock))
+
     def _handle(self, conversation_id: str, text: str, clock: Timings) -> TurnResult:
         conversation = self.store.get(conversation_id)
         if conversation is None:
@@ -102,60 +131,64 @@ class TurnHandler:
             return TurnResult(replies=(), state=saved.state, trace=_silent_trace(scrubbed, dict(clock)))
 
         self.bus.publish(Event(type="typing", conversation_id=conversation_id, data={"role": "bot"}))
-        with clock.stage("understand"):
-            understanding = self.understand(scrubbed, conversation.locale)
-        with clock.stage("decide"), timing.recording() as inside:  # retrieval/tools time themselves
-            try:
-                # An LLM engine mostly waits on the network: its slot goes to another turn meanwhile.
-                with self.slots.released() if self.engine.waits_on_network else nullcontext():
-                    decision = self.engine.decide(conversation, scrubbed, understanding, history)
-            except Exception:
-                # A failing engine fails towards a human, never towards silence.
-                log.exception("engine %s failed on conversation %s", self.engine.name, conversation_id)
-                decision = Decision(
-                    replies=(Reply(_FAILURE_REPLY[understanding.language]),),
-                    handoff=Handoff(reason="engine_error"),
-                    memory=conversation.memory,
-                )
-        with clock.stage("guard"):
-            decision = self.guard(decision, vault)
-        with clock.stage("restore"):
-            replies = tuple(
-                Reply(text=self.scrubber.restore(r.text, vault), citations=r.citations) for r in decision.replies
-            )
-
-        state: ConversationState = "waiting_for_agent" if decision.handoff else conversation.state
+        answer = self._answer(conversation, scrubbed, history, clock, holds_slot=True)
+        decision = answer.decision
+        # The turn applies the engine's handoff: the state changes here, and only here.
+        handoff = decision.handoff
         conversation = replace(
             conversation,
             memory=dict(decision.memory),
             customer=decision.customer or conversation.customer,
-            locale=conversation.locale or understanding.language,
-            state=state,
-            handoff_reason=decision.handoff.reason if decision.handoff else conversation.handoff_reason,
+            locale=conversation.locale or answer.understanding.language,
+            state="waiting_for_agent" if handoff else conversation.state,
+            handoff_reason=handoff.reason if handoff else conversation.handoff_reason,
             updated_at=now(),
         )
         with clock.stage("store"):
             conversation = self._save(conversation, started_in="bot")
-            state = conversation.state
-            for reply in replies:
+            for reply in answer.replies:
                 self._record(
                     Message(conversation_id=conversation_id, role="bot", text=reply.text, citations=reply.citations)
                 )
-            if decision.handoff and state == "waiting_for_agent":
-                self.bus.publish(state_event(conversation_id, state))
-                log.info("conversation %s handed off: %s", conversation_id, decision.handoff.reason)
-
-        trace = Trace(
-            language=understanding.language,
-            intent=understanding.intent,
-            sentiment=understanding.sentiment,
-            model_input=scrubbed,
-            tool_calls=decision.tool_calls,
-            handoff=decision.handoff,
-            engine=decision.engine or self.engine.name,
-            timings_ms={**clock, **{f"decide.{k}": v for k, v in {**inside, **decision.timings_ms}.items()}},
+            # An agent's claim made meanwhile stands (see _save): then this turn handed nothing off.
+            handed_off = handoff if handoff and conversation.state == "waiting_for_agent" else None
+            if handed_off:
+                self.bus.publish(state_event(conversation_id, conversation.state))
+                log.info("conversation %s handed off: %s", conversation_id, handed_off.reason)
+        return TurnResult(
+            replies=answer.replies,
+            state=conversation.state,
+            trace=answer.trace(scrubbed, self.engine.name, clock),
+            handed_off=handed_off,
         )
-        return TurnResult(replies=replies, state=state, trace=trace)
+
+    def _answer(
+        self, conversation: Conversation, scrubbed: str, history: Sequence[Message], clock: Timings, *, holds_slot: bool
+    ) -> _Answer:
+        """understand -> decide -> guard -> restore: what the bot answers, changing nothing."""
+        with clock.stage("understand"):
+            understanding = self.understand(scrubbed, conversation.locale)
+        with clock.stage("decide"), timing.recording() as inside:  # retrieval/tools time themselves
+            try:
+                # An engine that mostly waits on the network gives its slot to another turn meanwhile.
+                waiting = self.slots.released() if holds_slot and self.engine.waits_on_network else nullcontext()
+                with waiting:
+                    decision = self.engine.decide(conversation, scrubbed, understanding, history)
+            except Exception:  # a failing engine fails towards a human, never towards silence
+                log.exception("engine %s failed on conversation %s", self.engine.name, conversation.id)
+                decision = Decision(
+                    replies=(Reply(FAILURE_REPLY[understanding.language]),),
+                    handoff=handoff_policy.decide(understanding, conversation.memory, scrubbed, Failure()),
+                    memory=conversation.memory,
+                )
+        with clock.stage("guard"):
+            decision = self.guard(decision, conversation.vault)
+        with clock.stage("restore"):
+            replies = tuple(
+                Reply(text=self.scrubber.restore(r.text, conversation.vault), citations=r.citations)
+                for r in decision.replies
+            )
+        return _Answer(understanding, decision, replies, inside)
 
     def _save(self, conversation: Conversation, started_in: ConversationState) -> Conversation:
         """Store the turn's state; a state change someone else made meanwhile (an agent's claim or
@@ -168,6 +201,31 @@ class TurnHandler:
 
     def _record(self, message: Message) -> Message:
         return record(self.store, self.bus, message)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """What the bot answers to one message: the guarded decision, and its replies as the shopper reads them."""
+
+    understanding: Understanding
+    decision: Decision
+    replies: tuple[Reply, ...]
+    decide_timings: Mapping[str, float]
+    """What the seams recorded inside decide() (bot.timing.recording)."""
+
+    def trace(self, scrubbed: str, engine: EngineName, clock: Mapping[str, float]) -> Trace:
+        u, decision = self.understanding, self.decision
+        inside = {**self.decide_timings, **decision.timings_ms}  # the engine's own figures win
+        return Trace(
+            language=u.language,
+            intent=u.intent,
+            sentiment=u.sentiment,
+            model_input=scrubbed,
+            tool_calls=decision.tool_calls,
+            handoff=decision.handoff,
+            engine=decision.engine or engine,
+            timings_ms={**clock, **{f"decide.{k}": v for k, v in inside.items()}},
+        )
 
 
 def _silent_trace(scrubbed: str, timings: dict[str, float]) -> Trace:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from bot.agent.turn import HISTORY_TURNS, TurnHandler
-from bot.errors import NotFound
-from bot.ports import ConversationStore
+from bot.agent.turn import TurnHandler
 
 CANNED: dict[str, tuple[str, ...]] = {
     "en": (
@@ -27,33 +23,17 @@ CANNED: dict[str, tuple[str, ...]] = {
     ),
 }
 
-#: Dialogue-state keys that would let a suggestion carry out a pending write action.
-_UNSAFE_MEMORY = ("confirm", "pending")
-
 
 def canned_responses(locale: str, agent: str) -> list[str]:
     return [text.format(agent=agent) for text in CANNED["zh" if locale == "zh" else "en"]]
 
 
-def suggest_replies(turns: TurnHandler, store: ConversationStore, conversation_id: str) -> list[str]:
-    """The engine's reply to the last shopper message, on a copy of the conversation.
-
-    Nothing is stored or published, and dialogue-state keys for a pending confirmation are
-    dropped first, so a suggestion can never carry out a write action the shopper confirmed.
-    """
-    conversation = store.get(conversation_id)
-    if conversation is None:
-        raise NotFound(f"conversation {conversation_id} not found")
-    history = store.messages(conversation_id)[-HISTORY_TURNS:]
-    asked = [i for i, m in enumerate(history) if m.role == "shopper"]
-    if not asked:
+def suggest_replies(turns: TurnHandler, conversation_id: str) -> list[str]:
+    """The bot's reply to the last shopper message (TurnHandler.preview: nothing is stored or published,
+    and a write awaiting the shopper's yes cannot run)."""
+    preview = turns.preview(conversation_id)
+    if preview is None:
         return []
-    last = history[asked[-1]]
-    scrubbed, vault = turns.scrubber.scrub(last.text, dict(conversation.vault))
-    memory = {k: v for k, v in conversation.memory.items() if not any(word in k for word in _UNSAFE_MEMORY)}
-    copy = replace(conversation, vault=vault, memory=memory, state="bot")
-    understanding = turns.understand(scrubbed, conversation.locale)
-    decision = turns.guard(turns.engine.decide(copy, scrubbed, understanding, history[: asked[-1]]), vault)
-    if decision.handoff is not None and not decision.tool_calls:
+    if preview.trace.handoff is not None and not preview.trace.tool_calls:
         return []  # "let me get you a human" is no help to the human
-    return [turns.scrubber.restore(reply.text, vault) for reply in decision.replies if reply.text.strip()]
+    return [reply.text for reply in preview.replies if reply.text.strip()]

@@ -76,20 +76,17 @@ class HandoffDesk:
     # ----------------------------------------------------------------- the shopper side
 
     def after_turn(self, conversation_id: str, text: str, result: TurnResult) -> None:
-        """Called by the service after every shopper turn: opens tickets, takes CSAT answers.
+        """Called by the service after every shopper turn: a ticket for the handoff the turn applied, and
+        the shopper's rating of a closed conversation.
 
         The turn is already stored and answered; a failure here is logged, never the shopper's problem
         (the queue still lists the conversation from its state, with a ticket rebuilt from the transcript).
         """
         try:
-            if result.trace.handoff is not None and result.state == "waiting_for_agent":
-                self.open(
-                    conversation_id,
-                    result.trace.handoff.reason,
-                    result.trace.intent.label,
-                    result.trace.sentiment.score,
-                    result.trace.handoff.summary,
-                )
+            handoff = result.handed_off
+            if handoff is not None:
+                trace = result.trace
+                self.open(conversation_id, handoff.reason, trace.intent.label, trace.sentiment.score, handoff.summary)
             elif result.state == "closed" and self.store.field_get(_scope(conversation_id), "csat_pending"):
                 score = text.strip()
                 if score in {"1", "2", "3", "4", "5"}:

@@ -22,10 +22,7 @@ async def run_turn(service: ServiceApi, metrics: Metrics, conversation: Conversa
     except Exception:
         metrics.error("turn")
         raise
-    handed_off = result.trace.handoff is not None or (
-        result.state == "waiting_for_agent" and conversation.state != "waiting_for_agent"
-    )
-    metrics.turn(handed_off)
+    metrics.turn(handed_off=result.handed_off is not None)
     return result
 
 

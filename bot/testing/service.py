@@ -107,7 +107,7 @@ class FakeService:
             engine="embedded",
             timings_ms={"total": 0.1},
         )
-        return TurnResult(replies=replies, state=state, trace=trace)
+        return TurnResult(replies=replies, state=state, trace=trace, handed_off=handoff)
 
     def agent_says(self, conversation_id: str, text: str, author: str = "Ana") -> Message:
         """What a human agent's reply looks like to the shopper's side."""

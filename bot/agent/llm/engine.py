@@ -12,7 +12,8 @@ from langchain_core.runnables import Runnable
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
-from bot.agent.handoff_policy import FAILURES_KEY, should_hand_off
+from bot.agent import handoff_policy
+from bot.agent.handoff_policy import FAILURES_KEY, Attempt, Failure
 from bot.agent.llm.prompt import data_block, history_messages, instructions, leaks_instructions, rescrub
 from bot.agent.llm.scrub import TurnScrubber
 from bot.agent.llm.stream import DeltaFn, DeltaStream
@@ -20,6 +21,7 @@ from bot.agent.llm.tools import ToolSession, langchain_tools
 from bot.agent.phrases import handoff_phrase
 from bot.agent.tools import ToolContext, search_knowledge
 from bot.agent.tools.confirm import Resolution, resolve
+from bot.agent.turn import FAILURE_REPLY
 from bot.ports import Engine, InventoryBackend, OrderActions, OrderBackend, Retriever, Scrubber
 from bot.text import PLACEHOLDER
 from bot.types import (
@@ -48,10 +50,6 @@ _NOT_DONE = {
     "not_confirmed": "The change proposed earlier was NOT made: the shopper did not confirm it.",
     "expired": "The change proposed earlier was NOT made: the confirmation came too late.",
     "customer_changed": "The change proposed earlier was NOT made: the verified shopper changed.",
-}
-_FAILED = {
-    "en": "Sorry, something went wrong on my side. I'm passing you to a human colleague who will reply here.",
-    "zh": "抱歉，我这边出了点问题。我已为您转接人工客服，他们会在这里回复您。",
 }
 
 
@@ -123,7 +121,7 @@ class LlmEngine:
             vault=turn.vault, actions=self.actions, state=memory, conversation_id=conversation.id,
         )  # fmt: skip
         memory["last_intent"] = understanding.intent.label
-        handoff = should_hand_off(understanding, memory, scrubbed_text)
+        handoff = handoff_policy.decide(understanding, memory, scrubbed_text)
         if handoff is not None:
             return _hand_off(ctx, handoff, lang, f"handoff_{handoff.reason}")
         resolution = resolve(ctx, scrubbed_text)
@@ -143,9 +141,10 @@ class LlmEngine:
             log.warning("llm engine failed on %s (%s: %s); falling back", conversation.id, type(exc).__name__, exc)
             return self._fall_back(conversation, session, scrubbed_text, understanding, history)
         customer = session.verified
-        if session.ctx.handoffs:
-            summary = " ".join(session.ctx.handoffs)
-            decision = _hand_off(session.ctx, Handoff("model_transfer", summary), lang, "handoff_requested", customer)
+        attempt = Attempt(transfers=tuple(session.ctx.handoffs))
+        handoff = handoff_policy.decide(understanding, memory, scrubbed_text, attempt)
+        if handoff is not None:
+            decision = _hand_off(session.ctx, handoff, lang, "handoff_requested", customer)
         elif session.statement:
             memory[FAILURES_KEY] = "0"
             decision = _decision(session.ctx, (Reply(session.statement),), customer=customer)
@@ -256,7 +255,8 @@ class LlmEngine:
     ) -> Decision:
         lang, ctx = understanding.language, session.ctx
         if self.fallback is None:
-            return _hand_off(ctx, Handoff("engine_error", "The language model failed."), lang, "")
+            failed = handoff_policy.decide(understanding, ctx.state, text, Failure("The language model failed."))
+            return _hand_off(ctx, failed, lang, "")
         # What the failed attempt already settled (a dropped proposal, a verified shopper) stands.
         ctx.state.pop("pending_action", None)
         start = replace(conversation, memory=dict(ctx.state), customer=session.verified or conversation.customer)
@@ -307,7 +307,7 @@ def _hand_off(
     details = [handoff.summary, f"Language: {lang}."]
     details.append("The shopper is verified." if (customer or ctx.customer) else "The shopper is not verified.")
     ctx.state.pop(FAILURES_KEY, None)
-    text = handoff_phrase(phrase.removeprefix("handoff_"), lang) if phrase else _FAILED[lang]
+    text = handoff_phrase(phrase.removeprefix("handoff_"), lang) if phrase else FAILURE_REPLY[lang]
     return Decision(
         replies=(Reply(text),),
         tool_calls=tuple(ctx.calls),

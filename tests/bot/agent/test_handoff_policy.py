@@ -3,8 +3,16 @@ low confidence."""
 
 from __future__ import annotations
 
-from bot.agent.handoff_policy import forget, low_confidence_handoff, remember_turn, should_hand_off
-from bot.types import Intent, Sentiment, Understanding
+from bot.agent.handoff_policy import (
+    Attempt,
+    Failure,
+    decide,
+    forget,
+    low_confidence_handoff,
+    remember_turn,
+    should_hand_off,
+)
+from bot.types import Handoff, Intent, Sentiment, Understanding
 from bot.understanding.understander import Understander
 
 nlu = Understander()
@@ -107,3 +115,25 @@ def test_a_shopper_correcting_their_own_slip_is_not_angry() -> None:
     assert should_hand_off(harsh, {}, "等一下，说错了，不是这个，是另一个订单") is None
     assert should_hand_off(harsh, {}, "Sorry, wrong one. I meant the other order") is None
     assert should_hand_off(harsh, {}, "You are useless").reason == "negative_sentiment"  # type: ignore[union-attr]
+
+
+def test_one_decision_before_and_after_the_engine_with_every_reason_in_its_place() -> None:
+    u = _u()
+    # Before the engine: the message and the memory alone.
+    assert decide(_u("human_agent"), {"failures": "5"}).reason == "requested"  # type: ignore[union-attr]
+    assert decide(u, {"failures": "2"}).reason == "repeated_failure"  # type: ignore[union-attr]
+    assert decide(u, {}) is None
+    # A failure always hands off, whatever else holds; then the model's own transfer.
+    assert decide(u, {}, "", Failure()) == Handoff("engine_error")
+    assert decide(u, {"failures": "5"}, "", Failure("The model failed.")).summary == "The model failed."
+    transfer = Attempt(counted=True, transfers=("wants an exception", ""))
+    assert decide(u, {"failures": "5"}, "", transfer) == Handoff("model_transfer", "wants an exception ")
+    assert decide(u, {}, "", Attempt(transfers=("",))) == Handoff("model_transfer", "")
+    # The counters, only where the engine kept them.
+    assert decide(u, {"failures": "2"}, "", Attempt()) is None
+    assert decide(u, {"failures": "2"}, "", Attempt(counted=True)).reason == "repeated_failure"  # type: ignore[union-attr]
+    streak = {"low_confidence": "2"}
+    assert decide(u, streak, "", Attempt(counted=True)).reason == "low_confidence"  # type: ignore[union-attr]
+    # After the engine, a frustration trend that holds first leaves only the low-confidence streak to judge.
+    frustrated = {"failures": "2", "frustration": "0.70,0.70"}
+    assert decide(_felt(0.7), frustrated, "", Attempt(counted=True)) is None

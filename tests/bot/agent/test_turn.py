@@ -14,7 +14,7 @@ from bot.agent.turn import TurnHandler
 from bot.errors import NotFound
 from bot.privacy.scrubber import PiiScrubber
 from bot.stores.memory import MemoryBus, MemoryStore
-from bot.testing.fakes import ScriptedEngine
+from bot.testing.fakes import RecordingBus, ScriptedEngine
 from bot.types import Conversation, Decision, Event, Handoff, Message, Reply, Understanding
 from bot.understanding.understander import Understander
 
@@ -167,3 +167,39 @@ def test_a_claim_made_during_a_turn_is_not_undone_by_it() -> None:
     stored = store.get("c_test")
     assert stored is not None and stored.state == "agent" and result.state == "agent"
     assert stored.memory == {"flow": "y"}, "the turn's own changes are still kept"
+
+
+def test_the_turn_reports_the_handoff_it_applied() -> None:
+    engine = ScriptedEngine([Decision(replies=(Reply("ok"),)), Decision(replies=(Reply("bye"),), handoff=Handoff("x"))])
+    handler = make_handler(engine)
+    new_conversation(handler)
+    assert handler.handle("c_test", "hello").handed_off is None
+    assert handler.handle("c_test", "hello again").handed_off == Handoff("x")
+    store = MemoryStore()
+    claimed = make_handler(ClaimDuringTurn(store), store=store)
+    new_conversation(claimed)
+    result = claimed.handle("c_test", "hello")
+    assert result.handed_off is None and result.state == "agent"
+
+
+def test_a_preview_answers_the_last_message_and_changes_nothing() -> None:
+    store, bus = MemoryStore(), RecordingBus()
+    engine = ScriptedEngine(
+        [Decision(replies=(Reply("Sent to <EMAIL_1>."),), memory={"flow": "z"}), Decision(replies=(Reply("again"),))]
+    )
+    handler = make_handler(engine, store=store, bus=bus)
+    new_conversation(handler, memory={"pending_action": "{}", "confirm_by": "1", "flow": "x"})
+    assert handler.preview("c_test") is None, "nothing to answer before the shopper writes"
+    handler.store.append(Message("c_test", "shopper", "mail jane.doe@example.com please"))
+    before, published = store.get("c_test"), len(bus.events)
+
+    preview = handler.preview("c_test")
+
+    assert preview is not None and preview.replies[0].text == "Sent to jane.doe@example.com."
+    assert preview.handed_off is None and preview.trace.model_input == "mail <EMAIL_1> please"
+    conversation, text, _, history = engine.seen[-1]
+    assert conversation.memory == {"flow": "x"}, "a write awaiting a yes is left out"
+    assert text == "mail <EMAIL_1> please" and history == ()
+    assert store.get("c_test") == before and len(store.messages("c_test")) == 1 and len(bus.events) == published
+    with pytest.raises(NotFound):
+        handler.preview("c_missing")
