@@ -8,6 +8,7 @@ import os
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.agent.embedded import EmbeddedEngine
 from bot.agent.guardrails import guard_output
@@ -15,16 +16,17 @@ from bot.agent.llm.choose import choose_engine
 from bot.agent.turn import TurnHandler
 from bot.agent.turn_slots import TurnSlots
 from bot.desk.handoff import open_desk
-from bot.ports import Channel
+from bot.ports import Channel, IngestReport
 from bot.privacy.scrubber import PiiScrubber
 from bot.progress import ProgressFn, no_progress
 from bot.service import Service
 from bot.settings import Settings
 from bot.stores import open_store
 from bot.timing import timed_proxy
+from bot.types import DocKind
 from bot.understanding.understander import Understander
 from connectors.channels import Outbound, build_channels, check_channel_settings
-from connectors.commerce import open_shop
+from connectors.commerce import open_shop, sample_order
 from connectors.commerce.catalogue import catalogue_documents
 from knowledge import KnowledgeBase
 
@@ -125,3 +127,26 @@ def open_channels(settings: Settings, outbound: Outbound | None = None) -> ImCha
     check_channel_settings(settings)  # before the client exists, so a refused start leaves nothing open
     client = outbound or Outbound()
     return ImChannels(build_channels(settings, client), client.aclose)
+
+
+def ingest(
+    settings: Settings, paths: list[Path], kind: DocKind, fields: str = "", progress: ProgressFn = no_progress
+) -> IngestReport:
+    """`shopkeeper ingest`: add or update documents in the shop's index (no models warmed, no shop built).
+
+    fields: a catalogue field mapping ("id=sku,title=name"), for csv/json files; a bad one is a BadInput."""
+    label = f"Ingesting {kind}"
+
+    def report(done: int, total: int, name: str = "") -> None:
+        progress(label, done, total)
+
+    return KnowledgeBase.open(settings).ingest_paths(paths, kind=kind, progress=report, mapping=fields or None)
+
+
+def demo_order(settings: Settings, status: str, progress: ProgressFn = no_progress) -> tuple[str, str]:
+    """`shopkeeper demo-order`: a real order number of this status and its owner's email, from the shop."""
+    shop = open_shop(settings, progress=lambda done, total: progress("Building the shop", done, total))
+    try:
+        return sample_order(shop, status)
+    finally:
+        shop.close()

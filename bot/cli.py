@@ -300,37 +300,13 @@ def ingest(
             _fail(f"no such file or folder: {', '.join(missing)}")
         settings = _settings(data_dir=data_dir)
         _configure_logging(settings, quiet=True)
-        kb = _open_knowledge(settings)
-        try:
-            with terminal_progress() as progress:
-                summary = kb.ingest_paths(
-                    list(paths),
-                    kind=kind.value,
-                    progress=lambda done, total, label="": progress(f"Ingesting {kind.value}", done, total),
-                    **_catalogue_mapping(fields),
-                )
-        finally:
-            close = getattr(kb, "close", None)
-            if close is not None:
-                close()
+        from bot.app import ingest as ingest_paths
+
+        with terminal_progress() as progress:
+            summary = ingest_paths(settings, list(paths), kind.value, fields, progress)
         failed = _print_summary(summary)
         if failed:
             raise typer.Exit(1)
-
-
-def _catalogue_mapping(fields: str) -> dict[str, Any]:
-    """{"mapping": FieldMapping} for --fields (a bad spec is a one-line BadInput), else nothing."""
-    if not fields:
-        return {}
-    from knowledge.catalogue import FieldMapping
-
-    return {"mapping": FieldMapping.parse(fields)}
-
-
-def _open_knowledge(settings: Settings) -> Any:
-    from knowledge import KnowledgeBase
-
-    return KnowledgeBase.open(settings)
 
 
 def _print_summary(summary: object) -> int:
@@ -442,14 +418,10 @@ def demo_order(
     with _friendly_errors():
         settings = _settings(data_dir=data_dir)
         _configure_logging(settings, quiet=True)
-        from connectors.commerce import open_shop, sample_order
+        from bot.app import demo_order as sample
 
         with terminal_progress() as progress:
-            shop = open_shop(settings, progress=lambda done, total: progress("Building the shop", done, total))
-        try:
-            order_id, email = sample_order(shop, status)
-        finally:
-            shop.close()
+            order_id, email = sample(settings, status, progress)
         console = _out()
         console.print(f"order: {order_id}")
         console.print(f"email: {email}")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Mapping
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from bot import cli
 from bot.agent.embedded import EmbeddedEngine
@@ -132,30 +132,30 @@ def test_chat_rejects_an_unknown_locale(runner: CliRunner, service: ScriptedServ
     assert service.said == []
 
 
-def test_a_failing_build_is_one_sentence_not_a_traceback(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+def _chat_with_a_build_that_raises(runner: CliRunner, monkeypatch: pytest.MonkeyPatch, error: Exception) -> Result:
+    """`chat` whose service fails to build: exit 1 and no traceback, whatever the error."""
+
     def broken(settings: Settings) -> ScriptedService:
-        raise BackendError("cannot open the shop database /nope/shop.sqlite3: unable to open database file")
+        raise error
 
     monkeypatch.setattr(cli, "_build", broken)
     result = runner.invoke(cli.app, ["chat"], input="hi\n")
-
     assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_a_failing_build_is_one_sentence_not_a_traceback(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    error = BackendError("cannot open the shop database /nope/shop.sqlite3: unable to open database file")
+    result = _chat_with_a_build_that_raises(runner, monkeypatch, error)
     assert result.stderr.strip() == (
         "Error: Cannot open the shop database /nope/shop.sqlite3: unable to open database file."
     )
-    assert "Traceback" not in result.output
 
 
 def test_an_unexpected_exception_is_still_a_sentence(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(settings: Settings) -> ScriptedService:
-        raise RuntimeError("disk on fire")
-
-    monkeypatch.setattr(cli, "_build", broken)
-    result = runner.invoke(cli.app, ["chat"], input="hi\n")
-
-    assert result.exit_code == 1
+    result = _chat_with_a_build_that_raises(runner, monkeypatch, RuntimeError("disk on fire"))
     assert "RuntimeError: disk on fire" in result.stderr
-    assert "Traceback" not in result.output
 
 
 def test_a_bad_setting_names_the_variable(runner: CliRunner, service: ScriptedService) -> None:
@@ -174,7 +174,7 @@ class ScriptedKnowledge:
         self.summary = summary
         self.calls: list[tuple[list[Path], str]] = []
 
-    def ingest_paths(self, paths: list[Path], kind: str, progress: object) -> IngestSummary:
+    def ingest_paths(self, paths: list[Path], kind: str, progress: object, mapping: object = None) -> IngestSummary:
         self.calls.append((paths, kind))
         progress(1, 2, "a.md")  # type: ignore[operator]
         progress(2, 2, "b.md")  # type: ignore[operator]
@@ -184,7 +184,7 @@ class ScriptedKnowledge:
 def test_ingest_prints_a_summary_table(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "faq.md").write_text("# FAQ\n")
     kb = ScriptedKnowledge(IngestSummary(added=1, updated=0, unchanged=2, removed=3))
-    monkeypatch.setattr(cli, "_open_knowledge", lambda settings: kb)
+    monkeypatch.setattr("bot.app.KnowledgeBase.open", lambda settings: kb)
 
     result = runner.invoke(cli.app, ["ingest", str(tmp_path / "faq.md"), "--kind", "product"])
 
@@ -199,7 +199,7 @@ def test_ingest_failures_are_named_with_reasons_and_exit_1(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kb = ScriptedKnowledge(IngestSummary(added=1, failed=[("broken.pdf", "not a PDF file")]))
-    monkeypatch.setattr(cli, "_open_knowledge", lambda settings: kb)
+    monkeypatch.setattr("bot.app.KnowledgeBase.open", lambda settings: kb)
 
     result = runner.invoke(cli.app, ["ingest", str(tmp_path)])
 
