@@ -75,11 +75,34 @@ class RedisKeys:
         return f"{self.prefix}:fields:{scope}"
 
 
-class RedisStore:
+class _RedisClient:
+    """The sync client the store and the bus each hold: a failed call is a BackendError, a failed ping is False."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._r = client
+
+    def ping(self) -> bool:
+        try:
+            return bool(self._r.ping())
+        except redis.RedisError:
+            return False
+
+    def close(self) -> None:
+        self._r.close()
+
+    @staticmethod
+    def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except redis.RedisError as exc:
+            raise BackendError(f"redis: {exc}") from exc
+
+
+class RedisStore(_RedisClient):
     """Conversation as a JSON string key, transcript as a list, ids in one sorted set per state."""
 
     def __init__(self, client: redis.Redis, keys: RedisKeys | None = None) -> None:
-        self._r = client
+        super().__init__(client)
         self._keys = keys or RedisKeys()
         self._append = client.register_script(_APPEND)
         self._put = client.register_script(_PUT)
@@ -142,15 +165,6 @@ class RedisStore:
         raw = self._call(self._r.hgetall, self._keys.fields(scope))
         return {_text(k): _text(v) for k, v in raw.items()}
 
-    def ping(self) -> bool:
-        try:
-            return bool(self._r.ping())
-        except redis.RedisError:
-            return False
-
-    def close(self) -> None:
-        self._r.close()
-
     def _write(self, mode: str, conversation: Conversation) -> int:
         if conversation.state not in STATES:
             raise ValueError(f"unknown conversation state {conversation.state!r}")
@@ -164,13 +178,6 @@ class RedisStore:
             str(STATES.index(conversation.state) + 1),
         ]
         return int(self._call(self._put, keys=keys, args=args))
-
-    @staticmethod
-    def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except redis.RedisError as exc:
-            raise BackendError(f"redis: {exc}") from exc
 
 
 class _RedisSubscription(Subscription):
@@ -222,29 +229,17 @@ class _RedisSubscription(Subscription):
                 self._client = None
 
 
-class RedisBus:
+class RedisBus(_RedisClient):
     """Publishes with a sync client (callable from worker threads); subscribes with redis.asyncio."""
 
     def __init__(self, url: str, prefix: str = "shopkeeper") -> None:
+        super().__init__(redis.Redis.from_url(url))
         self._url = url
         self._keys = RedisKeys(prefix)
-        self._r = redis.Redis.from_url(url)
 
     def publish(self, event: Event) -> None:
         payload = codec.dumps(codec.event_to_json(event))
-        try:
-            self._r.publish(self._keys.channel(event.conversation_id), payload)
-        except redis.RedisError as exc:
-            raise BackendError(f"redis: {exc}") from exc
+        self._call(self._r.publish, self._keys.channel(event.conversation_id), payload)
 
     def subscribe(self, conversation_id: str) -> Subscription:
         return _RedisSubscription(self._url, self._keys, conversation_id)
-
-    def ping(self) -> bool:
-        try:
-            return bool(self._r.ping())
-        except redis.RedisError:
-            return False
-
-    def close(self) -> None:
-        self._r.close()
