@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterator
 
 import pytest
+
+from bot.testing.redis_server import RedisServer
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -20,6 +23,15 @@ E2E_DIR = Path(__file__).parent / "e2e"
 INTEGRATION_FIXTURES = frozenset({"redis_url", "chroma_url"})
 
 KINDS = ("unit", "integration", "e2e")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """One throwaway redis-server for the run, shared by the store, desk and server suites."""
+    if not RedisServer.available():
+        pytest.skip("redis-server is not installed (apt-get install -y redis-server); Redis cases skipped")
+    with RedisServer() as url:
+        yield url
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -13,7 +13,7 @@ from bot.errors import Conflict, Forbidden
 from bot.stores.memory import MemoryStore
 from bot.testing.fakes import RecordingBus
 from bot.types import Conversation, Message
-from tests.bot.stores.conftest import backend, redis_url  # noqa: F401  (memory and Redis, one suite)
+from tests.bot.stores.conftest import backend  # noqa: F401  (memory and Redis, one suite)
 
 ACCOUNTS = {"ana": hash_password("pw-ana", iterations=1000), "bo": hash_password("pw-bo", iterations=1000)}
 

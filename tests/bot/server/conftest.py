@@ -35,13 +35,3 @@ def conversation(client: TestClient) -> tuple[str, str]:
 
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    from bot.testing.redis_server import RedisServer
-
-    if not RedisServer.available():
-        pytest.skip("redis-server is not installed (apt-get install -y redis-server); Redis cases skipped")
-    with RedisServer() as url:
-        yield url

@@ -2,21 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
-
-import pytest
-
 from bot.server.webhook_state import ChannelState, MemoryChannelState, RedisChannelState
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    from bot.testing.redis_server import RedisServer
-
-    if not RedisServer.available():
-        pytest.skip("redis-server is not installed (apt-get install -y redis-server); Redis cases skipped")
-    with RedisServer() as url:
-        yield url
 
 
 def _exercise(one: ChannelState, other: ChannelState) -> None:

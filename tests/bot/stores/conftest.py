@@ -9,15 +9,6 @@ import redis
 
 from bot.stores.memory import MemoryBus, MemoryStore
 from bot.stores.redis import RedisBus, RedisStore
-from bot.testing.redis_server import RedisServer
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    if not RedisServer.available():
-        pytest.skip("redis-server is not installed (apt-get install -y redis-server); Redis cases skipped")
-    with RedisServer() as url:
-        yield url
 
 
 @pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.integration)])
