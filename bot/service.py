@@ -51,15 +51,22 @@ def shopper_text(text: str, max_chars: int) -> str:
     return text
 
 
-class ConversationAccess:
-    """Who may use a conversation: the holder of its bearer token (issued once, kept only as a hash), or the admin."""
+class Conversations:
+    """Starting, authorizing and reading conversations: what Service and the test FakeService share.
+
+    A conversation's bearer token is issued once and kept only as a hash; the admin token opens them all.
+    Subclasses say how a signed identity is checked (_verify_identity).
+    """
 
     def __init__(self, store: ConversationStore, admin_token: str) -> None:
         self.store = store
         self._admin_hash = token_hash(admin_token)
 
-    def start(self, channel: str, locale: Language | None, customer: Customer | None) -> tuple[Conversation, str]:
+    def start_conversation(
+        self, channel: str = "web", locale: Language | None = None, identity: SignedIdentity | None = None
+    ) -> tuple[Conversation, str]:
         """A new stored conversation and its bearer token (the one time the token is seen)."""
+        customer = self._verify_identity(identity) if identity else None
         token = secrets.token_urlsafe(32)
         conversation = Conversation(
             id=new_id("c_"), channel=channel, locale=locale, customer=customer, token_hash=token_hash(token)
@@ -82,8 +89,17 @@ class ConversationAccess:
     def is_admin(self, token: str | None) -> bool:
         return bool(token) and hmac.compare_digest(token_hash(token or ""), self._admin_hash)
 
+    def transcript(self, conversation_id: str, after_seq: int = 0) -> list[Message]:
+        if self.store.get(conversation_id) is None:
+            raise NotFound(f"conversation {conversation_id} not found")
+        return self.store.messages(conversation_id, after_seq)
 
-class Service:
+    def _verify_identity(self, identity: SignedIdentity) -> Customer:
+        """The customer a signed identity names; Unauthorized (or BadInput) when it does not hold."""
+        raise NotImplementedError
+
+
+class Service(Conversations):
     """What the HTTP server, the CLI and the evals drive: conversations and turns."""
 
     def __init__(
@@ -100,31 +116,18 @@ class Service:
         on_close: Callable[[], None] | None = None,
         handoff: HandoffDesk | None = None,
     ) -> None:
+        super().__init__(store, admin_token)
         self.settings = settings
-        self.store = store
         self.bus = bus
         self.turns = turns
         self.orders = orders
         self.inventory = inventory
         self.retriever = retriever
-        self.access = ConversationAccess(store, admin_token)
         self._checks = checks or {}
         self._on_close = on_close
         self.handoff = handoff
 
-    # ----------------------------------------------------------------- conversations
-
-    def start_conversation(
-        self, channel: str = "web", locale: Language | None = None, identity: SignedIdentity | None = None
-    ) -> tuple[Conversation, str]:
-        customer = self._verify_identity(identity) if identity else None
-        return self.access.start(channel, locale, customer)
-
-    def authorize(self, conversation_id: str, token: str | None) -> Conversation:
-        return self.access.authorize(conversation_id, token)
-
-    def is_admin(self, token: str | None) -> bool:
-        return self.access.is_admin(token)
+    # ----------------------------------------------------------------- turns
 
     def post_message(self, conversation_id: str, text: str) -> TurnResult:
         text = shopper_text(text, self.settings.max_message_chars)
@@ -132,11 +135,6 @@ class Service:
         if self.handoff is not None:
             self.handoff.after_turn(conversation_id, text, result)  # queue tickets, CSAT answers
         return result
-
-    def transcript(self, conversation_id: str, after_seq: int = 0) -> list[Message]:
-        if self.store.get(conversation_id) is None:
-            raise NotFound(f"conversation {conversation_id} not found")
-        return self.store.messages(conversation_id, after_seq)
 
     # ----------------------------------------------------------------- operations
 

@@ -6,7 +6,7 @@ import dataclasses
 from typing import Callable
 
 from bot.errors import NotFound, Unauthorized
-from bot.service import ConversationAccess, SignedIdentity, shopper_text
+from bot.service import Conversations, SignedIdentity, shopper_text
 from bot.settings import Settings
 from bot.stores.memory import MemoryBus, MemoryStore
 from bot.stores.record import record
@@ -18,7 +18,6 @@ from bot.types import (
     Event,
     Handoff,
     Intent,
-    Language,
     Message,
     Reply,
     Sentiment,
@@ -42,8 +41,11 @@ def default_script(conversation: Conversation, text: str) -> tuple[tuple[Reply, 
     return (Reply(f"You said: {text}", citations=(RETURNS,)),), conversation.state
 
 
-class FakeService:
-    """Behaves like bot.service.Service at its boundary: same errors, same stored messages, same events."""
+class FakeService(Conversations):
+    """Behaves like bot.service.Service at its boundary: same errors, same stored messages, same events.
+    Conversations, tokens and transcripts are the real code (bot.service.Conversations); the turns are scripted."""
+
+    store: MemoryStore
 
     def __init__(
         self,
@@ -52,8 +54,8 @@ class FakeService:
         admin_token: str = "admin-secret",
         ready: dict[str, bool] | None = None,
     ) -> None:
+        super().__init__(MemoryStore(), admin_token)
         self.settings = settings or Settings(data_dir="/nonexistent", redis_url=None)
-        self.store = MemoryStore()
         self.bus = MemoryBus()
         self.script = script
         self.admin_token = admin_token
@@ -61,26 +63,10 @@ class FakeService:
         self.turns: list[tuple[str, str]] = []
         self.closed = False
 
-    @property
-    def access(self) -> ConversationAccess:
-        """The real token checks, over whichever store the test put in (some swap in Redis after construction)."""
-        return ConversationAccess(self.store, self.admin_token)
-
-    def start_conversation(
-        self, channel: str = "web", locale: Language | None = None, identity: SignedIdentity | None = None
-    ) -> tuple[Conversation, str]:
-        customer = None
-        if identity is not None:
-            if identity.signature != "good":
-                raise Unauthorized("identity signature does not match")
-            customer = Customer(identity.customer_id, verified_by="signed_identity")
-        return self.access.start(channel, locale, customer)
-
-    def authorize(self, conversation_id: str, token: str | None) -> Conversation:
-        return self.access.authorize(conversation_id, token)
-
-    def is_admin(self, token: str | None) -> bool:
-        return self.access.is_admin(token)
+    def _verify_identity(self, identity: SignedIdentity) -> Customer:
+        if identity.signature != "good":
+            raise Unauthorized("identity signature does not match")
+        return Customer(identity.customer_id, verified_by="signed_identity")
 
     def post_message(self, conversation_id: str, text: str) -> TurnResult:
         text = shopper_text(text, self.settings.max_message_chars)
@@ -112,11 +98,6 @@ class FakeService:
     def agent_says(self, conversation_id: str, text: str, author: str = "Ana") -> Message:
         """What a human agent's reply looks like to the shopper's side."""
         return self._record(Message(conversation_id, "agent", text, author=author))
-
-    def transcript(self, conversation_id: str, after_seq: int = 0) -> list[Message]:
-        if self.store.get(conversation_id) is None:
-            raise NotFound(f"conversation {conversation_id} not found")
-        return self.store.messages(conversation_id, after_seq)
 
     def readiness(self) -> dict[str, bool]:
         return dict(self.ready)
