@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from bot.agent import handoff_policy, tools
 from bot.agent.answer import MIN_PASSAGE_SCORE, compose_answer
@@ -253,7 +254,7 @@ class EmbeddedEngine:
         return False
 
     def _hand_off(self, turn: Turn, handoff: Handoff) -> None:
-        turn.handoff = Handoff(reason=handoff.reason, summary=_summary(turn, handoff))
+        turn.handoff = replace(handoff, summary=_summary(turn, handoff))
         turn.replies = [Reply(handoff_phrase(handoff.reason, turn.lang))]
         # A human takes over; when the conversation comes back to the bot it starts afresh.
         turn.end_flow()

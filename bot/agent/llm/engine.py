@@ -311,7 +311,7 @@ def _hand_off(
     return Decision(
         replies=(Reply(text),),
         tool_calls=tuple(ctx.calls),
-        handoff=Handoff(reason=handoff.reason, summary=" ".join(d for d in details if d)),
+        handoff=replace(handoff, summary=" ".join(d for d in details if d)),
         memory=ctx.state,
         customer=customer,
     )
