@@ -14,9 +14,8 @@ from bot.agent.flows.detect import action_of, is_no, is_policy_question, is_requ
 from bot.agent.flows.outcome import describe_result
 from bot.agent.flows.state import ASKED, FLOW, FLOW_KEYS, OFFER, ORDER_ID, PROPOSED, Turn
 from bot.agent.flows.status import order_status
-from bot.agent.flows.texts import FLOW_WORDS
 from bot.agent.handoff_policy import Attempt, forget, remember_turn
-from bot.agent.phrases import handoff_phrase, say
+from bot.agent.replies import FLOW_WORDS, handoff_phrase, say
 from bot.agent.tools import ToolContext
 from bot.agent.tools.confirm import PENDING_KEY, is_explicit_yes, resolve
 from bot.ports import InventoryBackend, OrderActions, OrderBackend, Retriever

@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from typing import Mapping
 
+from bot.agent.replies import say
 from bot.text import CJK, PLACEHOLDER
 from bot.types import Decision
 
@@ -32,7 +33,7 @@ def guard_output(decision: Decision, vault: Mapping[str, str]) -> Decision:
 
 
 def _clean(text: str, vault: Mapping[str, str], allowed: set[str]) -> str:
-    mark = "[已隐藏]" if CJK.search(text) else "[redacted]"
+    mark = say("redacted", "zh" if CJK.search(text) else "en")
     text = PLACEHOLDER.sub(lambda m: m.group(0) if m.group(0) in vault else mark, text)
     text = _EMAIL.sub(lambda m: m.group(0) if m.group(0).lower() in allowed else mark, text)
     return _PHONE.sub(lambda m: m.group(0) if _digits(m.group(0)) in allowed else mark, text)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from bot import timing
 from bot.agent import handoff_policy
 from bot.agent.handoff_policy import Failure
+from bot.agent.replies import say
 from bot.agent.turn_slots import TurnSlots
 from bot.errors import NotFound
 from bot.ports import ConversationStore, Engine, EventBus, Scrubber
@@ -41,13 +42,6 @@ HISTORY_TURNS = 20
 _LOCK_STRIPES = 64
 #: Dialogue-state keys that would let a preview carry out a write the shopper is asked to confirm.
 _UNSAFE_MEMORY = ("confirm", "pending")
-
-
-#: What the shopper reads when the engine failed and a person takes over (the LLM engine without a fallback too).
-FAILURE_REPLY = {
-    "en": "Sorry, something went wrong on my side. I'm passing you to a human colleague who will reply here.",
-    "zh": "抱歉，我这边出了点问题。我已为您转接人工客服，他们会在这里回复您。",
-}
 
 
 Understand = Callable[[str, Language | None], Understanding]
@@ -177,7 +171,7 @@ class TurnHandler:
             except Exception:  # a failing engine fails towards a human, never towards silence
                 log.exception("engine %s failed on conversation %s", self.engine.name, conversation.id)
                 decision = Decision(
-                    replies=(Reply(FAILURE_REPLY[understanding.language]),),
+                    replies=(Reply(say("engine_failed", understanding.language)),),
                     handoff=handoff_policy.decide(understanding, conversation.memory, scrubbed, Failure()),
                     memory=conversation.memory,
                 )

@@ -6,9 +6,8 @@ import json
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
-from bot.agent.flows.texts import flow_say
 from bot.agent.handoff_policy import FAILURES_KEY, failure_count
-from bot.agent.phrases import PHRASES, say
+from bot.agent.replies import say
 from bot.agent.tools import ToolContext
 from bot.timing import Timings
 from bot.types import JSON, Customer, Handoff, Language, Reply, Understanding
@@ -62,8 +61,7 @@ class Turn:
         return self.ctx.with_customer(self.customer) if self.customer and not self.ctx.customer else self.ctx
 
     def say(self, key: str, **values: object) -> None:
-        text = say(key, self.lang, **values) if key in PHRASES else flow_say(key, self.lang, **values)
-        self.replies.append(Reply(text))
+        self.replies.append(Reply(say(key, self.lang, **values)))
 
     def say_text(self, text: str) -> None:
         self.replies.append(Reply(text))

@@ -18,10 +18,9 @@ from bot.agent.llm.prompt import data_block, history_messages, instructions, lea
 from bot.agent.llm.scrub import TurnScrubber
 from bot.agent.llm.stream import DeltaFn, DeltaStream
 from bot.agent.llm.tools import ToolSession, langchain_tools
-from bot.agent.phrases import handoff_phrase
+from bot.agent.replies import handoff_phrase, say
 from bot.agent.tools import ToolContext, search_knowledge
 from bot.agent.tools.confirm import Resolution, resolve
-from bot.agent.turn import FAILURE_REPLY
 from bot.ports import Engine, InventoryBackend, OrderActions, OrderBackend, Retriever, Scrubber
 from bot.text import PLACEHOLDER
 from bot.types import (
@@ -42,10 +41,6 @@ log = logging.getLogger(__name__)
 
 _CITE = re.compile(r"\[(\d{1,2})\]")
 SNIPPET_CHARS = 240
-_DONE = {
-    True: {"en": "Done: the change is made. {detail}", "zh": "已为您办理完成。{detail}"},
-    False: {"en": "The shop could not make that change: {detail}", "zh": "商店未能办理该操作：{detail}"},
-}
 _NOT_DONE = {
     "not_confirmed": "The change proposed earlier was NOT made: the shopper did not confirm it.",
     "expired": "The change proposed earlier was NOT made: the confirmation came too late.",
@@ -307,7 +302,7 @@ def _hand_off(
     details = [handoff.summary, f"Language: {lang}."]
     details.append("The shopper is verified." if (customer or ctx.customer) else "The shopper is not verified.")
     ctx.state.pop(FAILURES_KEY, None)
-    text = handoff_phrase(phrase.removeprefix("handoff_"), lang) if phrase else FAILURE_REPLY[lang]
+    text = handoff_phrase(phrase.removeprefix("handoff_"), lang) if phrase else say("engine_failed", lang)
     return Decision(
         replies=(Reply(text),),
         tool_calls=tuple(ctx.calls),
@@ -324,7 +319,7 @@ def _resolved(ctx: ToolContext, resolution: Resolution, lang: Language) -> Decis
     detail = "" if ok or call is None else str(call.result)
     if ok and call is not None and isinstance(call.result, Mapping):
         status = call.result.get("status")
-        detail = {"en": f"Order status: {status}.", "zh": f"订单状态：{status}。"}[lang] if status else ""
-    text = _DONE[ok][lang].format(detail=detail).strip()
+        detail = say("confirmed_status", lang, status=status) if status else ""
+    text = say("confirmed_done" if ok else "confirmed_failed", lang, detail=detail).strip()
     ctx.state[FAILURES_KEY] = "0"
     return _decision(ctx, (Reply(text),))

@@ -71,5 +71,11 @@ CHAT: Mapping[str, Mapping[Language, str]] = {
     },
     "price_single": {"en": "${low:.2f}", "zh": "${low:.2f}"},
     "price_range": {"en": "${low:.2f} to ${high:.2f}", "zh": "${low:.2f} 至 ${high:.2f}"},
+    # What the output guard puts where it took out someone else's details.
     "redacted": {"en": "[redacted]", "zh": "[已隐藏]"},
+    # The engine failed and a person takes over (the LLM engine without a fallback too).
+    "engine_failed": {
+        "en": "Sorry, something went wrong on my side. I'm passing you to a human colleague who will reply here.",
+        "zh": "抱歉，我这边出了点问题。我已为您转接人工客服，他们会在这里回复您。",
+    },
 }

@@ -92,6 +92,10 @@ WRITES: Mapping[str, Mapping[Language, str]] = {
         "zh": "已办理：订单 {order_id} 当前状态为{status}。您会收到说明如何寄回商品的邮件。",
     },
     "done_items_sep": {"en": "; ", "zh": "、"},
+    # The LLM engine after the shopper's yes ran its pending write: whether the shop made it.
+    "confirmed_done": {"en": "Done: the change is made. {detail}", "zh": "已为您办理完成。{detail}"},
+    "confirmed_failed": {"en": "The shop could not make that change: {detail}", "zh": "商店未能办理该操作：{detail}"},
+    "confirmed_status": {"en": "Order status: {status}.", "zh": "订单状态：{status}。"},
     # Payment methods as the shopper reads them.
     "method_gift_card": {"en": "gift card {id}", "zh": "礼品卡 {id}"},
     "method_paypal": {"en": "PayPal", "zh": "PayPal"},
