@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from bot.progress import ProgressFn, no_progress
+from bot.text import has_cjk
 from bot.types import JSON
 from bot.understanding.intents.encoders import ConcatEncoder, Encoder, default_encoder, encoder_named
 from bot.understanding.intents.finetune import TuneOptions
@@ -140,7 +141,7 @@ def split(texts: Sequence[str], labels: Sequence[str], test_share: float = 0.2) 
 
 
 def _is_zh(text: str) -> bool:
-    return any("\u4e00" <= c <= "\u9fff" for c in text)
+    return has_cjk(text)
 
 
 def own_held_out(encoder: Encoder | None) -> tuple[dict[str, float], Scores]:

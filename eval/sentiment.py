@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Sequence
 
+from bot.text import has_cjk
 from bot.types import JSON
 from bot.understanding.sentiment import model as sentiment_model
 from bot.understanding.understander import Understander
@@ -183,7 +184,7 @@ def sentiment_suite(options: SuiteOptions) -> SuiteResult:
         if name == "own":
             metrics.update(own_frustration(nlu))
             for lang in ("en", "zh"):
-                subset = [(t, y) for t, y in data if any("\u4e00" <= c <= "\u9fff" for c in t) == (lang == "zh")]
+                subset = [(t, y) for t, y in data if has_cjk(t) == (lang == "zh")]
                 metrics[f"own_accuracy_{lang}"] = evaluate(subset, False, nlu)[0]["accuracy"]
     metrics["sentiment_p50_ms"] = percentile(all_times, 50)
     metrics["sentiment_p95_ms"] = percentile(all_times, 95)

@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from bot.text import CJK_PUNCTUATION, HAN
 from bot.types import DocKind, Document, Language, Passage
 
 #: Largest chunk in characters. Chinese carries about twice the meaning per character.
@@ -15,7 +16,7 @@ SECTION_SEPARATOR = " > "
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 # A sentence ends at . ! ? (followed by a space) or at a CJK full stop, which needs no space.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？；])")
-_CJK_END = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]$")
+_CJK_END = re.compile(f"[{HAN}{CJK_PUNCTUATION}]$")
 
 
 @dataclass(frozen=True)

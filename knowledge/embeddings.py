@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from bot.errors import ConfigError
 from bot.sentence_models import LazyModel
+from bot.text import CJK
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -157,7 +158,7 @@ class HashingEmbedder:
         for row, text in enumerate(texts):
             lowered = text.lower()
             tokens = re.findall(r"[a-z0-9]+", lowered)
-            cjk = re.findall(r"[\u4e00-\u9fff]", lowered)
+            cjk = CJK.findall(lowered)
             tokens += [a + b for a, b in zip(cjk, cjk[1:])] or cjk
             for token in tokens:
                 bucket = zlib.crc32(token.encode("utf-8")) % self._dim

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from bot.agent.sentences import Sentence, conditional_sentence, fact_kinds, question_kinds, split_sentences
-from bot.text import CJK
+from bot.text import CJK, HAN
 from bot.types import Citation, Language, Passage
 
 #: Passages scoring under this (the Retriever's relevance, roughly [0, 1]) are not evidence at
@@ -254,7 +254,7 @@ def terms(text: str) -> frozenset[str]:
     """Content terms: stemmed English words and jieba words of Chinese, stopwords removed."""
     lowered = text.lower()
     found = {_stem(w) for w in _EN_WORD.findall(lowered) if w not in EN_STOPWORDS and len(w) > 1}
-    for run in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", text):
+    for run in re.findall(f"[{HAN}]+", text):
         found.update(ZH_SYNONYMS.get(w, w) for w in _cut(run) if w not in ZH_STOPWORDS and w.strip())
     return frozenset(found)
 

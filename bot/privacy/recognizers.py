@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from bot.text import HAN
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -34,7 +36,7 @@ PHONE_BY_LABEL = re.compile(
     r"|(?<![\d+])(?P<w>\+?\d{7,15})(?:-|\s?\()(?i:phone|tel|mobile|cell|fax|office)\b"
 )
 
-_HAN = r"[\u4e00-\u9fa5]"
+_HAN = f"[{HAN}]"
 # A name right after the words that introduce one: 我叫 / 收货人 / 联系人 / 姓名 ...
 ZH_NAME = re.compile(
     r"(?:我叫|我的名字是|名字是|本人|姓名[:：]?|收货人[:：是]?|收件人[:：是]?|联系人[:：是]?|签收人[:：是]?|户名[:：]?)\s*"

@@ -16,7 +16,7 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 from bot.privacy.detectors import Detectors, Raw
 from bot.privacy.ner import SPACY_MODEL
 from bot.privacy.recognizers import valid_cn_id
-from bot.text import CJK, PLACEHOLDER, placeholder_kind
+from bot.text import CJK, ORDER_ID, PLACEHOLDER, placeholder_kind
 
 __all__ = ["PiiScrubber", "Found", "valid_cn_id", "ENTITY_NAMES", "SPACY_MODEL", "BRANDS"]
 
@@ -46,10 +46,14 @@ ENTITY_NAMES: Mapping[str, str] = {
 # Shop identifiers and prices look like numbers a phone or card recognizer might claim; they are
 # what the shopper needs the bot to read, so detections overlapping them are dropped.
 _ALLOWED = re.compile(
-    r"#?\s?W\d{7}(?!\d)"  # tau2-style order ids: #W1234567
-    r"|(?:item|product|variant|sku|tracking|商品|产品|货号|物流|运单)\s*(?:id|no\.?|number|编号|号|单号)?\s*[:#：]?\s*\d{5,14}(?!\d)"
-    r"|[$¥￥€£]\s?\d[\d,]*(?:\.\d+)?"
-    r"|\d[\d,]*(?:\.\d+)?\s?(?:元|块|美元|usd|dollars?|eur)\b",
+    "|".join(
+        (
+            ORDER_ID.pattern,  # tau2-style order ids: #W1234567
+            r"(?:item|product|variant|sku|tracking|商品|产品|货号|物流|运单)\s*(?:id|no\.?|number|编号|号|单号)?\s*[:#：]?\s*\d{5,14}(?!\d)",
+            r"[$¥￥€£]\s?\d[\d,]*(?:\.\d+)?",
+            r"\d[\d,]*(?:\.\d+)?\s?(?:元|块|美元|usd|dollars?|eur)\b",
+        )
+    ),
     re.IGNORECASE,
 )
 #: Which detection wins an overlap: checksummed and shaped formats before phone numbers (the

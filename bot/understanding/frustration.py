@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from bot.text import ORDER_ID, PLACEHOLDER
+
 #: (pattern, weight): each cue that matches counts once; weights combine as a noisy-or, so two
 #: medium cues read as more frustrated than one, and nothing passes 1.
 _CUES_EN: Sequence[tuple[re.Pattern[str], float]] = [
@@ -67,7 +69,8 @@ _BANGS = re.compile(r"[!！]{2,}")
 _QUESTIONS = re.compile(r"[?？]{2,}|[?？][!！]|[!！][?？]")
 _CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
 #: Capitals that are not shouting: our placeholders, order numbers, and common acronyms.
-_NOT_SHOUTING = re.compile(r"<[A-Z_]+_\d+>|#?W\d{7}|\b(USA|UPS|USPS|DHL|FEDEX|SKU|ASAP|OK|PDF|FAQ|EMS|VIP|ETA|ID)\b")
+_ACRONYMS = r"\b(USA|UPS|USPS|DHL|FEDEX|SKU|ASAP|OK|PDF|FAQ|EMS|VIP|ETA|ID)\b"
+_NOT_SHOUTING = re.compile("|".join((PLACEHOLDER.pattern, ORDER_ID.pattern, _ACRONYMS)))
 
 
 def frustration(text: str, sentiment_score: float = 0.0) -> float:

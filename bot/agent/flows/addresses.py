@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from bot.text import CJK, HAN
 from bot.types import Address
 
 _US_STATES = frozenset(
@@ -19,13 +20,13 @@ _COUNTRIES = {"usa": "USA", "us": "USA", "united states": "USA", "u.s.": "USA", 
 #: Words before the address itself ("改到", "寄往", "新地址是"): everything up to the last of them goes.
 _ZH_LEAD = re.compile(r"^.*(?:改为|改成|改到|换成|换到|寄到|寄往|送到|送往|发到|地址是|地址为|新地址|地址[:：])\s*")
 _ZH = re.compile(
-    r"(?P<state>[\u4e00-\u9fff]{2,6}?(?:省|自治区))?(?P<city>[\u4e00-\u9fff]{2,6}?市)(?P<rest>[\u4e00-\u9fff\w\-#]+)"
+    rf"(?P<state>[{HAN}]{{2,6}}?(?:省|自治区))?(?P<city>[{HAN}]{{2,6}}?市)(?P<rest>[{HAN}\w\-#]+)"
 )
 
 
 def parse_address(text: str) -> Address | None:
     """The address in the text, or None when street, city, state/province or zip is missing."""
-    if re.search(r"[\u4e00-\u9fff]", text) and re.search(r"[\u4e00-\u9fff]+市", text):
+    if CJK.search(text) and re.search(f"[{HAN}]+市", text):
         return _parse_zh(text)
     return _parse_en(text)
 

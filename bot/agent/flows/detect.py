@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from bot.text import CJK
 from bot.types import Understanding
 
 #: Flow names, in the order they are tried (account address before order address, exchange before return).
@@ -145,7 +146,7 @@ def is_no(text: str) -> bool:
         return False  # "if I don't cancel, how long ...?" asks; it does not refuse
     if _KEEP.search(text):
         return True
-    short = len(re.findall(r"[A-Za-z']+", text)) <= 3 and len(re.findall(r"[\u4e00-\u9fff]", text)) <= 4
+    short = len(re.findall(r"[A-Za-z']+", text)) <= 3 and len(CJK.findall(text)) <= 4
     return bool(_NO.search(text)) and short
 
 
