@@ -7,6 +7,7 @@ import logging
 from dataclasses import replace
 from typing import Protocol, cast
 
+from bot.desk.replies import say
 from bot.desk.staff import AgentDirectory, FieldStore, OpeningHours
 from bot.desk.tickets import Ticket, summarize
 from bot.errors import BadInput, Conflict, Forbidden, NotFound
@@ -21,31 +22,6 @@ log = logging.getLogger(__name__)
 #: to it. The real conversation id travels in the event data, which Event.to_json puts on top.
 AGENTS_CHANNEL = "__agents__"
 LAST_MESSAGES = 6
-
-_NOTICES = {
-    "en": {
-        "closed_hours": "Our team is available {hours}. Leave your message here: nothing is lost, "
-        "and an agent will reply in this chat when they are back.",
-        "nobody": "No agent is online right now. Leave your message here: nothing is lost, and an agent "
-        "will reply in this chat as soon as one is available (usually within {minutes} minutes).",
-        "wait": "An agent will join shortly. Expected wait: about {minutes} minutes.",
-        "joined": "{agent} joined the conversation.",
-        "released": "{agent} handed the conversation back to the assistant.",
-        "closed": "This conversation is closed. How would you rate the help you got? "
-        "Reply with a number from 1 (poor) to 5 (great).",
-        "thanks": "Thank you for your rating!",
-    },
-    "zh": {
-        "closed_hours": "我们的客服工作时间为 {hours}。请在这里留言，内容不会丢失，客服上线后会在此回复您。",
-        "nobody": "目前没有在线的人工客服。请在这里留言，内容不会丢失，"
-        "客服上线后会尽快在此回复您（通常在 {minutes} 分钟内）。",
-        "wait": "人工客服即将为您服务，预计等待约 {minutes} 分钟。",
-        "joined": "{agent} 已加入对话。",
-        "released": "{agent} 已将对话交回智能助手。",
-        "closed": "本次对话已结束。请为本次服务打分：回复 1（很差）到 5（很好）之间的数字。",
-        "thanks": "感谢您的评分！",
-    },
-}
 
 
 class DeskStore(ConversationStore, FieldStore, Protocol):
@@ -131,7 +107,7 @@ class HandoffDesk:
             raise Conflict("only a closed conversation can be rated")
         self.store.field_set(_scope(conversation_id), "csat", json.dumps({"score": score, "at": now()}))
         self.store.field_delete(_scope(conversation_id), "csat_pending")
-        self._record(Message(conversation_id, "system", self._say(conversation, "thanks")))
+        self._record(Message(conversation_id, "system", self._say(conversation, "csat_thanks")))
 
     # ----------------------------------------------------------------- the agent side
 
@@ -197,7 +173,7 @@ class HandoffDesk:
             if holder != agent:
                 raise Conflict(f"{holder or 'another agent'} already claimed this conversation")
         conversation = self._set_state(self._get(conversation_id), "agent", agent=agent)
-        self._record(Message(conversation_id, "system", self._say(conversation, "joined", agent=agent)))
+        self._record(Message(conversation_id, "system", self._say(conversation, "agent_joined", agent=agent)))
         return conversation
 
     def reply(self, conversation_id: str, agent: str, text: str) -> Message:
@@ -221,7 +197,7 @@ class HandoffDesk:
         conversation = self._require_holder(conversation_id, agent)
         conversation = self._set_state(conversation, "bot", agent=agent)
         self.store.field_delete(_scope(conversation_id), "agent", expected=agent)
-        self._record(Message(conversation_id, "system", self._say(conversation, "released", agent=agent)))
+        self._record(Message(conversation_id, "system", self._say(conversation, "agent_released", agent=agent)))
         return conversation
 
     def close(self, conversation_id: str, agent: str) -> Conversation:
@@ -234,7 +210,7 @@ class HandoffDesk:
         conversation = self._set_state(conversation, "closed", agent=agent)
         self.store.field_delete(_scope(conversation_id), "agent")
         self.store.field_set(_scope(conversation_id), "csat_pending", "1")
-        self._record(Message(conversation_id, "system", self._say(conversation, "closed")))
+        self._record(Message(conversation_id, "system", self._say(conversation, "csat_ask")))
         return conversation
 
     def csat(self, conversation_id: str) -> int | None:
@@ -246,14 +222,13 @@ class HandoffDesk:
     def _availability_notice(self, locale: str) -> str:
         if not self.directory.accounts:
             return ""  # no human desk configured: the existing waiting state says enough
-        words = _NOTICES["zh" if locale == "zh" else "en"]
         waiting = len(self.store.list_ids("waiting_for_agent"))
         minutes = max(1, round(self.minutes_per_conversation * waiting))
         if self.hours is not None and not self.hours.is_open(now()):
-            return words["closed_hours"].format(hours=self.hours.text)
+            return say("wait_closed_hours", locale, hours=self.hours.text)
         if not self.directory.online():
-            return words["nobody"].format(minutes=max(minutes, 15))
-        return words["wait"].format(minutes=minutes)
+            return say("wait_nobody", locale, minutes=max(minutes, 15))
+        return say("wait_minutes", locale, minutes=minutes)
 
     def _require_holder(self, conversation_id: str, agent: str) -> Conversation:
         conversation = self._get(conversation_id)
@@ -295,7 +270,7 @@ class HandoffDesk:
         return conversation
 
     def _say(self, conversation: Conversation, key: str, **values: str) -> str:
-        return _NOTICES["zh" if conversation.locale == "zh" else "en"][key].format(**values)
+        return say(key, conversation.locale, **values)
 
 
 def open_desk(settings: Settings, store: ConversationStore, bus: EventBus) -> HandoffDesk:

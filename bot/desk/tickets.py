@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from bot.desk.replies import SUMMARY_LAST_MESSAGE
 from bot.types import JSON
 
 #: Handoff reasons (and intents) that go to the front of the queue.
@@ -64,4 +65,4 @@ def summarize(reason: str, shopper_lines: list[str], why: str = "") -> str:
     head = why or reason.replace("_", " ").capitalize() + "."
     last = shopper_lines[-1] if shopper_lines else ""
     clipped = last if len(last) <= 140 else last[:140].rstrip() + "…"
-    return f"{head} Last message: \u201c{clipped}\u201d" if clipped else head
+    return SUMMARY_LAST_MESSAGE.format(head=head, last=clipped) if clipped else head
