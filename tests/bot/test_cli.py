@@ -13,14 +13,12 @@ from typer.testing import CliRunner, Result
 
 from bot import cli
 from bot.agent.embedded import EmbeddedEngine
-from bot.agent.guardrails import guard_output
-from bot.agent.turn import TurnHandler
 from bot.errors import BackendError, BadInput
 from bot.progress import quiet_progress, rich_progress
 from bot.service import Service
 from bot.settings import Settings
-from bot.stores.memory import MemoryBus, MemoryStore
 from bot.testing.fakes import FakeRetriever, FakeShop
+from bot.testing.turns import service_over, turn_handler
 from bot.types import Citation, Conversation, Intent, Reply, Sentiment, Trace, TurnResult
 from bot.understanding.understander import Understander
 from knowledge.ingest import IngestSummary
@@ -316,17 +314,9 @@ class _EmailScrub:
 def _small_service(settings: Settings) -> Service:
     """The real Service, TurnHandler and EmbeddedEngine over the in-package fakes (no models)."""
     shop, retriever = FakeShop(), FakeRetriever()
-    store, bus = MemoryStore(), MemoryBus()
-    understander = Understander()
-    turns = TurnHandler(
-        store=store,
-        bus=bus,
-        scrubber=_EmailScrub(),
-        understand=lambda text, locale: understander.understand(text, locale=locale),
-        engine=EmbeddedEngine(orders=shop, inventory=shop, retriever=retriever),
-        guard=guard_output,
-    )
-    return Service(settings, store, bus, turns, shop, shop, retriever, admin_token="admin")
+    engine = EmbeddedEngine(orders=shop, inventory=shop, retriever=retriever)
+    turns = turn_handler(engine, _EmailScrub(), Understander().understand)
+    return service_over(turns, settings, shop=shop, retriever=retriever)
 
 
 def test_scripted_chat_through_the_real_turn(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:

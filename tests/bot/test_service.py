@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.agent.guardrails import guard_output
-from bot.agent.turn import TurnHandler
 from bot.errors import BadInput, Forbidden, NotFound, TooLarge, Unauthorized
 from bot.privacy.scrubber import PiiScrubber
 from bot.service import Service, SignedIdentity, sign_identity
 from bot.settings import Settings
-from bot.stores.memory import MemoryBus, MemoryStore
-from bot.testing.fakes import FakeRetriever, FakeShop, ScriptedEngine
+from bot.stores.memory import MemoryStore
+from bot.testing.fakes import ScriptedEngine
+from bot.testing.turns import service_over, turn_handler
 from bot.understanding.understander import Understander
 
 SECRET = "shop-secret"
@@ -20,27 +19,9 @@ ADMIN = "admin-token"
 
 def make_service(**settings: object) -> Service:
     config = Settings.model_validate({"identity_secret": SECRET, "max_message_chars": 50, **settings})
-    store, bus, shop = MemoryStore(), MemoryBus(), FakeShop()
-    understander = Understander()
-    turns = TurnHandler(
-        store=store,
-        bus=bus,
-        scrubber=PiiScrubber(),
-        understand=lambda text, locale: understander.understand(text, locale=locale),
-        engine=ScriptedEngine(),
-        guard=guard_output,
-    )
-    return Service(
-        settings=config,
-        store=store,
-        bus=bus,
-        turns=turns,
-        orders=shop,
-        inventory=shop,
-        retriever=FakeRetriever(),
-        admin_token=ADMIN,
-        checks={"store": store.ping, "broken": lambda: 1 / 0 == 0},
-    )
+    store = MemoryStore()
+    turns = turn_handler(ScriptedEngine(), PiiScrubber(), Understander().understand, store=store)
+    return service_over(turns, config, admin_token=ADMIN, checks={"store": store.ping, "broken": lambda: 1 / 0 == 0})
 
 
 def test_tokens_are_checked() -> None:

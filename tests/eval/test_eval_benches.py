@@ -12,16 +12,13 @@ import pytest
 import uvicorn
 
 from bot.agent.embedded import EmbeddedEngine
-from bot.agent.guardrails import guard_output
-from bot.agent.turn import TurnHandler
 from bot.agent.turn_slots import TurnSlots
 from bot.privacy.scrubber import PiiScrubber
 from bot.server.app import create_app
-from bot.service import Service
 from bot.settings import Settings
-from bot.stores.memory import MemoryBus, MemoryStore
 from bot.testing.fakes import FakeRetriever, FakeShop
 from bot.testing.redis_server import free_port
+from bot.testing.turns import service_over, turn_handler
 from bot.timing import timed_proxy
 from bot.understanding.understander import Understander
 from eval.bench_turn import BenchConversation, Run, Sample, build_pool, drive, stage_times, summarise
@@ -89,19 +86,11 @@ def light_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real uvicorn server over the real TurnHandler, embedded engine and guard, on the in-memory fakes
     (keyword understanding, no NER): the bench's HTTP path end to end without building a shop and an index."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("bench-light"))
-    store, bus, shop = MemoryStore(), MemoryBus(), FakeShop()
-    retriever = timed_proxy(FakeRetriever(), "retrieval")
+    shop, retriever = FakeShop(), timed_proxy(FakeRetriever(), "retrieval")
     understander = Understander(use_model=False, sentiment_models=False)
-    turns = TurnHandler(
-        store=store,
-        bus=bus,
-        scrubber=PiiScrubber(use_ner=False),
-        understand=lambda text, locale: understander.understand(text, locale=locale),
-        engine=EmbeddedEngine(orders=shop, inventory=shop, retriever=retriever),
-        guard=guard_output,
-        slots=TurnSlots(2),
-    )
-    service = Service(settings, store, bus, turns, shop, shop, retriever, admin_token=ADMIN)
+    engine = EmbeddedEngine(orders=shop, inventory=shop, retriever=retriever)
+    turns = turn_handler(engine, PiiScrubber(use_ner=False), understander.understand, slots=TurnSlots(2))
+    service = service_over(turns, settings, shop=shop, retriever=retriever, admin_token=ADMIN)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

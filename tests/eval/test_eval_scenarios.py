@@ -10,15 +10,13 @@ from pathlib import Path
 import pytest
 
 from bot.agent.embedded import EmbeddedEngine
-from bot.agent.guardrails import guard_output
-from bot.agent.turn import TurnHandler
 from bot.ports import Engine
 from bot.privacy.scrubber import PiiScrubber
 from bot.service import Service
 from bot.settings import Settings
-from bot.stores.memory import MemoryBus, MemoryStore
 from bot.testing import llm_server as llm
 from bot.testing.fakes import FakeRetriever
+from bot.testing.turns import service_over, turn_handler
 from bot.types import Handoff, Intent, Reply, Sentiment, ToolCall, Trace, TurnResult
 from bot.understanding.understander import Understander
 from connectors.commerce import SqliteShop, generate_demo_data
@@ -49,16 +47,8 @@ def nlu() -> Understander:
 
 
 def _service(shop: SqliteShop, nlu: Understander, engine: Engine) -> Service:
-    store, bus = MemoryStore(), MemoryBus()
-    turns = TurnHandler(
-        store=store,
-        bus=bus,
-        scrubber=PiiScrubber(use_ner=False),
-        understand=lambda text, locale: nlu.understand(text, locale=locale),
-        engine=engine,
-        guard=guard_output,
-    )
-    return Service(Settings(), store, bus, turns, shop, shop, FakeRetriever(), admin_token="admin")
+    turns = turn_handler(engine, PiiScrubber(use_ner=False), nlu.understand)
+    return service_over(turns, Settings(), shop=shop)
 
 
 def _one(raw: dict[str, object]) -> Scenario:

@@ -14,16 +14,15 @@ import pytest
 from pydantic import SecretStr
 
 from bot.agent.embedded import EmbeddedEngine
-from bot.agent.guardrails import guard_output
 from bot.agent.llm import LlmConfig, LlmEngine
 from bot.agent.llm.stream import publish_deltas
-from bot.agent.turn import TurnHandler
 from bot.ports import Engine
 from bot.privacy.scrubber import PiiScrubber
 from bot.stores.memory import MemoryStore
 from bot.testing import llm_server as llm
 from bot.testing.commerce import ANA, ANA_GIFT_PENDING, ANA_PENDING, BO_PENDING
 from bot.testing.fakes import FakeRetriever, RecordingBus
+from bot.testing.turns import turn_handler
 from bot.types import Conversation, Customer, Intent, Passage, Sentiment, Understanding
 from connectors.commerce.sqlite_shop import SqliteShop
 from tests.bot.agent.conftest import Chat, Understand
@@ -312,7 +311,7 @@ def test_tokens_stream_as_guarded_delta_events(endpoint: Endpoint, shop: SqliteS
     )
     store, bus = MemoryStore(), RecordingBus()
     engine = engine_for(endpoint, shop, on_delta=publish_deltas(bus))
-    turns = TurnHandler(store, bus, pii, lambda text, locale: understanding(text), engine, guard_output)
+    turns = turn_handler(engine, pii, lambda text, locale: understanding(text), store=store, bus=bus)
     store.create(Conversation(id="c_stream", customer=ANA_C))
     result = turns.handle("c_stream", f"my email is ana.lee@example.com; status of {ANA_PENDING}?")
     deltas = [e for e in bus.events if e.type == "delta"]
@@ -440,8 +439,8 @@ def test_turn_trace_says_embedded_after_a_fallback(endpoint: Endpoint, shop: Sql
     endpoint.only_scripted()
     endpoint.script(llm.error(500))
     store, bus = MemoryStore(), RecordingBus()
-    turns = TurnHandler(
-        store, bus, pii, lambda text, locale: understanding(text), engine_for(endpoint, shop), guard_output
+    turns = turn_handler(
+        engine_for(endpoint, shop), pii, lambda text, locale: understanding(text), store=store, bus=bus
     )
     store.create(Conversation(id="c_fb"))
     result = turns.handle("c_fb", "How many days do I have to return an item?")

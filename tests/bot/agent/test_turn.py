@@ -9,12 +9,12 @@ from dataclasses import replace
 
 import pytest
 
-from bot.agent.guardrails import guard_output
 from bot.agent.turn import TurnHandler
 from bot.errors import NotFound
 from bot.privacy.scrubber import PiiScrubber
 from bot.stores.memory import MemoryBus, MemoryStore
 from bot.testing.fakes import RecordingBus, ScriptedEngine
+from bot.testing.turns import turn_handler
 from bot.types import Conversation, Decision, Event, Handoff, Message, Reply, Understanding
 from bot.understanding.understander import Understander
 
@@ -23,14 +23,7 @@ UNDERSTANDER = Understander()
 
 
 def make_handler(engine: object, store: MemoryStore | None = None, bus: MemoryBus | None = None) -> TurnHandler:
-    return TurnHandler(
-        store=store or MemoryStore(),
-        bus=bus or MemoryBus(),
-        scrubber=SCRUBBER,
-        understand=lambda text, locale: UNDERSTANDER.understand(text, locale=locale),
-        engine=engine,  # type: ignore[arg-type]
-        guard=guard_output,
-    )
+    return turn_handler(engine, SCRUBBER, UNDERSTANDER.understand, store=store, bus=bus)  # type: ignore[arg-type]
 
 
 def new_conversation(handler: TurnHandler, **kwargs: object) -> Conversation:

@@ -8,11 +8,10 @@ import logging
 import pytest
 
 from bot.agent.embedded import EmbeddedEngine
-from bot.agent.guardrails import guard_output
 from bot.agent.turn import TurnHandler
 from bot.privacy.scrubber import PiiScrubber
-from bot.stores.memory import MemoryBus, MemoryStore
 from bot.testing.fakes import FakeRetriever, FakeShop
+from bot.testing.turns import turn_handler
 from bot.types import Conversation
 from bot.understanding.understander import Understander
 
@@ -48,14 +47,8 @@ MESSAGES = [
 
 @pytest.fixture(scope="module")
 def handler() -> TurnHandler:
-    understander = Understander()
-    return TurnHandler(
-        store=MemoryStore(),
-        bus=MemoryBus(),
-        scrubber=PiiScrubber(),
-        understand=lambda text, locale: understander.understand(text, locale=locale),
-        engine=EmbeddedEngine(FakeShop(), FakeShop(), FakeRetriever()),
-        guard=guard_output,
+    return turn_handler(
+        EmbeddedEngine(FakeShop(), FakeShop(), FakeRetriever()), PiiScrubber(), Understander().understand
     )
 
 

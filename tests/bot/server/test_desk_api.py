@@ -7,16 +7,14 @@ from typing import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.agent.guardrails import guard_output
-from bot.agent.turn import TurnHandler
 from bot.desk.handoff import open_desk
 from bot.desk.staff import hash_password
 from bot.privacy.scrubber import PiiScrubber
 from bot.server.app import create_app
 from bot.service import Service, SignedIdentity, sign_identity
 from bot.settings import Settings
-from bot.stores.memory import MemoryBus, MemoryStore
-from bot.testing.fakes import FakeRetriever, FakeShop, ScriptedEngine
+from bot.testing.fakes import ScriptedEngine
+from bot.testing.turns import service_over, turn_handler
 from bot.types import Decision, Handoff, Intent, Language, Reply, Sentiment, Understanding
 
 pytestmark = pytest.mark.timeout(120)
@@ -33,30 +31,11 @@ def understand(text: str, locale: Language | None) -> Understanding:
 
 def make_service() -> tuple[Service, ScriptedEngine]:
     settings = Settings.model_validate({"identity_secret": SECRET, "agents": AGENTS, "redis_url": None})
-    store, bus, shop = MemoryStore(), MemoryBus(), FakeShop()
     engine = ScriptedEngine(
         [Decision(replies=(Reply("Passing you to a colleague."),), handoff=Handoff("requested", "Asked for a human."))]
     )
-    turns = TurnHandler(
-        store=store,
-        bus=bus,
-        scrubber=PiiScrubber(use_ner=False),
-        understand=understand,
-        engine=engine,
-        guard=guard_output,
-    )
-    service = Service(
-        settings=settings,
-        store=store,
-        bus=bus,
-        turns=turns,
-        orders=shop,
-        inventory=shop,
-        retriever=FakeRetriever(),
-        admin_token="admin",
-        handoff=open_desk(settings, store, bus),
-    )
-    return service, engine
+    turns = turn_handler(engine, PiiScrubber(use_ner=False), understand)
+    return service_over(turns, settings, handoff=open_desk(settings, turns.store, turns.bus)), engine
 
 
 @pytest.fixture
