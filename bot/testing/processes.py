@@ -11,7 +11,7 @@ from types import TracebackType
 
 import httpx
 
-from bot.testing.redis_server import free_port
+from bot.testing.spawn import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,12 +68,7 @@ class ServerProcess:
 
     def stop(self) -> None:
         if self._proc is not None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
+            stop(self._proc, timeout_s=20)
             self._proc = None
 
     def restart(self, timeout_s: float = 300.0) -> None:

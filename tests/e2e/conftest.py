@@ -15,7 +15,7 @@ from typing import Iterator
 import httpx
 import pytest
 
-from bot.testing.redis_server import free_port
+from bot.testing.spawn import free_port, stop
 
 ADMIN_TOKEN = "e2e-admin-token"
 STARTUP_TIMEOUT_S = float(os.environ.get("SHOPKEEPER_E2E_STARTUP_TIMEOUT", "300"))
@@ -89,12 +89,7 @@ def running_server(data_dir: Path, admin_token: str = ADMIN_TOKEN, **extra_env: 
             _wait_ready(srv, proc)
             yield srv
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc, timeout_s=20)
 
 
 @pytest.fixture(scope="session")

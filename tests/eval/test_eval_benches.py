@@ -17,7 +17,7 @@ from bot.privacy.scrubber import PiiScrubber
 from bot.server.app import create_app
 from bot.settings import Settings
 from bot.testing.fakes import FakeRetriever, FakeShop
-from bot.testing.redis_server import free_port
+from bot.testing.spawn import free_port
 from bot.testing.turns import service_over, turn_handler
 from bot.timing import timed_proxy
 from bot.understanding.understander import Understander

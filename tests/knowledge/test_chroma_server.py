@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import httpx
 import pytest
 
 from bot.settings import Settings
+from bot.testing.spawn import free_port, stop
 from bot.types import Document
 from knowledge import DEMO_KNOWLEDGE_DIR, KnowledgeBase
 from knowledge.embeddings import SentenceTransformerEmbedder
@@ -24,18 +24,12 @@ def _chroma_cli() -> str | None:
     return str(beside_python) if beside_python.exists() else shutil.which("chroma")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cli = _chroma_cli()
     if cli is None:
         pytest.skip("the chroma CLI is not installed in this environment; `pip install chromadb` provides it")
-    port = _free_port()
+    port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
     log = (path / "server.log").open("wb")
     server = subprocess.Popen([cli, "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
@@ -54,11 +48,7 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             time.sleep(0.2)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server, timeout_s=10)
         log.close()
 
 
