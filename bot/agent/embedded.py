@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import KW_ONLY, dataclass, field, replace
 
 from bot.agent import handoff_policy, tools
 from bot.agent.answer import MIN_PASSAGE_SCORE, compose_answer
@@ -45,29 +45,21 @@ _LEAD_IN = re.compile(
 )
 
 
+@dataclass(eq=False)
 class EmbeddedEngine:
     """The default engine (no API key): order status and the write flows with in-chat verification
     and confirmation, policy answers with citations, products, small talk, handoff to a human,
     in the shopper's language."""
 
-    name: EngineName = "embedded"
+    orders: OrderBackend
+    inventory: InventoryBackend
+    retriever: Retriever
+    _: KW_ONLY
+    actions: OrderActions | None = None
+    """The shop's write actions; None makes every write flow answer that the shop does not allow it."""
+    max_listed_orders: int = 5
+    name: EngineName = field(default="embedded", init=False)
     waits_on_network = False
-
-    def __init__(
-        self,
-        orders: OrderBackend,
-        inventory: InventoryBackend,
-        retriever: Retriever,
-        *,
-        actions: OrderActions | None = None,
-        max_listed_orders: int = 5,
-    ) -> None:
-        self.orders = orders
-        self.inventory = inventory
-        self.retriever = retriever
-        self.actions = actions
-        """The shop's write actions; None makes every write flow answer that the shop does not allow it."""
-        self.max_listed_orders = max_listed_orders
 
     def decide(
         self,

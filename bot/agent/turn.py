@@ -7,7 +7,7 @@ import threading
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from bot import timing
 from bot.agent import handoff_policy
@@ -48,30 +48,23 @@ Understand = Callable[[str, Language | None], Understanding]
 Guard = Callable[[Decision, Mapping[str, str]], Decision]
 
 
+@dataclass(eq=False)
 class TurnHandler:
     """Runs one turn for a conversation. Orchestration only: every step is delegated."""
 
-    def __init__(
-        self,
-        store: ConversationStore,
-        bus: EventBus,
-        scrubber: Scrubber,
-        understand: Understand,
-        engine: Engine,
-        guard: Guard,
-        slots: TurnSlots | None = None,
-    ) -> None:
-        self.store = store
-        self.bus = bus
-        self.scrubber = scrubber
-        self.understand = understand
-        self.engine = engine
-        self.guard = guard
-        # Turns of one conversation run one at a time (the widget may post over HTTP and the socket at
-        # once); striped locks keep that true without a lock object per conversation.
-        self._locks = tuple(threading.Lock() for _ in range(_LOCK_STRIPES))
-        # How many turns do their CPU-bound work at once (bot/agent/turn_slots.py); no limit unless given.
-        self.slots = slots or TurnSlots(0)
+    store: ConversationStore
+    bus: EventBus
+    scrubber: Scrubber
+    understand: Understand
+    engine: Engine
+    guard: Guard
+    slots: TurnSlots = field(default_factory=lambda: TurnSlots(0))
+    """How many turns do their CPU-bound work at once (bot/agent/turn_slots.py); no limit unless given."""
+    # Turns of one conversation run one at a time (the widget may post over HTTP and the socket at
+    # once); striped locks keep that true without a lock object per conversation.
+    _locks: tuple[threading.Lock, ...] = field(
+        init=False, repr=False, default_factory=lambda: tuple(threading.Lock() for _ in range(_LOCK_STRIPES))
+    )
 
     def handle(self, conversation_id: str, text: str) -> TurnResult:
         clock = Timings()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Protocol, cast
 
 from bot.desk.replies import say
@@ -32,22 +32,15 @@ def _scope(conversation_id: str) -> str:
     return f"conv:{conversation_id}"
 
 
+@dataclass(eq=False)
 class HandoffDesk:
     """Every state change is stored first, then published: watchers that reconnect read it back."""
 
-    def __init__(
-        self,
-        store: DeskStore,
-        bus: EventBus,
-        directory: AgentDirectory,
-        hours: OpeningHours | None = None,
-        minutes_per_conversation: float = 4.0,
-    ) -> None:
-        self.store = store
-        self.bus = bus
-        self.directory = directory
-        self.hours = hours
-        self.minutes_per_conversation = minutes_per_conversation
+    store: DeskStore
+    bus: EventBus
+    directory: AgentDirectory
+    hours: OpeningHours | None = None
+    minutes_per_conversation: float = 4.0
 
     # ----------------------------------------------------------------- the shopper side
 

@@ -26,9 +26,11 @@ def turn_handler(
     *,
     store: ConversationStore | None = None,
     bus: EventBus | None = None,
-    slots: TurnSlots | None = None,
+    slots: int = 0,
 ) -> TurnHandler:
-    """The real TurnHandler with the real output guard; an in-memory store and bus unless the test brings its own."""
+    """The real TurnHandler with the real output guard; an in-memory store and bus unless the test brings its own.
+
+    slots: how many turns do their CPU-bound work at once (0: no limit)."""
     return TurnHandler(
         store=MemoryStore() if store is None else store,
         bus=MemoryBus() if bus is None else bus,
@@ -36,7 +38,7 @@ def turn_handler(
         understand=understand,
         engine=engine,
         guard=guard_output,
-        slots=slots,
+        slots=TurnSlots(slots),
     )
 
 

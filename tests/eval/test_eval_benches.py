@@ -12,7 +12,6 @@ import pytest
 import uvicorn
 
 from bot.agent.embedded import EmbeddedEngine
-from bot.agent.turn_slots import TurnSlots
 from bot.privacy.scrubber import PiiScrubber
 from bot.server.app import create_app
 from bot.settings import Settings
@@ -89,7 +88,7 @@ def light_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shop, retriever = FakeShop(), timed_proxy(FakeRetriever(), "retrieval")
     understander = Understander(use_model=False, sentiment_models=False)
     engine = EmbeddedEngine(orders=shop, inventory=shop, retriever=retriever)
-    turns = turn_handler(engine, PiiScrubber(use_ner=False), understander.understand, slots=TurnSlots(2))
+    turns = turn_handler(engine, PiiScrubber(use_ner=False), understander.understand, slots=2)
     service = service_over(turns, settings, shop=shop, retriever=retriever, admin_token=ADMIN)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning"))

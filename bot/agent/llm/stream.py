@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from bot.agent.guardrails import guard_output
 from bot.ports import EventBus
@@ -16,26 +17,19 @@ DeltaFn = Callable[[str, str], None]
 _BOUNDARY = re.compile(r"[\s，。！？；：、]")
 
 
+@dataclass(eq=False)
 class DeltaStream:
     """Accumulates raw model text and emits the guarded, restored part that can no longer change."""
 
-    def __init__(
-        self,
-        conversation_id: str,
-        emit: DeltaFn,
-        vault: Mapping[str, str],
-        calls: Sequence[ToolCall],
-        stop: Callable[[str], bool] | None = None,
-    ) -> None:
-        self.conversation_id = conversation_id
-        self._stop = stop
-        self.stopped = False
-        """Set once `stop` judged the text unfit: nothing more is streamed this call."""
-        self._emit = emit
-        self._vault = vault
-        self._calls = calls
-        self.raw = ""
-        self.sent = ""
+    conversation_id: str
+    emit: DeltaFn
+    vault: Mapping[str, str]
+    calls: Sequence[ToolCall]
+    stop: Callable[[str], bool] | None = None
+    stopped: bool = field(default=False, init=False)
+    """Set once `stop` judged the text unfit: nothing more is streamed this call."""
+    raw: str = field(default="", init=False)
+    sent: str = field(default="", init=False)
 
     def feed(self, chunk: str) -> None:
         self.raw += chunk
@@ -47,17 +41,17 @@ class DeltaStream:
         self._release(self.raw)
 
     def _release(self, text: str) -> None:
-        if self.stopped or (self._stop is not None and self._stop(text)):
+        if self.stopped or (self.stop is not None and self.stop(text)):
             self.stopped = True
             return
-        decision = guard_output(Decision(replies=(Reply(text),), tool_calls=tuple(self._calls)), self._vault)
+        decision = guard_output(Decision(replies=(Reply(text),), tool_calls=tuple(self.calls)), self.vault)
         safe = decision.replies[0].text
-        for placeholder, raw in self._vault.items():
+        for placeholder, raw in self.vault.items():
             safe = safe.replace(placeholder, raw)  # the shopper's own values, as the final reply shows them
         # A later chunk can only ever extend what was sent; if guarding rewrote the past, wait for the message.
         if safe.startswith(self.sent) and len(safe) > len(self.sent):
             chunk, self.sent = safe[len(self.sent) :], safe
-            self._emit(self.conversation_id, chunk)
+            self.emit(self.conversation_id, chunk)
 
 
 def publish_deltas(bus: EventBus) -> DeltaFn:
