@@ -8,6 +8,7 @@ from typing import Callable
 from bot.errors import NotFound, Unauthorized
 from bot.service import Conversations, SignedIdentity, shopper_text
 from bot.settings import Settings
+from bot.stores.codec import state_event
 from bot.stores.memory import MemoryBus, MemoryStore
 from bot.stores.record import record
 from bot.types import (
@@ -81,7 +82,7 @@ class FakeService(Conversations):
             self._record(Message(conversation_id, "bot", reply.text, citations=reply.citations))
         if state != conversation.state:
             self.store.save(dataclasses.replace(conversation, state=state))
-            self.bus.publish(Event("state", conversation_id, {"state": state}))
+            self.bus.publish(state_event(conversation_id, state))
         handoff = Handoff("requested") if state == "waiting_for_agent" != conversation.state else None
         trace = Trace(
             language="en",
