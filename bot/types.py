@@ -67,6 +67,8 @@ class Message:
     citations: tuple[Citation, ...] = ()
     author: str = ""
     """Who wrote it when role is agent (the agent's name); empty otherwise."""
+    products: tuple[ProductCard, ...] = ()
+    """Products a bot reply shows as cards (see `ProductCard`)."""
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,7 @@ class Customer:
     customer_id: str
     name: str = ""
     email: str = ""
-    verified_by: Literal["signed_identity", "order_and_email", "order_and_zip", "email", "name_zip"] = (
-        "order_and_email"
-    )
+    verified_by: Literal["signed_identity", "order_and_email", "order_and_zip", "email", "name_zip"] = "order_and_email"
 
 
 @dataclass(frozen=True)
@@ -140,9 +140,27 @@ class ToolCall:
 
 
 @dataclass(frozen=True)
+class ProductCard:
+    """A product a reply recommends or describes, as data the widget can render as a card."""
+
+    product_id: str
+    name: str
+    price: float
+    variant: str = ""
+    """The variant's item id when the reply is about one variant; "" for the product as a whole."""
+    options: Mapping[str, str] = field(default_factory=dict)
+    reason: str = ""
+    """Why it is shown, in the shopper's language, from the product's own data (never invented)."""
+    url: str = ""
+    image: str = ""
+    available: bool = True
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     citations: tuple[Citation, ...] = ()
+    products: tuple[ProductCard, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,7 +204,11 @@ class Trace:
     def to_json(self) -> dict[str, JSON]:
         return {
             "language": self.language,
-            "intent": {"label": self.intent.label, "confidence": round(self.intent.confidence, 4)},
+            "intent": {
+                "label": self.intent.label,
+                "fine": self.intent.fine,
+                "confidence": round(self.intent.confidence, 4),
+            },
             "sentiment": {
                 "label": self.sentiment.label,
                 "score": round(self.sentiment.score, 4),

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, field, replace
 
-from bot.agent import handoff_policy, tools
-from bot.agent.answer import MIN_PASSAGE_SCORE, compose_answer
+from bot.agent import catalogue, handoff_policy, policy
 from bot.agent.flows import WRITE_FLOWS, WriteFlow, writes
 from bot.agent.flows.detect import action_of, is_no, is_policy_question, is_request
 from bot.agent.flows.outcome import describe_result
 from bot.agent.flows.state import ASKED, FLOW, FLOW_KEYS, OFFER, ORDER_ID, PROPOSED, Turn
 from bot.agent.flows.status import order_status
 from bot.agent.handoff_policy import Attempt, forget, remember_turn
-from bot.agent.replies import FLOW_WORDS, handoff_phrase, say
+from bot.agent.replies import FLOW_WORDS, handoff_phrase
 from bot.agent.tools import ToolContext
 from bot.agent.tools.confirm import PENDING_KEY, is_explicit_yes, resolve
 from bot.ports import InventoryBackend, OrderActions, OrderBackend, Retriever
@@ -25,10 +24,7 @@ from bot.types import (
     Decision,
     EngineName,
     Handoff,
-    Language,
     Message,
-    Passage,
-    Product,
     Reply,
     Understanding,
 )
@@ -256,35 +252,9 @@ class EmbeddedEngine:
     # ------------------------------------------------------------------ knowledge
 
     def _knowledge(self, turn: Turn) -> None:
-        query = _question(turn.text, turn.ctx.vault)
-        action = action_of(turn.text)
-        topic = FLOW_WORDS[action][turn.lang].topic if action else ""
-        if topic and topic not in query:
-            # "换一个大一号的" is about exchanges: say so to the search, which matches words.
-            query = f"{query} {topic}"
-        label = turn.u.intent.label
-        product_lines: list[str] = []
-        if label in ("product_question", "out_of_scope"):
-            with turn.stage("tools"):
-                product_lines = [_product_line(p, turn.lang) for p in tools.find_products(turn.ctx, query)]
-        with turn.stage("retrieval"):
-            passages = _search(turn.ctx, query, turn.lang)
-        answer = compose_answer(query, passages)
-        if label == "complaint":
-            turn.say("complaint")
-        if answer is None and not product_lines:
-            if label != "complaint":
-                turn.failed()
-                turn.say("no_answer")
-            return
-        turn.succeeded()
-        if product_lines:
-            turn.replies.append(Reply(" ".join(product_lines)))
-        if answer is not None:
-            text = answer.text
-            if answer.language != turn.lang:
-                text = say("other_language", turn.lang) + "\n" + text
-            turn.replies.append(Reply(text, citations=answer.citations))
+        """A question: the catalogue answers what is about products, the shop's pages the rest."""
+        if not catalogue.answer(turn):
+            policy.answer(turn)
 
 
 def _asked_key(raw: str) -> str:
@@ -311,45 +281,3 @@ def _summary(turn: Turn, handoff: Handoff) -> str:
     if memory.get(PROPOSED):
         parts.append("A change was proposed but not confirmed.")
     return " ".join(p for p in parts if p)
-
-
-def _question(text: str, vault: Mapping[str, str] | None = None) -> str:
-    """The question in a message, without personal placeholders and the small talk around it
-    ("Great, thanks. Also, is express shipping available?" -> "is express shipping available?").
-
-    A place name the scrubber took for PII ("Can you ship to <LOCATION_1>?" with Canada) is put back:
-    it is what the question is about, and a bare place name identifies nobody. Street addresses
-    (with digits) and every other kind stay out of the search.
-    """
-
-    def keep_places(m: re.Match[str]) -> str:
-        value = (vault or {}).get(m.group(0), "")
-        place = m.group(0).startswith("<LOCATION_") and value and not re.search(r"\d", value)
-        return f" {value} " if place and len(value) <= 40 else " "
-
-    query = PLACEHOLDER.sub(keep_places, text).strip()
-    while True:
-        shorter = _LEAD_IN.sub("", query, count=1).strip()
-        if shorter == query or not shorter:
-            return query
-        query = shorter
-
-
-def _search(ctx: ToolContext, query: str, language: Language) -> list[Passage]:
-    """Passages in the shopper's language (any language when those are not relevant enough), most
-    relevant first: the retriever's fused order can put a passage that answers exactly below others."""
-    passages = tools.search_knowledge(ctx, query, language, k=SEARCH_K)
-    if not passages or max(p.score for p in passages) < MIN_PASSAGE_SCORE:
-        fallback = tools.search_knowledge(ctx, query, None, k=SEARCH_K)
-        if fallback and (not passages or max(p.score for p in fallback) > max(p.score for p in passages)):
-            passages = fallback
-    return sorted(passages, key=lambda p: -p.score)
-
-
-def _product_line(product: Product, lang: Language) -> str:
-    prices = [v.price for v in product.variants]
-    available = sum(1 for v in product.variants if v.available)
-    low, high = (min(prices), max(prices)) if prices else (0.0, 0.0)
-    price = say("price_single" if low == high else "price_range", lang, low=low, high=high)
-    name = product.name_zh if lang == "zh" and product.name_zh else product.name
-    return say("product_line", lang, name=name, available=available, total=len(product.variants), price=price)

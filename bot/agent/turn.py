@@ -135,7 +135,13 @@ class TurnHandler:
             conversation = self._save(conversation, started_in="bot")
             for reply in answer.replies:
                 self._record(
-                    Message(conversation_id=conversation_id, role="bot", text=reply.text, citations=reply.citations)
+                    Message(
+                        conversation_id=conversation_id,
+                        role="bot",
+                        text=reply.text,
+                        citations=reply.citations,
+                        products=reply.products,
+                    )
                 )
             # An agent's claim made meanwhile stands (see _save): then this turn handed nothing off.
             handed_off = handoff if handoff and conversation.state == "waiting_for_agent" else None
@@ -172,8 +178,7 @@ class TurnHandler:
             decision = self.guard(decision, conversation.vault)
         with clock.stage("restore"):
             replies = tuple(
-                Reply(text=self.scrubber.restore(r.text, conversation.vault), citations=r.citations)
-                for r in decision.replies
+                replace(r, text=self.scrubber.restore(r.text, conversation.vault)) for r in decision.replies
             )
         return _Answer(understanding, decision, replies, inside)
 

@@ -1,0 +1,31 @@
+"""Product questions answered from the catalogue as data (the InventoryBackend), not from passages."""
+
+from __future__ import annotations
+
+from bot.agent import tools
+from bot.agent.flows.state import Turn
+from bot.agent.replies import say
+from bot.types import Language, Product, Reply
+
+
+def answer(turn: Turn) -> bool:
+    """Answer a product question from the catalogue; False when the message is not one (the shop's
+    pages answer it then)."""
+    if turn.u.intent.label not in ("product_question", "out_of_scope"):
+        return False
+    with turn.stage("tools"):
+        found = tools.find_products(turn.ctx, turn.text)
+    if not found:
+        return False
+    turn.succeeded()
+    turn.replies.append(Reply(" ".join(_product_line(p, turn.lang) for p in found)))
+    return True
+
+
+def _product_line(product: Product, lang: Language) -> str:
+    prices = [v.price for v in product.variants]
+    available = sum(1 for v in product.variants if v.available)
+    low, high = (min(prices), max(prices)) if prices else (0.0, 0.0)
+    price = say("price_single" if low == high else "price_range", lang, low=low, high=high)
+    name = product.name_zh if lang == "zh" and product.name_zh else product.name
+    return say("product_line", lang, name=name, available=available, total=len(product.variants), price=price)
