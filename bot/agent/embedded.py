@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, field, replace
 
@@ -30,15 +29,6 @@ from bot.types import (
 )
 
 _SMALL_TALK = ("greeting", "thanks", "goodbye")
-#: Passages fetched for an answer (the composer reads the best few by relevance).
-SEARCH_K = 8
-#: Small talk before a question: "Hi!", "Great, thanks.", "Also,", "好的，谢谢。另外，".
-_LEAD_IN = re.compile(
-    r"^(?:(?:hi|hello|hey|great|ok(?:ay)?|thanks|thank you|cool|perfect|got it|good|nice|also|and|oh"
-    r"|one more thing|by the way|btw|wait|actually|sorry|quick question|before i confirm)\b[\s,.!;:]*"
-    r"|(?:你好|您好|好的|谢谢|多谢|嗯+|还有)[\s,.!;:，。！；：、]+|(?:另外|对了|顺便问一下)[\s,，、]*)",
-    re.IGNORECASE,
-)
 
 
 @dataclass(eq=False)
