@@ -4,7 +4,7 @@ a cancel reason, a choice among listed things (en + zh keyword rules; the intent
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Literal, Sequence
 
 from bot.text import CJK
 from bot.types import Understanding
@@ -176,3 +176,92 @@ def wants_other(text: str) -> bool:
 def wants_all(text: str) -> bool:
     """ "all of them", "everything", 全部."""
     return bool(_ALL.search(text))
+
+
+#: What a follow-up about the order in focus asks for.
+OrderAspect = Literal["tracking", "arrival", "items", "status"]
+
+#: Words that point back at an order already discussed: "it", "that order", 那个订单, 它.
+_REFERS = re.compile(
+    r"\b(it|that order|this order|the order|that one|this one|that package|the package|the parcel)\b"
+    r"|那个订单|这个订单|那笔订单|这笔订单|那单|这单|那个包裹|它",
+    _I,
+)
+#: The aspects of an order a follow-up asks about, tried in this order (a tracking question may say "arrive").
+_ASPECTS: Sequence[tuple[OrderAspect, re.Pattern[str]]] = (
+    (
+        "tracking",
+        re.compile(r"\btrack(ing)?\b|单号|物流信息|快递信息|物流状态|查物流|查快递|物流呢|快递呢|物流到", _I),
+    ),
+    (
+        "items",
+        re.compile(
+            r"\bwhat (was|were|did i (order|buy|get))\b.{0,10}\bin\b|\bwhat did i (order|buy|get)\b"
+            r"|\bwhat('s| is| are) in (that|this|the|my) (order|package|parcel)\b"
+            r"|\b(items|products|things) (in|on|of) (it|that|this|the|my)\b"
+            r"|里面有什么|里有什么|有什么东西|买了什么|包含什么|都有什么|有哪些(商品|东西)|什么商品",
+            _I,
+        ),
+    ),
+    (
+        "arrival",
+        re.compile(
+            r"\b(arrive|arrives|arriving|arrival|get here|be here|delivery date|eta)\b"
+            r"|\bwhen\b.{0,40}\b(deliver(ed)?|come|ship(ped)?|get it|receive)\b"
+            r"|什么时候(到|能到|送到|送达|发货|寄到)|多久(到|能到|送到)|几天(到|能到)|何时(到|送达)",
+            _I,
+        ),
+    ),
+    (
+        "status",
+        re.compile(
+            r"\bwhere('s| is| are)\b|\b(has|have|did|is|was)\b.{0,20}\b(ship(ped)?|sent|deliver(ed)?|arrived"
+            r"|on (its|the) way|dispatched)\b|\bstatus\b"
+            r"|到哪|在哪|发货了|发了吗|送到了|到了吗|状态|怎么样了",
+            _I,
+        ),
+    ),
+)
+#: Chinese drops the "it": these ask about an order on their own (发货了吗, 到哪了).
+_ZH_STATUS = re.compile(r"发货了|发了吗|送到了|到了吗|到哪了|到哪里了|寄出了")
+#: Money, not the parcel: "when will my refund arrive?" is the return policy's question.
+_MONEY = re.compile(r"\brefund|\bmoney\b|退款|退钱", _I)
+#: Asks for the list of orders, not about one: "my other orders", 所有订单.
+_LIST = re.compile(
+    r"\b(other|all|my|recent|previous|past) orders\b|\b(list|show)\b.{0,20}\borders\b|\bmy other order\b"
+    r"|\banother order\b|\ba different order\b|所有订单|全部订单|其他订单|其它订单|另一个订单|别的订单|哪些订单",
+    _I,
+)
+
+
+def refers_to_order(text: str) -> bool:
+    """Points back at something already discussed: "cancel it", "what was in that order?", 那个订单."""
+    return bool(_REFERS.search(text))
+
+
+def order_aspect(text: str) -> OrderAspect:
+    """What a question about one order asks for: the tracking number, when it arrives, what was in it,
+    or (by default) where it stands."""
+    for aspect, pattern in _ASPECTS:
+        if pattern.search(text):
+            return aspect
+    return "status"
+
+
+def is_order_followup(text: str) -> bool:
+    """A question about an order already discussed, in words no intent label is needed for:
+    "has it shipped?", "what's the tracking number?", 发货了吗, 快递单号是多少."""
+    if wants_order_list(text) or _MONEY.search(text):
+        return False
+    refers = bool(_REFERS.search(text))
+    if _POLICY.search(text) and not refers:
+        return False  # "how long does delivery take?" asks about the rules
+    if _ZH_STATUS.search(text):
+        return True
+    asks_aspect = any(pattern.search(text) for aspect, pattern in _ASPECTS if aspect != "status")
+    return asks_aspect or bool(_ASPECTS[-1][1].search(text) and refers)
+
+
+def wants_order_list(text: str) -> bool:
+    """ "show me my other orders", 所有订单: a list, not the order in focus."""
+    return bool(_LIST.search(text))

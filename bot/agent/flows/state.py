@@ -17,6 +17,10 @@ FLOW, ORDER_ID, EMAIL = "flow", "order_id", "email"
 FLOW_ORDER, CHOICES, ITEMS, NEW_ITEMS = "flow_order", "flow_choices", "flow_items", "flow_new_items"
 REASON, ADDRESS, PAYMENT, ASKED, OFFER = "flow_reason", "flow_address", "flow_payment", "flow_asked", "flow_offer"
 PROPOSED, REQUEST = "flow_proposed", "flow_request"
+#: The order in focus (JSON [customer id, order id]): the one "it" and "that order" mean, kept across flows.
+FOCUS = "order_focus"
+#: The orders the status flow listed when it asked which one (JSON list), for "the second one".
+LISTED = "status_listed"
 #: Every key a write flow owns: dropped together when the flow ends.
 FLOW_KEYS = (FLOW, FLOW_ORDER, CHOICES, ITEMS, NEW_ITEMS, REASON, ADDRESS, PAYMENT, ASKED, PROPOSED, REQUEST)
 
@@ -84,6 +88,24 @@ class Turn:
         asked = json.loads(raw)
         self.say(str(asked["key"]), **dict(asked.get("values", {})))
         return True
+
+    def focus(self) -> str:
+        """The order in focus, only for the customer it was found for ("" when none): the focus never
+        reaches an order the verified shopper does not own, even if the conversation's customer changes."""
+        raw, customer = self.memory.get(FOCUS), self.verified
+        if not raw or customer is None:
+            return ""
+        try:
+            owner, order_id = json.loads(raw)
+        except (ValueError, TypeError):
+            return ""
+        return str(order_id) if owner == customer.customer_id else ""
+
+    def set_focus(self, order_id: str) -> None:
+        """Put one of the verified shopper's orders (as a tool returned it) in focus."""
+        customer = self.verified
+        if customer is not None and order_id:
+            self.memory[FOCUS] = json.dumps([customer.customer_id, order_id])
 
     def end_flow(self) -> None:
         for key in FLOW_KEYS:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.agent import tools
-from bot.agent.flows.detect import choice, wants_other
+from bot.agent.flows.detect import choice, refers_to_order, wants_other
 from bot.agent.flows.state import (
     ASKED,
     CHOICES,
@@ -138,7 +138,7 @@ def _pick_order(turn: Turn, flow: WriteFlow) -> Order | None:
     if not order_id and wants_other(turn.text):
         if not choices:
             choices = [o.order_id for o in _eligible(turn, flow)]
-        others = [c for c in choices if c != current]
+        others = [c for c in choices if c != (current or turn.focus())]
         order_id = others[0] if len(others) == 1 else ""
         if not order_id:
             memory.pop(FLOW_ORDER, None)
@@ -147,14 +147,18 @@ def _pick_order(turn: Turn, flow: WriteFlow) -> Order | None:
         order_id = choices[index] if index is not None else ""
         turn.picked_order = index is not None
     order_id = order_id or current or memory.get(ORDER_ID, "")
+    order = None if order_id or choices else _focused(turn, flow)
+    if order is not None:
+        order_id = order.order_id
     if not order_id:
         eligible = _eligible(turn, flow)
         if len(eligible) != 1:
             _ask_which(turn, flow, eligible)
             return None
         order_id = eligible[0].order_id
-    with turn.stage("tools"):
-        order = tools.get_order_status(ctx, order_id)
+    if order is None:
+        with turn.stage("tools"):
+            order = tools.get_order_status(ctx, order_id)
     memory.pop(ORDER_ID, None)
     if order is None:
         memory.pop(FLOW_ORDER, None)
@@ -167,13 +171,31 @@ def _pick_order(turn: Turn, flow: WriteFlow) -> Order | None:
         for key in (ITEMS, NEW_ITEMS, ASKED, PROPOSED):
             memory.pop(key, None)
     memory[FLOW_ORDER] = order.order_id
+    turn.set_focus(order.order_id)
     return order
+
+
+def _focused(turn: Turn, flow: WriteFlow) -> Order | None:
+    """The order in focus when this request is about it: it fits the flow (or its sibling), or the shopper
+    points at it ("cancel it" on a delivered order gets the explanation and the offer to return it)."""
+    focus = turn.focus()
+    if not focus:
+        return None
+    with turn.stage("tools"):
+        order = tools.get_order_status(turn.tools_ctx(), focus)
+    if order is None:
+        return None
+    sibling = REGISTRY.get(flow.sibling)
+    fits = order.status in flow.statuses or (sibling is not None and order.status in sibling.statuses)
+    return order if fits or refers_to_order(turn.text) else None
 
 
 def _eligible(turn: Turn, flow: WriteFlow) -> list[Order]:
     with turn.stage("tools"):
         orders = tools.list_customer_orders(turn.tools_ctx(), limit=MAX_LISTED)
-    return [o for o in orders if o.status in flow.statuses]
+    focus = turn.focus()
+    # The order just discussed comes first.
+    return sorted((o for o in orders if o.status in flow.statuses), key=lambda o: o.order_id != focus)
 
 
 def _ask_which(turn: Turn, flow: WriteFlow, eligible: list[Order]) -> None:

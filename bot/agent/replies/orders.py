@@ -34,6 +34,49 @@ ORDERS: Mapping[str, Mapping[Language, str]] = {
         "en": "There is no tracking number yet; you'll get one when it ships.",
         "zh": "暂时还没有物流单号，发货后即可查询。",
     },
+    "order_tracking_of": {
+        "en": "The tracking number for order {order_id} ({status}) is {tracking}.",
+        "zh": "订单 {order_id}（{status}）的物流单号是 {tracking}。",
+    },
+    "order_no_tracking_pending": {
+        "en": "Order {order_id} hasn't shipped yet, so there is no tracking number yet; you'll get one when it ships.",
+        "zh": "订单 {order_id} 尚未发货，所以暂时还没有物流单号，发货后即可查询。",
+    },
+    "order_no_tracking_cancelled": {
+        "en": "Order {order_id} was cancelled, so it has no tracking number.",
+        "zh": "订单 {order_id} 已取消，因此没有物流单号。",
+    },
+    "order_no_tracking_other": {
+        "en": "The shop has no tracking number on order {order_id} ({status}).",
+        "zh": "订单 {order_id}（{status}）暂时没有物流单号。",
+    },
+    "order_items_of": {
+        "en": "Order {order_id} ({status}) contains: {items}.",
+        "zh": "订单 {order_id}（{status}）包含：{items}。",
+    },
+    "order_arrival_delivered": {
+        "en": "Order {order_id} has already been delivered.",
+        "zh": "订单 {order_id} 已经送达。",
+    },
+    "order_arrival_shipped": {
+        "en": "Order {order_id} has shipped and is on its way. The shop gives me no exact delivery date; "
+        "tracking number {tracking} shows where it is now.",
+        "zh": "订单 {order_id} 已发货，正在配送中。系统里没有确切的送达日期；可用物流单号 {tracking} 查询最新位置。",
+    },
+    "order_arrival_shipped_untracked": {
+        "en": "Order {order_id} has shipped and is on its way. The shop gives me no exact delivery date "
+        "and no tracking number for it yet.",
+        "zh": "订单 {order_id} 已发货，正在配送中。系统里没有确切的送达日期，也暂时没有物流单号。",
+    },
+    "order_arrival_pending": {
+        "en": "Order {order_id} hasn't shipped yet, so there is no delivery date yet. "
+        "You'll get a tracking number once it ships.",
+        "zh": "订单 {order_id} 尚未发货，所以还没有送达日期。发货后您会收到物流单号。",
+    },
+    "order_arrival_cancelled": {
+        "en": "Order {order_id} was cancelled, so it won't be delivered.",
+        "zh": "订单 {order_id} 已取消，不会再配送。",
+    },
     "order_not_yours": {
         "en": "I couldn't find order {order_id} on your account.",
         "zh": "在您的账户中没有找到订单 {order_id}。",
