@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from bot.agent import tools
 from bot.agent.flows.detect import OrderAspect, choice, is_order_followup, order_aspect, wants_order_list
-from bot.agent.flows.state import EMAIL, FLOW, LISTED, ORDER_ID, Turn, load_list, store_list
+from bot.agent.flows.state import EMAIL, FLOW, FOCUS, LISTED, ORDER_ID, Turn, load_list, store_list
 from bot.agent.flows.verify import verify
 from bot.agent.replies import options_text, say, status_text
 from bot.types import Language, Order
@@ -44,7 +44,10 @@ def order_status(turn: Turn, max_listed: int) -> None:
         if order is not None:
             _answer(turn, order)
             return
-        turn.say("order_not_yours", order_id=order_id)
+        if named:
+            turn.say("order_not_yours", order_id=order_id)
+        else:
+            memory.pop(FOCUS, None)  # the focus no longer resolves: forget it, say nothing about it
         memory.pop(ORDER_ID, None)
     with turn.stage("tools"):
         orders = _focus_first(turn, tools.list_customer_orders(ctx, limit=max_listed), max_listed)
