@@ -15,7 +15,8 @@ from bot.server.metrics import Metrics
 from bot.stores.codec import message_from_json
 from bot.stores.record import record
 from bot.stores.subscription import close, wait_ready
-from bot.types import Citation, Event, Message, Outgoing
+from bot.text import has_cjk
+from bot.types import Citation, Event, Message, Outgoing, ProductCard
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +91,8 @@ async def send(hub: ImHub, service: ServiceApi, message: Message, metrics: Metri
         return False
     # The shopper's latest reply token (LINE) goes with the first message after it; later ones are pushed.
     token = await run_in_threadpool(hub.state.take_reply_token, message.conversation_id)
-    out = Outgoing(chat_id, with_sources(message.text, message.citations), reply_token=token)
+    text = with_products(with_sources(message.text, message.citations), message.products)
+    out = Outgoing(chat_id, text, reply_token=token)
     try:
         await channel.send(out)
         return True
@@ -103,6 +105,30 @@ def with_sources(text: str, citations: Sequence[Citation] = ()) -> str:
     """IM replies carry no citation cards: the sources become one short line under the text."""
     titles = list(dict.fromkeys(c.title for c in citations if c.title))
     return text + ("\n\nSources: " + "; ".join(titles[:3]) if titles else "")
+
+
+#: The one word a card line adds of its own, in the language of the message it goes under.
+OUT_OF_STOCK = {"en": "out of stock", "zh": "缺货"}
+
+
+def with_products(text: str, products: Sequence[ProductCard] = ()) -> str:
+    """IM platforms render no cards: each product becomes one plain line under the text (name, options, price, link)."""
+    language = "zh" if has_cjk(text) else "en"
+    lines = [product_line(p, language) for p in products]
+    return text + ("\n\n" + "\n".join(lines) if lines else "")
+
+
+def product_line(card: ProductCard, language: str = "en") -> str:
+    """ "- Name (blue, 1 L): $24.00 - reason <url>": the card's own words, language-neutral punctuation."""
+    options = ", ".join(v for v in card.options.values() if v)
+    line = f"- {card.name}" + (f" ({options})" if options else "") + f": ${card.price:.2f}"
+    if not card.available:
+        line += f" ({OUT_OF_STOCK.get(language, OUT_OF_STOCK['en'])})"
+    if card.reason:
+        line += f" - {card.reason}"
+    if card.url:
+        line += f" {card.url}"
+    return line
 
 
 async def _record_failure(

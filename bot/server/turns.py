@@ -7,7 +7,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.errors import ShopkeeperError
 from bot.server.deps import ServiceApi
 from bot.server.metrics import Metrics
-from bot.stores.codec import citation_to_json, message_to_json
+from bot.stores.codec import citation_to_json, message_to_json, product_to_json
 from bot.types import JSON, Conversation, Message, Reply, TurnResult
 
 
@@ -27,7 +27,12 @@ async def run_turn(service: ServiceApi, metrics: Metrics, conversation: Conversa
 
 
 def reply_json(reply: Reply) -> dict[str, JSON]:
-    return {"text": reply.text, "citations": [citation_to_json(c) for c in reply.citations]}
+    """A turn's reply in the HTTP response: its text, sources and product cards (the same shapes as a message's)."""
+    return {
+        "text": reply.text,
+        "citations": [citation_to_json(c) for c in reply.citations],
+        "products": [product_to_json(p) for p in reply.products],
+    }
 
 
 def public_message(message: Message) -> dict[str, JSON]:

@@ -24,7 +24,8 @@
       state_bot: "Assistant · replies instantly", state_waiting_for_agent: "Waiting for an agent — someone will join shortly",
       state_agent: "You're chatting with a person", state_closed: "This conversation is closed",
       restart: "Start a new conversation", offline: "Reconnecting…", failed: "Couldn't send. Please try again.",
-      too_long: "That message is too long.", rate: "Rate this conversation from 1 to 5"
+      too_long: "That message is too long.", rate: "Rate this conversation from 1 to 5",
+      products: "Products", out_of_stock: "Out of stock", view: "View"
     },
     zh: {
       title: "在线客服", open: "打开客服聊天", close: "关闭聊天", input: "请输入消息",
@@ -34,7 +35,8 @@
       state_bot: "智能助手 · 即时回复", state_waiting_for_agent: "正在为您转接人工客服，请稍候",
       state_agent: "人工客服正在为您服务", state_closed: "本次对话已结束",
       restart: "开始新的对话", offline: "正在重新连接…", failed: "发送失败，请重试。",
-      too_long: "消息太长了。", rate: "请为本次服务打分（1–5）"
+      too_long: "消息太长了。", rate: "请为本次服务打分（1–5）",
+      products: "相关商品", out_of_stock: "缺货", view: "查看"
     }
   };
   var T = STRINGS[LOCALE];
@@ -81,6 +83,17 @@
     '.cites{margin-top:7px;padding-top:6px;border-top:1px dashed #d9dee4;font-size:12px;color:#52606d;white-space:normal}' +
     '.cites ul{margin:2px 0 0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:4px}' +
     '.cites li{background:#eef3f5;border-radius:10px;padding:1px 8px}.cites a{color:#1d4e63}' +
+    '.cards{margin:8px 0 0;padding:0;list-style:none;display:flex;flex-direction:column;gap:6px;white-space:normal}' +
+    '.card{display:flex;gap:8px;align-items:flex-start;border:1px solid #e4e7eb;border-radius:10px;padding:7px 9px;background:#fbfcfd;min-width:0}' +
+    '.card img{width:44px;height:44px;object-fit:cover;border-radius:6px;flex:none}' +
+    '.card .body{min-width:0;flex:1;overflow-wrap:anywhere}' +
+    '.card .top{display:flex;flex-wrap:wrap;gap:2px 8px;align-items:baseline}' +
+    '.card .name{font-weight:600;color:#1f2933}.card a.name{color:#1d4e63}.card a.name:focus-visible{outline:2px solid #f2b84b;outline-offset:1px}' +
+    '.card .price{margin-left:auto;font-weight:600;white-space:nowrap}' +
+    '.card .opts{margin:3px 0 0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:3px}' +
+    '.card .opts li{background:#eef3f5;border-radius:8px;padding:0 6px;font-size:12px}' +
+    '.card .reason{margin-top:3px;font-size:12.5px;color:#52606d}' +
+    '.card .oos{font-size:12px;color:#9b2c2c}.card.unavailable{opacity:.8}' +
     '.typing{padding:0 14px 6px;font-size:12.5px;color:#616e7c;min-height:18px;background:#f7f8fa}' +
     '.notice{padding:6px 14px;font-size:13px;background:#fff4d6;color:#6b4e00;display:none}.notice.on{display:block}' +
     '.form{display:flex;gap:8px;padding:10px;border-top:1px solid #e4e7eb;background:#fff}' +
@@ -176,6 +189,80 @@
     el.appendChild(box);
   }
 
+  function safeUrl(value) { return /^https?:\/\//i.test(value || "") ? value : ""; }
+
+  // Product cards under a bot message: every value goes in as text (never HTML); a link only for http(s) urls,
+  // so the keyboard reaches each product page with Tab and nothing from the catalogue can run script.
+  function renderProducts(el, products) {
+    if (!products || !products.length) return;
+    var list = document.createElement("ul");
+    list.className = "cards";
+    list.setAttribute("aria-label", T.products);
+    products.forEach(function (p) {
+      if (!p || !p.name) return;
+      var li = document.createElement("li");
+      li.className = "card" + (p.available === false ? " unavailable" : "");
+      li.setAttribute("data-product", String(p.product_id || ""));
+      if (p.variant) li.setAttribute("data-variant", String(p.variant));
+      var image = safeUrl(p.image);
+      if (image) {
+        var img = document.createElement("img");
+        img.src = image; img.alt = ""; img.loading = "lazy";
+        li.appendChild(img);
+      }
+      var body = document.createElement("div");
+      body.className = "body";
+      var top = document.createElement("div");
+      top.className = "top";
+      var url = safeUrl(p.url), name;
+      if (url) {
+        name = document.createElement("a");
+        name.href = url; name.target = "_blank"; name.rel = "noopener noreferrer";
+        name.setAttribute("aria-label", T.view + ": " + String(p.name));
+      } else {
+        name = document.createElement("span");
+      }
+      name.className = "name";
+      name.textContent = String(p.name);
+      top.appendChild(name);
+      var price = Number(p.price);
+      if (isFinite(price) && price > 0) {
+        var priceEl = document.createElement("span");
+        priceEl.className = "price";
+        priceEl.textContent = "$" + price.toFixed(2);
+        top.appendChild(priceEl);
+      }
+      body.appendChild(top);
+      var options = p.options && typeof p.options === "object" ? Object.keys(p.options) : [];
+      if (options.length) {
+        var opts = document.createElement("ul");
+        opts.className = "opts";
+        options.forEach(function (k) {
+          var o = document.createElement("li");
+          o.textContent = String(p.options[k]);
+          o.title = k;
+          opts.appendChild(o);
+        });
+        body.appendChild(opts);
+      }
+      if (p.available === false) {
+        var oos = document.createElement("div");
+        oos.className = "oos";
+        oos.textContent = T.out_of_stock;
+        body.appendChild(oos);
+      }
+      if (p.reason) {
+        var reason = document.createElement("div");
+        reason.className = "reason";
+        reason.textContent = String(p.reason);
+        body.appendChild(reason);
+      }
+      li.appendChild(body);
+      list.appendChild(li);
+    });
+    if (list.childNodes.length) el.appendChild(list);
+  }
+
   function bubbleFor(role, text, author) {
     var el = document.createElement("div");
     el.className = "msg " + role;
@@ -202,6 +289,7 @@
     var el = bubbleFor(m.role, m.text, m.author);
     el.setAttribute("data-seq", String(m.seq));
     if (m.role === "bot" || m.role === "agent") renderCitations(el, m.citations);
+    if (m.role === "bot") renderProducts(el, m.products);
     logEl.appendChild(el);
     scrollDown();
   }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping, cast
 
-from bot.types import JSON, Citation, Conversation, ConversationState, Customer, Event, Message
+from bot.types import JSON, Citation, Conversation, ConversationState, Customer, Event, Message, ProductCard
 
 
 def citation_to_json(citation: Citation) -> dict[str, JSON]:
@@ -14,6 +14,37 @@ def citation_to_json(citation: Citation) -> dict[str, JSON]:
 
 def citation_from_json(data: Mapping[str, Any]) -> Citation:
     return Citation(source=str(data["source"]), title=str(data["title"]), snippet=str(data["snippet"]))
+
+
+def product_to_json(card: ProductCard) -> dict[str, JSON]:
+    """A product card as the API, the websocket and the store carry it (every field, so the widget needs no lookup)."""
+    return {
+        "product_id": card.product_id,
+        "name": card.name,
+        "price": card.price,
+        "variant": card.variant,
+        "options": {str(k): str(v) for k, v in card.options.items()},
+        "reason": card.reason,
+        "url": card.url,
+        "image": card.image,
+        "available": card.available,
+    }
+
+
+def product_from_json(data: Mapping[str, Any]) -> ProductCard:
+    """Tolerant of missing optional fields: a card stored by an older version still loads."""
+    options = data.get("options") or {}
+    return ProductCard(
+        product_id=str(data["product_id"]),
+        name=str(data.get("name", "")),
+        price=float(data.get("price", 0.0)),
+        variant=str(data.get("variant", "")),
+        options={str(k): str(v) for k, v in dict(options).items()},
+        reason=str(data.get("reason", "")),
+        url=str(data.get("url", "")),
+        image=str(data.get("image", "")),
+        available=bool(data.get("available", True)),
+    )
 
 
 def message_to_json(message: Message) -> dict[str, JSON]:
@@ -25,6 +56,7 @@ def message_to_json(message: Message) -> dict[str, JSON]:
         "role": message.role,
         "text": message.text,
         "citations": [citation_to_json(c) for c in message.citations],
+        "products": [product_to_json(p) for p in message.products],
         "created_at": message.created_at,
         "author": message.author,
     }
@@ -49,6 +81,7 @@ def message_from_json(data: Mapping[str, Any]) -> Message:
         created_at=float(data["created_at"]),
         citations=tuple(citation_from_json(c) for c in data.get("citations", ())),
         author=str(data.get("author", "")),
+        products=tuple(product_from_json(p) for p in data.get("products") or ()),
     )
 
 

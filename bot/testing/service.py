@@ -20,6 +20,7 @@ from bot.types import (
     Handoff,
     Intent,
     Message,
+    ProductCard,
     Reply,
     Sentiment,
     Trace,
@@ -32,13 +33,28 @@ Script = Callable[[Conversation, str], tuple[tuple[Reply, ...], ConversationStat
 RETURNS = Citation("policies/returns.md", "Returns and refunds", "You can return any item within 30 days.")
 
 
+#: A product card as the engines return one: a variant with options, a reason from its data, a link.
+MUG = ProductCard(
+    product_id="p_mug",
+    name="Stoneware mug",
+    price=18.5,
+    variant="v_mug_blue",
+    options={"color": "blue", "size": "350 ml"},
+    reason="Hand-glazed stoneware, dishwasher safe.",
+    url="https://shop.example/products/mug",
+)
+
+
 def default_script(conversation: Conversation, text: str) -> tuple[tuple[Reply, ...], ConversationState]:
-    """Asks for a human -> waiting_for_agent; "boom" -> a crash; anything else is echoed with a citation."""
+    """Asks for a human -> waiting_for_agent; "boom" -> a crash; "recommend" -> a reply with a product card;
+    anything else is echoed with a citation."""
     lowered = text.lower()
     if "boom" in lowered:
         raise RuntimeError(f"scripted failure on {text!r}")  # carries the payload, as real bugs do
     if "human" in lowered or "人工" in text:
         return (Reply("I'm passing you to a colleague."),), "waiting_for_agent"
+    if "recommend" in lowered or "推荐" in text:
+        return (Reply("Here is one you may like:", products=(MUG,)),), conversation.state
     return (Reply(f"You said: {text}", citations=(RETURNS,)),), conversation.state
 
 
@@ -79,7 +95,9 @@ class FakeService(Conversations):
         self.bus.publish(Event("typing", conversation_id, {"role": "bot"}))
         replies, state = self.script(conversation, text)
         for reply in replies:
-            self._record(Message(conversation_id, "bot", reply.text, citations=reply.citations))
+            self._record(
+                Message(conversation_id, "bot", reply.text, citations=reply.citations, products=reply.products)
+            )
         if state != conversation.state:
             self.store.save(dataclasses.replace(conversation, state=state))
             self.bus.publish(state_event(conversation_id, state))
