@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from bot.errors import BackendError
 from bot.settings import Settings
 from bot.types import DocKind, Document, Language, Passage
 from knowledge.bm25 import configure_jieba
@@ -28,6 +30,9 @@ from knowledge.retrieval import (
     thresholds_for,
 )
 from knowledge.store import ChunkStore
+
+#: How often (seconds, at most) a search looks whether another process or replica changed the index.
+SYNC_INTERVAL = 1.0
 
 #: The bundled Harbor Goods policies (English and Chinese Markdown).
 DEMO_KNOWLEDGE_DIR = Path(__file__).resolve().parent / "demo" / "policies"
@@ -65,6 +70,10 @@ class KnowledgeBase:
         self.document_embedder = CachedEmbedder(embedder, cache_dir)
         self.retriever = HybridRetriever(store, embedder)
         self._write_lock = threading.Lock()
+        self._sync_lock = threading.Lock()
+        self._seen_version: str | None = None
+        """The knowledge version the in-memory indexes reflect; None until first read."""
+        self._checked_at = float("-inf")
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
@@ -143,6 +152,8 @@ class KnowledgeBase:
                 on_change=self.retriever.apply,
                 keep=[name for name, _ in loaded.failed],
             )
+            if summary.added or summary.updated or summary.removed:
+                self._note_own_write()
         return summary + IngestSummary(failed=list(loaded.failed))
 
     # ------------------------------------------------------------------ reading
@@ -158,6 +169,7 @@ class KnowledgeBase:
     ) -> list[Passage]:
         """The Retriever port. Passage.score is relevance in [0, 1]; compare with `relevance_thresholds[lang]`.
         The parts of every score (fused RRF, dense cosine, BM25 coverage) are on `retriever.search_scored`."""
+        self.sync()
         return self.retriever.search(query, k=k, kind=kind, language=language, customer_id=customer_id)
 
     @property
@@ -180,7 +192,58 @@ class KnowledgeBase:
 
     def refresh(self) -> None:
         """Reload the in-memory BM25 index from the store (after another replica ingested)."""
+        self.store.catch_up()
         self.retriever.refresh()
+
+    # ------------------------------------------------------------------ following other writers
+
+    def sync(self, *, force: bool = False) -> bool:
+        """Follow changes other processes made (a CLI ingest, another replica's upload); True when reloaded.
+
+        Every writer bumps the knowledge version in the collection's metadata; at most every
+        SYNC_INTERVAL seconds (always with force) this reads it, and when it moved since the
+        indexes were loaded, catches the vector index up and rebuilds BM25. A store that cannot
+        be read now leaves the indexes as they are (searches go on; the next check tries again).
+        """
+        now = time.monotonic()
+        if not force and now - self._checked_at < SYNC_INTERVAL:
+            return False
+        if not self._sync_lock.acquire(blocking=force):
+            return False  # another thread is checking right now
+        try:
+            self._checked_at = now
+            try:
+                version = self.store.version()
+            except BackendError:
+                return False
+            if self._seen_version is None:
+                # The first look: the indexes load lazily from the store as it is now.
+                self._seen_version = version
+                return False
+            if version == self._seen_version:
+                return False
+            # Not during this process's own ingestion (it may take minutes): the next check reloads.
+            if not self._write_lock.acquire(blocking=force):
+                return False
+            try:
+                self.refresh()
+                self._seen_version = version
+            finally:
+                self._write_lock.release()
+            return True
+        finally:
+            self._sync_lock.release()
+
+    def _note_own_write(self) -> None:
+        """After this process changed the index (its in-memory indexes already follow): tell the others."""
+        try:
+            before = self.store.version()
+            version = self.store.bump_version()
+        except BackendError:
+            return  # the write itself succeeded; other readers catch up at the next change
+        # Another writer's change between our last load and this write still needs a reload.
+        if self._seen_version is not None and before == self._seen_version:
+            self._seen_version = version
 
 
 def _shifted(progress: ProgressCallback | None, offset: int) -> ProgressCallback | None:

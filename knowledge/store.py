@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import secrets
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 from urllib.parse import urlparse
@@ -20,6 +22,9 @@ if TYPE_CHECKING:
     from knowledge.embeddings import Vectors
 
 COLLECTION_PREFIX = "shopkeeper-"
+#: The collection-metadata key of the knowledge version: every writer that changed the index sets a
+#: new value, every reader compares it with the one it last loaded (see KnowledgeBase.sync).
+VERSION_KEY = "knowledge_version"
 
 
 def collection_name(space: str) -> str:
@@ -27,6 +32,10 @@ def collection_name(space: str) -> str:
     (Chroma fixes a collection's dimension; mixing models would silently ruin the ranking)."""
     slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", space).strip("-._") or "default"
     return (COLLECTION_PREFIX + slug)[:200]
+
+
+#: An id no chunk has (chunk ids are hashes of their source and position): see ChunkStore.catch_up.
+_NO_SUCH_ID = "shopkeeper:catch-up:no-such-chunk"
 
 #: A Chroma `where` clause.
 Where = Mapping[str, Any]
@@ -66,8 +75,11 @@ def make_client(settings: Settings) -> ClientAPI:
 class ChunkStore:
     """Chunks with explicit vectors in one cosine-space Chroma collection (never Chroma's own embedder)."""
 
-    def __init__(self, client: ClientAPI, name: str) -> None:
+    def __init__(self, client: ClientAPI, name: str, *, embedded: bool = False) -> None:
         self.client = client
+        self.name = name
+        self.embedded = embedded
+        """Chroma runs in this process (PersistentClient): other processes' vectors need `catch_up`."""
         self.collection: Collection = client.get_or_create_collection(
             name,
             configuration={"hnsw": {"space": "cosine"}},
@@ -79,10 +91,41 @@ class ChunkStore:
     @classmethod
     def open(cls, settings: Settings, space: str) -> ChunkStore:
         """The collection of vector space `space` (the embedder's name) in the configured Chroma."""
-        return cls(make_client(settings), collection_name(space))
+        return cls(make_client(settings), collection_name(space), embedded=not settings.chroma_url)
 
     def count(self) -> int:
         return self.collection.count()
+
+    def version(self) -> str:
+        """The knowledge version writers set (one metadata read: a few milliseconds); "" before any."""
+        try:
+            metadata = self.client.get_collection(self.name, embedding_function=None).metadata or {}
+        except Exception as exc:
+            raise BackendError(f"reading the knowledge version failed: {exc}") from exc
+        return str(metadata.get(VERSION_KEY, ""))
+
+    def bump_version(self) -> str:
+        """Mark the index changed for every reader (other processes, other replicas); the new version."""
+        value = f"{time.time_ns()}-{secrets.token_hex(4)}"
+        try:
+            self.collection.modify(metadata={VERSION_KEY: value})
+        except Exception as exc:
+            raise BackendError(f"recording the knowledge version failed: {exc}") from exc
+        return value
+
+    def catch_up(self) -> None:
+        """Make this process's vector index see what other processes wrote to the same embedded store.
+
+        Embedded Chroma (1.x) reads metadata straight from its SQLite file, but a query runs on the
+        process's in-memory HNSW index, which applies the shared write log only when this process
+        writes. Deleting an id that never exists is such a write, and changes nothing. A Chroma
+        server holds one index for all its clients: nothing to do there."""
+        if not self.embedded:
+            return
+        try:
+            self.collection.delete(ids=[_NO_SUCH_ID])
+        except Exception as exc:
+            raise BackendError(f"catching up with the index failed: {exc}") from exc
 
     def add(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
         """Write chunks whose ids are not stored yet (cheaper than upsert: no existence check)."""
