@@ -11,7 +11,7 @@ from bot.agent.flows import WRITE_FLOWS, WriteFlow, writes
 from bot.agent.flows.detect import action_of, is_no, is_policy_question, is_request
 from bot.agent.flows.outcome import describe_result
 from bot.agent.flows.state import ASKED, FLOW, FLOW_KEYS, OFFER, ORDER_ID, PROPOSED, Turn
-from bot.agent.flows.status import order_status
+from bot.agent.flows.status import follows_up, order_status
 from bot.agent.handoff_policy import Attempt, forget, remember_turn
 from bot.agent.replies import FLOW_WORDS, handoff_phrase
 from bot.agent.tools import ToolContext
@@ -133,7 +133,11 @@ class EmbeddedEngine:
         label = u.intent.label
         in_order_flow = memory.get(FLOW) == "order_status"
         gives_order_details = bool(slots.get("order_id") or slots.get("email"))
-        if label == "order_status" or (gives_order_details and (label in ("inform", "out_of_scope") or in_order_flow)):
+        if (
+            label == "order_status"
+            or follows_up(turn)
+            or (gives_order_details and (label in ("inform", "out_of_scope") or in_order_flow))
+        ):
             order_status(turn, self.max_listed_orders)
         elif in_order_flow and label in ("inform", "out_of_scope") and not turn.verified:
             # The shopper answered our question without what we asked for: ask again.
@@ -189,7 +193,7 @@ class EmbeddedEngine:
         kept = {k: memory.pop(k) for k in FLOW_KEYS if k in memory}
         if label in _SMALL_TALK:
             turn.say(label)
-        elif label == "order_status":
+        elif label == "order_status" or follows_up(turn):
             order_status(turn, self.max_listed_orders)
         else:
             self._knowledge(turn)
