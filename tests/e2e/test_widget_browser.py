@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from bot.testing.service import MUG, FakeService
+from bot.testing.spawn import free_port
+from bot.types import Conversation, ConversationState, ProductCard, Reply
 from tests.e2e.conftest import Server
 
 pytestmark = pytest.mark.timeout(600)
@@ -105,4 +110,75 @@ def test_widget_speaks_chinese(server: Server, browser: object) -> None:
     box.press("Enter")
     expect(page.get_by_role("log").locator(".msg.bot[data-seq]").first).to_be_visible(timeout=120_000)
     expect(page.get_by_text("参考来源").first).to_be_visible()
+    context.close()
+
+
+def _card_script(conversation: Conversation, text: str) -> tuple[tuple[Reply, ...], ConversationState]:
+    """A recommendation with one real card and one whose catalogue text tries to be HTML and script."""
+    hostile = ProductCard("p_x", '<img src=x onerror="window.pwned=1">', 5.0, url="javascript:window.pwned=1")
+    return (Reply("Here is one you may like:", products=(MUG, hostile)),), conversation.state
+
+
+@pytest.fixture(scope="module")
+def fake_server() -> Iterator[str]:
+    """The real app over a FakeService whose replies carry product cards, served by uvicorn in a thread."""
+    import uvicorn
+
+    from bot.server.app import create_app
+
+    port = free_port()
+    config = uvicorn.Config(create_app(FakeService(script=_card_script)), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_widget_renders_product_cards_on_a_narrow_screen(fake_server: str, browser: object) -> None:
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(viewport={"width": 340, "height": 640}, locale="en-US")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{fake_server}/?locale=en")
+    page.get_by_role("button", name="Open chat").click()
+    box = page.get_by_role("textbox", name="Type your message")
+    box.fill("Recommend me a mug")
+    box.press("Enter")
+
+    cards = page.get_by_role("list", name="Products").first
+    expect(cards).to_be_visible(timeout=30_000)
+    mug = cards.locator('.card[data-product="p_mug"]')
+    expect(mug.locator(".name")).to_have_text("Stoneware mug")
+    expect(mug.locator(".price")).to_have_text("$18.50")
+    expect(mug.locator(".opts li")).to_have_text(["blue", "350 ml"])
+    expect(mug.locator(".reason")).to_have_text("Hand-glazed stoneware, dishwasher safe.")
+    link = page.get_by_role("link", name="View: Stoneware mug")
+    expect(link).to_have_attribute("href", "https://shop.example/products/mug")
+
+    # The catalogue's text is shown as text: no element, no link for a javascript: url, nothing ran.
+    hostile = cards.locator('.card[data-product="p_x"]')
+    expect(hostile.locator(".name")).to_have_text('<img src=x onerror="window.pwned=1">')
+    assert hostile.locator("img, a").count() == 0
+    assert page.evaluate("window.pwned === undefined")
+
+    # Keyboard: from the message box, Shift+Tab reaches the card's link.
+    box.focus()
+    page.keyboard.press("Shift+Tab")
+    expect(link).to_be_focused()
+
+    # Nothing is wider than the panel on a narrow screen.
+    overflow = page.evaluate(
+        "() => { const r = document.getElementById('shopkeeper-widget').shadowRoot;"
+        " const log = r.querySelector('.log'); return log.scrollWidth - log.clientWidth; }"
+    )
+    assert overflow <= 0
+    assert errors == []
     context.close()
