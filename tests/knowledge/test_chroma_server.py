@@ -90,3 +90,27 @@ def test_every_dense_plan_through_a_chroma_server(
         assert kb.retriever._dense_search.last_plan == plan
         assert "order:W2" in [p.source for p in found], plan
         assert all(p.kind != "order" for p in kb.search("my blue lamp order W2", k=20)), plan
+
+
+def test_a_replica_sees_another_replicas_upload_within_seconds(chroma_url: str, tmp_path: Path) -> None:
+    from knowledge import SYNC_INTERVAL
+    from knowledge.embeddings import HashingEmbedder
+
+    # Two replicas: separate data dirs (their own caches), one shared Chroma server.
+    one = KnowledgeBase.open(Settings(data_dir=tmp_path / "one", chroma_url=chroma_url), embedder=HashingEmbedder())
+    two = KnowledgeBase.open(Settings(data_dir=tmp_path / "two", chroma_url=chroma_url), embedder=HashingEmbedder())
+    assert all(p.source != "gift.md" for p in two.search("gift wrapping recycled paper", k=3))
+    page = tmp_path / "gift.md"
+    page.write_text("# Gift wrapping\n\nWe wrap gifts in recycled paper for $4.\n")
+    assert one.ingest_paths([page]).added == 1
+
+    started = time.monotonic()
+    while "gift.md" not in {p.source for p in two.search("gift wrapping recycled paper", k=3)}:
+        assert time.monotonic() - started < SYNC_INTERVAL + 5, "replica two never saw the upload"
+        time.sleep(0.1)
+    page.write_text("# Gift wrapping\n\nGift wrapping is free this month.\n")
+    assert one.ingest_paths([page]).updated == 1
+    started = time.monotonic()
+    while "free this month" not in " ".join(p.text for p in two.search("gift wrapping free", k=3)):
+        assert time.monotonic() - started < SYNC_INTERVAL + 5, "replica two kept the old text"
+        time.sleep(0.1)
