@@ -127,7 +127,8 @@ def fake_server() -> Iterator[str]:
     from bot.server.app import create_app
 
     port = free_port()
-    config = uvicorn.Config(create_app(FakeService(script=_card_script)), host="127.0.0.1", port=port, log_level="warning")
+    app = create_app(FakeService(script=_card_script))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
