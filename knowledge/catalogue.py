@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
 from bot.errors import BadInput
 from bot.text import document_language
-from bot.types import Document, Language
+from bot.types import Document, Language, Product, Variant
 
 CATALOGUE_SUFFIXES = frozenset({".csv", ".json", ".jsonl"})
 
@@ -108,6 +109,89 @@ def record_document(record: Mapping[str, Any], mapping: FieldMapping, *, prefix:
         url=url,
         updated_at=str(_get(record, mapping.updated_at) or ""),
     )
+
+
+def parse_price(value: Any) -> float | None:
+    """A price from 24, "24.50", "$1,299.00" or "24.50 USD"; None when there is no number."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if value >= 0 else None
+    match = _PRICE.search(str(value).replace(",", ""))
+    return float(match.group()) if match else None
+
+
+_PRICE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _available(item: Mapping[str, Any]) -> tuple[bool, int | None]:
+    """Availability of a variant object: its "stock"/"inventory" count, else "available", else yes."""
+    for key in ("stock", "inventory", "quantity"):
+        count = item.get(key)
+        if isinstance(count, (int, float)) and not isinstance(count, bool):
+            return count > 0, int(count)
+    flag = item.get("available", item.get("in_stock"))
+    return (bool(flag) if isinstance(flag, bool) else True), None
+
+
+def _variant_values(value: Any, product_id: str, price: float) -> tuple[Variant, ...]:
+    """Variants as data: objects keep their sku, options, price and stock; plain names become one option."""
+    if isinstance(value, str):
+        value = [part.strip() for part in re.split(r"[;|]", value) if part.strip()]
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    items = value if isinstance(value, list) else []
+    variants: list[Variant] = []
+    for n, item in enumerate(items, start=1):
+        item_id = f"{product_id}-{n}"
+        if isinstance(item, Mapping):
+            item_id = str(item.get("sku") or item.get("id") or item_id)
+            options = item.get("options")
+            label = item.get("name") or item.get("title")
+            if isinstance(options, Mapping):
+                chosen = {str(k): str(v) for k, v in options.items()}
+            else:
+                chosen = {"option": str(options or label or item_id)}
+            available, stock = _available(item)
+            own = parse_price(item.get("price"))
+            variants.append(Variant(item_id, chosen, available, own if own is not None else price, stock))
+        elif str(item).strip():
+            variants.append(Variant(item_id, {"option": str(item).strip()}, True, price))
+    return tuple(variants) or (Variant(product_id, {}, True, price),)
+
+
+def record_product(record: Mapping[str, Any], mapping: FieldMapping, *, row: int) -> Product:
+    """One catalogue record as a Product (the same id and title rules as `record_document`).
+
+    A record without a price gets 0.0 (Variant needs a number); stock is known only where a
+    variant object gives it, otherwise every variant counts as available."""
+    document = record_document(record, mapping, prefix="", row=row)
+    product_id = str(_get(record, mapping.id))
+    description = str(_get(record, mapping.description) or "")
+    price = parse_price(_get(record, mapping.price))
+    variants = _variant_values(_get(record, mapping.variants), product_id, price if price is not None else 0.0)
+    name = document.title
+    chinese = document.language == "zh"
+    return Product(
+        product_id=product_id,
+        name=name,
+        variants=variants,
+        name_zh=name if chinese else "",
+        description="" if chinese else description,
+        description_zh=description if chinese else "",
+    )
+
+
+def load_products(path: Path, mapping: FieldMapping | None = None) -> list[Product]:
+    """The records of one catalogue file that make a product (bad ones are reported by `load_catalogue`)."""
+    chosen = mapping or FieldMapping()
+    products: list[Product] = []
+    for row, record in enumerate(read_records(path), start=1):
+        try:
+            products.append(record_product(record, chosen, row=row))
+        except BadInput:
+            continue
+    return products
 
 
 def read_records(path: Path) -> list[Mapping[str, Any]]:

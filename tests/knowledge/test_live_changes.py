@@ -89,3 +89,15 @@ def test_own_writes_do_not_reload_and_unchanged_versions_cost_one_read(tmp_path:
     assert kb.sync(force=True) is False  # its own change is already in memory
     assert _sources(kb, "ship united states") == {"a.md"}
     assert kb.sync() is False  # within the interval: not even a read
+
+
+def test_products_another_process_ingests_reach_the_catalogue_view(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    kb = KnowledgeBase.open(settings, embedder=HashingEmbedder())
+    assert kb.catalogue.list_products() == []
+    folder = tmp_path / "catalogue"
+    folder.mkdir()
+    (folder / "kettles.csv").write_text("id,title,price\nK1,Enamel kettle,49\n", encoding="utf-8")
+    _write_in_another_process(settings.data_dir, folder)
+    _until(lambda: kb.catalogue.get_product("K1") is not None)
+    assert "kettles.csv#K1" in _sources(kb, "enamel kettle")
