@@ -63,6 +63,7 @@ class ProductTable:
 
     def __init__(self, client: ClientAPI) -> None:
         self.collection: Collection = client.get_or_create_collection(CATALOGUE_COLLECTION, embedding_function=None)
+        self._batch = max(1, min(client.get_max_batch_size(), 1000))
 
     @staticmethod
     def _id(root: str, file: str, product_id: str) -> str:
@@ -75,35 +76,48 @@ class ProductTable:
         if not whole_root:
             where = {"$and": [where, {"file": {"$in": sorted(files) or [""]}}]}
         try:
-            stored = self.collection.get(where=where, include=["metadatas"])
-            old = {i: str((m or {}).get("product", "")) for i, m in zip(stored["ids"], stored["metadatas"] or [])}
+            old = {i: str(m.get("product", "")) for i, m in self._records(where)}
             new: dict[str, tuple[str, str]] = {}
             for file, products in files.items():
                 for product in products:
                     new[self._id(root, file, product.product_id)] = (file, product_json(product))
             gone = [i for i in old if i not in new]
             changed = [i for i, (_, text) in new.items() if old.get(i) != text]
-            if gone:
-                self.collection.delete(ids=gone)
-            if changed:
+            for start in range(0, len(gone), self._batch):
+                self.collection.delete(ids=gone[start : start + self._batch])
+            for start in range(0, len(changed), self._batch):
+                part = changed[start : start + self._batch]
                 self.collection.upsert(
-                    ids=changed,
-                    embeddings=np.repeat(_PLACEHOLDER, len(changed), axis=0),
-                    metadatas=[{"root": root, "file": new[i][0], "product": new[i][1]} for i in changed],
+                    ids=part,
+                    embeddings=np.repeat(_PLACEHOLDER, len(part), axis=0),
+                    metadatas=[{"root": root, "file": new[i][0], "product": new[i][1]} for i in part],
                 )
         except Exception as exc:
             raise BackendError(f"storing catalogue products failed: {exc}") from exc
         return bool(gone or changed)
 
+    def _records(self, where: Mapping[str, Any] | None) -> list[tuple[str, Mapping[str, Any]]]:
+        """(id, metadata) of every stored record passing `where`, in pages (Chroma bounds a request)."""
+        records: list[tuple[str, Mapping[str, Any]]] = []
+        offset = 0
+        while True:
+            page = self.collection.get(
+                where=dict(where) if where else None, include=["metadatas"], limit=self._batch, offset=offset
+            )
+            records += [(i, dict(m or {})) for i, m in zip(page["ids"], page["metadatas"] or [])]
+            if len(page["ids"]) < self._batch:
+                return records
+            offset += len(page["ids"])
+
     def all(self) -> list[Product]:
         """Every stored product; where two files hold the same id, the later-stored one wins."""
         try:
-            stored = self.collection.get(include=["metadatas"])
+            records = self._records(None)
         except Exception as exc:
             raise BackendError(f"reading catalogue products failed: {exc}") from exc
         products: dict[str, Product] = {}
-        for meta in stored["metadatas"] or []:
-            text = (meta or {}).get("product")
+        for _, meta in records:
+            text = meta.get("product")
             if isinstance(text, str) and text:
                 product = product_from_json(text)
                 products[product.product_id] = product

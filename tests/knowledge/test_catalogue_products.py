@@ -117,3 +117,16 @@ def test_the_shop_comes_first_in_a_combined_inventory(tmp_path: Path) -> None:
     found = combined.find_variant("X9")
     assert found is not None and found[0].name == "Ingested only"
     assert combined.get_product("nope") is None and combined.find_variant("nope") is None
+
+
+def test_big_catalogues_are_written_and_read_in_pages(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    kb.products._batch = 2  # Chroma's request bound, made tiny
+    catalogue = tmp_path / "many.jsonl"
+    records = [{"id": f"P{n}", "title": f"Item {n}", "price": n} for n in range(7)]
+    catalogue.write_text("".join(json.dumps(r) + "\n" for r in records))
+    kb.ingest_paths([catalogue], kind="product")
+    assert sorted(p.product_id for p in kb.catalogue.list_products()) == [f"P{n}" for n in range(7)]
+    catalogue.write_text(json.dumps({"id": "P0", "title": "Item 0", "price": 0}) + "\n")
+    kb.ingest_paths([catalogue], kind="product")
+    assert [p.product_id for p in kb.catalogue.list_products()] == ["P0"]
