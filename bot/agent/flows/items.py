@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.agent.flows.refund import ASK_REFUND, named_method, original_method, user_methods
 from bot.agent.flows.state import ITEMS, NEW_ITEMS, Turn, load_list, store_list
 from bot.agent.flows.variants import alternatives, pick_items, pick_variant
 from bot.agent.replies import FLOW_WORDS, options_text, say
 from bot.types import JSON, Order, OrderItem, Product
 
 _TOO = re.compile(r"\b(too|also|as well|and the|plus)\b|也|还有|以及|一起", re.IGNORECASE)
-_GIFT_CARD = re.compile(r"\bgift ?card\b|礼品卡", re.IGNORECASE)
 
 
 def products(turn: Turn, order: Order) -> dict[str, Product]:
@@ -34,7 +34,9 @@ def choose_items(turn: Turn, order: Order, flow: str, catalogue: dict[str, Produ
     for n, text in enumerate(turn.detail_texts()):
         if n and chosen_ids:
             break  # the request's words only fill what is still missing
-        named = pick_items(text, order.items, zh_names, by_position=not (n == 0 and turn.picked_order))
+        # "the first one" picked the order, or answers the refund question: not an item's position then.
+        by_position = not (n == 0 and (turn.picked_order or turn.asked() == ASK_REFUND))
+        named = pick_items(text, order.items, zh_names, by_position=by_position)
         if named:
             break
     if named:
@@ -99,15 +101,12 @@ def choose_variants(turn: Turn, items: list[OrderItem], catalogue: dict[str, Pro
     return news
 
 
-def payment_for(turn: Turn, order: Order, prefer_gift_card: bool = False) -> str:
-    """The order's original payment method (or the shopper's gift card when they ask for one)."""
-    if prefer_gift_card or _GIFT_CARD.search(turn.text):
-        user = turn.ctx.orders.get_user(turn.verified.customer_id) if turn.verified else None
-        card = next((pm.id for pm in (user.payment_methods if user else ()) if pm.source == "gift_card"), None)
-        if card:
-            return card
-    paid = [p for p in order.payment_history if p.transaction_type == "payment"]
-    return paid[0].payment_method_id if paid else ""
+def payment_for(turn: Turn, order: Order) -> str:
+    """The method that pays or gets back a price difference: the one of the shopper's that this message names
+    ("with my gift card", "the visa ending 1118"), else the order's original payment method."""
+    original = original_method(order)
+    named = named_method(turn.text, user_methods(turn), original) if turn.verified else ""
+    return named or original
 
 
 def variant_swap(flow: str) -> Callable[[Turn, Order | None], dict[str, JSON] | None]:

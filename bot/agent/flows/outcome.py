@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.agent.replies import address_text, options_text, say, status_text
 from bot.agent.tools.context import ToolContext
-from bot.agent.tools.values import amount, method_text, records, strings, take
+from bot.agent.tools.values import amount, method_text, records, refund_text, strings, take
 from bot.types import Language, ToolCall
 
 
@@ -18,7 +18,7 @@ def describe_result(ctx: ToolContext, call: ToolCall, lang: Language) -> str:
         lines = [say("done_cancel", lang, order_id=order_id, status=status)]
         for entry in history:
             if entry.get("transaction_type") == "refund":
-                method = method_text(ctx, str(entry.get("payment_method_id")), lang)
+                method = refund_text(ctx, str(entry.get("payment_method_id")), lang)
                 lines.append(say("done_refund", lang, amount=f"{amount(entry.get('amount')):.2f}", method=method))
         return " ".join(lines)
     if call.name == "modify_pending_order_address":
@@ -42,7 +42,7 @@ def describe_result(ctx: ToolContext, call: ToolCall, lang: Language) -> str:
     if call.name == "return_delivered_order_items":
         returned = take(records(r.get("items")), strings(r.get("return_items")))
         total = sum((amount(i.get("price")) for i in returned), 0.0)
-        method = method_text(ctx, str(r.get("return_payment_method_id")), lang)
+        method = refund_text(ctx, str(r.get("return_payment_method_id")), lang)
         return say("done_return", lang, order_id=order_id, status=status, amount=f"{total:.2f}", method=method)
     # exchange_delivered_order_items
     text = say("done_exchange", lang, order_id=order_id, status=status)

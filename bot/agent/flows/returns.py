@@ -1,8 +1,10 @@
-"""Return items of a delivered order, refunded to the original payment method (or a gift card)."""
+"""Return items of a delivered order, refunded to the original payment method or a gift card of the shopper's
+(asked when both are possible)."""
 
 from __future__ import annotations
 
-from bot.agent.flows.items import choose_items, payment_for, products
+from bot.agent.flows.items import choose_items, products
+from bot.agent.flows.refund import refund_to
 from bot.agent.flows.state import Turn
 from bot.agent.flows.writes import WriteFlow
 from bot.types import JSON, Order
@@ -13,11 +15,10 @@ def _details(turn: Turn, order: Order | None) -> dict[str, JSON] | None:
     items = choose_items(turn, order, "return", products(turn, order))
     if items is None:
         return None
-    return {
-        "order_id": order.order_id,
-        "item_ids": [i.item_id for i in items],
-        "payment_method_id": payment_for(turn, order),
-    }
+    destination = refund_to(turn, order)
+    if destination is None:
+        return None
+    return {"order_id": order.order_id, "item_ids": [i.item_id for i in items], "payment_method_id": destination}
 
 
 def _wrong_status(order: Order) -> str:

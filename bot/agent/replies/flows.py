@@ -140,6 +140,20 @@ FLOWS: Mapping[str, Mapping[Language, str]] = {
         "zh": "请问要改用哪种支付方式？您账户中有：\n{methods}",
     },
     "flow_method_line": {"en": "- {method}", "zh": "- {method}"},
+    "flow_ask_refund": {
+        "en": "Where would you like the refund to go? It can go back to the original payment method or to a gift "
+        "card of yours:\n{methods}",
+        "zh": "请问退款退到哪里？可以原路退回原支付方式，或退到您的礼品卡：\n{methods}",
+    },
+    "flow_refund_not_there": {
+        "en": "A refund can't go to {method}: only to the original payment method or to a gift card.",
+        "zh": "退款无法退到{method}：只能原路退回原支付方式，或退到礼品卡。",
+    },
+    "flow_refund_line": {"en": "{n}. {method}", "zh": "{n}. {method}"},
+    "flow_refund_line_original": {
+        "en": "{n}. {method}: the original payment method",
+        "zh": "{n}. {method}：原支付方式",
+    },
     "flow_refused": {
         "en": "The shop can't do that: {detail}.",
         "zh": "商店无法办理该操作：{detail}。",

@@ -44,7 +44,7 @@ WRITES: Mapping[str, Mapping[Language, str]] = {
     "preview_get_back": {"en": "You get ${amount} back to {method}.", "zh": "将退还 ${amount} 至 {method}。"},
     "preview_even": {"en": "The price stays the same.", "zh": "价格不变。"},
     "preview_immediately": {"en": "immediately", "zh": "立即"},
-    "preview_later": {"en": "within 5-7 business days", "zh": "在 5-7 个工作日内"},
+    "preview_later": {"en": "within 5–7 business days", "zh": "在 5–7 个工作日内"},
     "preview_confirm": {
         "en": 'Reply "yes" to confirm, or tell me what to change.',
         "zh": "回复“是”确认，或告诉我需要修改什么。",
@@ -82,9 +82,9 @@ WRITES: Mapping[str, Mapping[Language, str]] = {
     "done_price_pay": {"en": "You paid ${amount} more.", "zh": "您补付了 ${amount}。"},
     "done_price_back": {"en": "${amount} comes back to you.", "zh": "将退还您 ${amount}。"},
     "done_return": {
-        "en": "Done: order {order_id} is now {status}. ${amount} will be refunded to {method} once the items "
-        "are back; you'll get an email explaining how to send them.",
-        "zh": "已办理：订单 {order_id} 当前状态为{status}。商品寄回后 ${amount} 将退至 {method}；"
+        "en": "Done: order {order_id} is now {status}. ${amount} will be refunded to {method} once the return "
+        "is approved; you'll get an email explaining how to send the items back.",
+        "zh": "已办理：订单 {order_id} 当前状态为{status}。退货审核通过后，${amount} 将退至 {method}；"
         "您会收到说明如何寄回的邮件。",
     },
     "done_exchange": {
@@ -96,10 +96,15 @@ WRITES: Mapping[str, Mapping[Language, str]] = {
     "confirmed_done": {"en": "Done: the change is made. {detail}", "zh": "已为您办理完成。{detail}"},
     "confirmed_failed": {"en": "The shop could not make that change: {detail}", "zh": "商店未能办理该操作：{detail}"},
     "confirmed_status": {"en": "Order status: {status}.", "zh": "订单状态：{status}。"},
-    # Payment methods as the shopper reads them.
-    "method_gift_card": {"en": "gift card {id}", "zh": "礼品卡 {id}"},
+    # Payment methods as the shopper reads them: never by the shop's id.
+    "method_gift_card": {"en": "gift card ending {last_four}", "zh": "尾号{last_four}的礼品卡"},
     "method_paypal": {"en": "PayPal", "zh": "PayPal"},
-    "method_card": {"en": "{brand} card ending {last_four}", "zh": "{brand} 尾号 {last_four}"},
+    "method_card": {"en": "{brand} ending {last_four}", "zh": "尾号{last_four}的{brand}卡"},
+    "method_card_brandless": {"en": "card", "zh": "银行"},
+    # A refund destination with when the money arrives (the demo shop's returns policy).
+    "method_refund": {"en": "{method} ({when})", "zh": "{method}（{when}）"},
+    "refund_at_once": {"en": "the balance is refunded at once", "zh": "余额即时到账"},
+    "refund_later": {"en": "5–7 business days", "zh": "5–7个工作日"},
 }
 
 #: tau2's two cancellation reasons as the shopper reads them.

@@ -80,7 +80,9 @@ def test_delivered_order_cannot_be_cancelled_but_returned(pii: PiiScrubber, shop
     assert "can no longer be cancelled" in reply and "return" in reply
     assert writes(chat) == [] and not any(c.name.startswith("cancel") for c in chat.last.tool_calls)
     reply = chat.send("ok then I want to return the water bottle")
-    assert "Water Bottle" in reply and "$20.00" in reply
+    assert "Visa ending 1111" in reply and "gift card ending 1111" in reply  # where the refund goes: asked
+    reply = chat.send("back to my card please")
+    assert "Water Bottle" in reply and "$20.00" in reply and "Visa ending 1111 (5–7 business days)" in reply
     reply = chat.send("What is your return policy?")  # a detour: answered, then the statement again
     assert "30 days" in reply and "Water Bottle" in reply and writes(chat) == []
     assert "return requested" in chat.send("yes") and status(shop, ANA_DELIVERED) == "return requested"

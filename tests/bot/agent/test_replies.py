@@ -25,8 +25,11 @@ def test_values_read_as_the_shopper_knows_them() -> None:
     assert reason_text("ordered by mistake", "zh") == "误下单"
     assert reason_text("ordered by mistake", "en") == "ordered by mistake"
     card = PaymentMethod(id="credit_card_1", source="credit_card", brand="visa", last_four="1111")
-    assert method_name(card, "en") == "visa card ending 1111"
-    assert method_name(card, "zh") == "visa 尾号 1111"
+    assert method_name(card, "en") == "Visa ending 1111"
+    assert method_name(card, "zh") == "尾号1111的Visa卡"
+    gift = PaymentMethod(id="gift_card_1814948", source="gift_card", balance=10.0)
+    assert method_name(gift, "en") == "gift card ending 4948"
+    assert method_name(gift, "zh") == "尾号4948的礼品卡"
 
 
 def test_handoff_phrase_falls_back_by_family_then_to_the_general_one() -> None:

@@ -78,7 +78,7 @@ def test_propose_states_exactly_what_will_happen_and_changes_nothing(shop: Sqlit
     proposal = propose(ctx, "cancel_pending_order", CANCEL, "en")
     assert proposal.pending
     assert proposal.statement.startswith(f"Cancel order {ANA_GIFT_PENDING} (reason: no longer needed).")
-    assert "$20.00 goes back to gift card gift_card_1111 immediately." in proposal.statement
+    assert "$20.00 goes back to gift card ending 1111 immediately." in proposal.statement
     assert 'Reply "yes"' in proposal.statement
     assert pending_statement(ctx) == proposal.statement
     assert shop.export() == before
@@ -96,7 +96,7 @@ def test_yes_in_the_next_message_executes_once_and_is_audited(shop: SqliteShop) 
     (entry,) = audit_log(ctx)
     assert entry["confirmed_by"] == ANA and entry["verified_by"] == "email" and entry["conversation_id"] == "conv_1"
     assert entry["action"] == "cancel_pending_order" and entry["ok"] is True
-    assert entry["confirmation"] == "Yes, please." and "gift_card_1111" in str(entry["statement"])
+    assert entry["confirmation"] == "Yes, please." and "gift card ending 1111" in str(entry["statement"])
     assert resolve(ctx, "yes") is None  # nothing left to confirm
 
 
@@ -163,7 +163,7 @@ def test_statements_quote_items_and_money_in_english_and_chinese(shop: SqliteSho
     }
     en = propose(ctx, "modify_pending_order_items", items, "en").statement
     assert "T-Shirt (color: red, size: M) → (color: blue, size: M)" in en
-    assert "You pay $5.50 with visa card ending 1111." in en and "every item" in en
+    assert "You pay $5.50 with Visa ending 1111." in en and "every item" in en
     zh = propose(ctx, "modify_pending_order_items", items, "zh").statement
     assert "$5.50" in zh and "回复“是”确认" in zh
     ret: dict[str, JSON] = {
@@ -172,7 +172,7 @@ def test_statements_quote_items_and_money_in_english_and_chinese(shop: SqliteSho
         "payment_method_id": "credit_card_1111",
     }
     assert (
-        "$75.50 will be refunded to visa card ending 1111"
+        "$75.50 will be refunded to Visa ending 1111 (5–7 business days)"
         in propose(ctx, "return_delivered_order_items", ret, "en").statement
     )
     swap: dict[str, JSON] = {
