@@ -123,7 +123,7 @@ def refund_to(turn: Turn, order: Order) -> str | None:
                 method=refund_name(m, turn.lang))
             for n, m in enumerate(options, start=1)
         )  # fmt: skip
-        turn.ask(ASK_REFUND, methods=lines)
+        turn.ask(ASK_REFUND, order_id=order.order_id, methods=lines)
         return None
     turn.memory[REFUND] = chosen
     return chosen

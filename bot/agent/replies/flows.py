@@ -141,9 +141,9 @@ FLOWS: Mapping[str, Mapping[Language, str]] = {
     },
     "flow_method_line": {"en": "- {method}", "zh": "- {method}"},
     "flow_ask_refund": {
-        "en": "Where would you like the refund to go? It can go back to the original payment method or to a gift "
-        "card of yours:\n{methods}",
-        "zh": "请问退款退到哪里？可以原路退回原支付方式，或退到您的礼品卡：\n{methods}",
+        "en": "Where would you like the refund for order {order_id} to go? It can go back to the original "
+        "payment method or to a gift card of yours:\n{methods}",
+        "zh": "请问订单 {order_id} 的退款退到哪里？可以原路退回原支付方式，或退到您的礼品卡：\n{methods}",
     },
     "flow_refund_not_there": {
         "en": "A refund can't go to {method}: only to the original payment method or to a gift card.",
