@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+import pysbd
 
 from bot.text import CJK
 
-_SPLIT = re.compile(r"(?<=[.!?。！？；;])\s+|(?<=[。！？；])|\n+")
+#: Within a sentence pysbd keeps, a Chinese run-on still breaks at its full-width semicolon.
+_ZH_SEMICOLON = re.compile(r"(?<=；)")
 _MARKUP = re.compile(r"\*\*|__|`|\[(.*?)\]\([^)]*\)")
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _END = re.compile(r"[.!?。！？；;:：]$")
@@ -101,7 +105,7 @@ def split_sentences(text: str) -> list[Sentence]:
         flush()
         if not is_item:
             lead = ""
-        pieces = [p.strip() for p in _SPLIT.split(line) if p and p.strip()]
+        pieces = _segment(line)
         for i, piece in enumerate(pieces):
             if piece.endswith((":", "：")) and len(piece) > 1:
                 if i == len(pieces) - 1 and not is_item:
@@ -140,6 +144,27 @@ def _item(piece: str, lead: str, position: int) -> Sentence:
         return Sentence(f"{lead}：{piece}", lead=lead, position=position, meta=meta)
     item = piece[0].lower() + piece[1:] if len(piece) > 1 and piece[1].islower() else piece
     return Sentence(f"{lead}: {item}", lead=lead, position=position, meta=meta)
+
+
+def _segment(line: str) -> list[str]:
+    """The sentences of one line by pysbd, which knows abbreviations ("P.O. boxes", "Washington D.C. and",
+    "e.g.") where a full stop does not end a sentence; a trailing ";" of a list item reads as a full stop."""
+    pieces = []
+    for sentence in _segmenter("zh" if CJK.search(line) else "en").segment(line):
+        for piece in _ZH_SEMICOLON.split(sentence):
+            piece = piece.strip()
+            if piece.endswith(";"):
+                piece = piece[:-1].rstrip() + "."
+            elif piece.endswith("；"):
+                piece = piece[:-1].rstrip() + "。"
+            if piece:
+                pieces.append(piece)
+    return pieces
+
+
+@lru_cache(maxsize=2)
+def _segmenter(language: str) -> pysbd.Segmenter:
+    return pysbd.Segmenter(language=language, clean=False)
 
 
 def _long_enough(piece: str) -> bool:
