@@ -244,7 +244,10 @@ def _comparisons(gen: _Gen, count: int) -> None:
                 if lang == "en"
                 else f"{zh_name(product)}最便宜的是哪一款？"
             )
-            gen.add("comparisons", lang, Turn(text, Check(groups=(price_text(cheapest),))))
+            # The shopper wants to know which option: its price alone may be the low end of a range.
+            options = tuple(v for v in in_stock(product) if v.price == cheapest)[0].options.values()
+            groups = (price_text(cheapest), *((value,) for value in options))
+            gen.add("comparisons", lang, Turn(text, Check(groups=groups)))
         elif kind == 1:
             first, second = gen.pick(2)
             if lowest(first) == lowest(second):
@@ -255,18 +258,22 @@ def _comparisons(gen: _Gen, count: int) -> None:
                 if lang == "en"
                 else f"{zh_name(first)}和{zh_name(second)}哪个便宜？"
             )
-            gen.add("comparisons", lang, Turn(text, Check(groups=(names(cheaper), price_text(lowest(cheaper))))))
+            verdict = ("cheaper", "less expensive", "lower price", "costs less", "便宜", "更低", "实惠", "价格低")
+            groups = (names(cheaper), price_text(lowest(cheaper)), verdict)
+            gen.add("comparisons", lang, Turn(text, Check(groups=groups)))
         else:
             product = gen.rng.choice(multi or gen.products)
             prices = sorted(v.price for v in in_stock(product))
             limit = float(int(prices[len(prices) // 2]) + 1)
-            under = [v.price for v in in_stock(product) if v.price <= limit]
+            fitting = [v for v in in_stock(product) if v.price <= limit]
+            under = [v.price for v in fitting]
+            values = tuple(sorted({value for v in fitting for value in v.options.values()}))
             text = (
                 f"any {product.name.lower()} under ${limit:g}?"
                 if lang == "en"
                 else f"有没有{limit:g}美元以下的{zh_name(product)}？"
             )
-            groups = (tuple(t for p in under for t in price_text(p)),)
+            groups = (tuple(t for p in under for t in price_text(p)), values)
             gen.add("comparisons", lang, Turn(text, Check(groups=groups, max_price=limit)))
 
 
@@ -280,12 +287,17 @@ def _do_you_sell(gen: _Gen, count: int, absent: Sequence[tuple[str, str]]) -> No
         )
         gen.add("do_you_sell", lang, Turn(text, Check(not_answer="no", groups=(names(product),))))
     sold = " ".join(p.name.lower() for p in gen.products)
+    # A plain no, then the nearest things the shop does sell; "no answer in our help pages" is no answer.
+    nearest = tuple(n for p in gen.products for n in names(p))
+    dead_ends = ("help pages", "rephrase", "帮助文档", "换个说法")
     for number, (en, zh) in enumerate(absent):
         if any(word in sold for word in en.lower().split() if len(word) > 3):
             continue
         lang = _lang(number)
         text = f"do you sell {en}?" if lang == "en" else f"你们有卖{zh}吗？"
-        gen.add("do_you_sell", lang, Turn(text, Check(yes_no="no")), generated=False)
+        gen.add(
+            "do_you_sell", lang, Turn(text, Check(yes_no="no", groups=(nearest,), forbid=dead_ends)), generated=False
+        )
 
 
 def _recommendations(gen: _Gen, count: int) -> None:
