@@ -28,7 +28,7 @@ from bot.understanding.understander import Understander
 from connectors.channels import Outbound, build_channels, check_channel_settings
 from connectors.commerce import open_shop, sample_order
 from connectors.commerce.catalogue import catalogue_documents
-from knowledge import KnowledgeBase
+from knowledge import CombinedInventory, KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,9 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
     # Everything reaches the index and the shop through timing proxies (forwarding all else), so a turn's trace
     # shows its retrieval and tool time as decide.retrieval / decide.tools (bot/timing.py).
     kb, shop = timed_proxy(kb, "retrieval"), timed_proxy(shop, "tools")
-    embedded = EmbeddedEngine(orders=shop, inventory=shop, retriever=kb, actions=shop)  # writes after a yes
-    engine = choose_engine(settings, embedded, shop, shop, kb, bus, actions=shop, scrubber=scrubber)  # LLM when set
+    inventory = CombinedInventory([shop, kb.catalogue])  # the shop's products, then ingested catalogue files
+    embedded = EmbeddedEngine(orders=shop, inventory=inventory, retriever=kb, actions=shop)  # writes after a yes
+    engine = choose_engine(settings, embedded, shop, inventory, kb, bus, actions=shop, scrubber=scrubber)  # LLM if set
     turns = TurnHandler(
         store=store,
         bus=bus,
@@ -99,7 +100,7 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
         bus=bus,
         turns=turns,
         orders=shop,
-        inventory=shop,
+        inventory=inventory,
         retriever=kb,
         admin_token=admin_token,
         handoff=open_desk(settings, store, bus),

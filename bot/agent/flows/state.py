@@ -17,12 +17,14 @@ FLOW, ORDER_ID, EMAIL = "flow", "order_id", "email"
 FLOW_ORDER, CHOICES, ITEMS, NEW_ITEMS = "flow_order", "flow_choices", "flow_items", "flow_new_items"
 REASON, ADDRESS, PAYMENT, ASKED, OFFER = "flow_reason", "flow_address", "flow_payment", "flow_asked", "flow_offer"
 PROPOSED, REQUEST = "flow_proposed", "flow_request"
+#: The refund destination the shopper chose (a payment method id) in the return flow.
+REFUND = "flow_refund"
 #: The order in focus (JSON [customer id, order id]): the one "it" and "that order" mean, kept across flows.
 FOCUS = "order_focus"
 #: The orders the status flow listed when it asked which one (JSON list), for "the second one".
 LISTED = "status_listed"
 #: Every key a write flow owns: dropped together when the flow ends.
-FLOW_KEYS = (FLOW, FLOW_ORDER, CHOICES, ITEMS, NEW_ITEMS, REASON, ADDRESS, PAYMENT, ASKED, PROPOSED, REQUEST)
+FLOW_KEYS = (FLOW, FLOW_ORDER, CHOICES, ITEMS, NEW_ITEMS, REASON, ADDRESS, PAYMENT, ASKED, PROPOSED, REQUEST, REFUND)
 
 
 @dataclass

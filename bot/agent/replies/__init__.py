@@ -16,7 +16,7 @@ REPLIES: Mapping[str, Mapping[Language, str]] = {**CHAT, **ORDERS, **FLOWS, **WR
 
 __all__ = [
     "CANCEL_REASONS", "FLOW_WORDS", "ORDER_STATUSES", "REPLIES", "FlowWords", "address_text", "handoff_phrase",
-    "method_name", "options_text", "reason_text", "say", "status_text",
+    "method_name", "options_text", "reason_text", "refund_name", "say", "status_text",
 ]  # fmt: skip
 
 
@@ -46,12 +46,22 @@ def reason_text(reason: str, language: Language) -> str:
 
 
 def method_name(method: PaymentMethod, language: Language) -> str:
-    """A payment method as the shopper knows it: "gift card gift_card_123", "PayPal", "visa card ending 1111"."""
+    """A payment method as the shopper knows it, never its id: "gift card ending 4948", "PayPal",
+    "Visa ending 1118" (a gift card has no card number: the last four digits of its id stand for it)."""
     if method.source == "gift_card":
-        return say("method_gift_card", language, id=method.id)
+        digits = "".join(c for c in method.id if c.isdigit())
+        return say("method_gift_card", language, last_four=method.last_four or digits[-4:])
     if method.source == "paypal":
         return say("method_paypal", language)
-    return say("method_card", language, brand=method.brand, last_four=method.last_four)
+    brand = method.brand.title() if method.brand else say("method_card_brandless", language)
+    return say("method_card", language, brand=brand, last_four=method.last_four)
+
+
+def refund_name(method: PaymentMethod, language: Language) -> str:
+    """Where a refund goes and when it arrives, as the shop's returns policy promises: "gift card ending
+    4948 (the balance is refunded at once)", "Visa ending 1118 (5–7 business days)"."""
+    when = say("refund_at_once" if method.source == "gift_card" else "refund_later", language)
+    return say("method_refund", language, method=method_name(method, language), when=when)
 
 
 def options_text(options: Mapping[str, JSON] | JSON) -> str:

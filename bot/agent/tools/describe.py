@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from bot.agent.replies import address_text, options_text, reason_text, say
 from bot.agent.tools.context import ToolContext
-from bot.agent.tools.values import amount, method_text, payment_methods, records, strings, take
+from bot.agent.tools.values import amount, method_text, payment_methods, records, refund_text, strings, take
 from bot.types import JSON, Language
 
 
@@ -81,7 +81,7 @@ def describe(
         returned = take(records(old.get("items")), strings(a.get("item_ids")))
         names = say("preview_sep", lang).join(f"{i.get('name')} ({options_text(i.get('options'))})" for i in returned)
         total = sum((amount(i.get("price")) for i in returned), 0.0)
-        method = method_text(ctx, str(a.get("payment_method_id")), lang)
+        method = refund_text(ctx, str(a.get("payment_method_id")), lang)
         text = say("preview_return", lang, order=order_id, items=names, amount=_money(total), method=method)
     else:  # exchange_delivered_order_items
         changes = _changes(ctx, order_id, strings(a.get("item_ids")), strings(a.get("new_item_ids")), lang)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.agent.replies import method_name
+from bot.agent.replies import method_name, refund_name
 from bot.agent.tools.context import ToolContext
 from bot.types import JSON, Language, PaymentMethod
 
@@ -46,3 +46,9 @@ def method_text(ctx: ToolContext, method_id: str, language: Language) -> str:
     """The shopper's payment method as they know it; an id that is not theirs as it is."""
     pm = payment_methods(ctx).get(method_id)
     return method_name(pm, language) if pm else method_id
+
+
+def refund_text(ctx: ToolContext, method_id: str, language: Language) -> str:
+    """Where the shopper's refund goes and when it arrives; an id that is not theirs as it is."""
+    pm = payment_methods(ctx).get(method_id)
+    return refund_name(pm, language) if pm else method_id
