@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.agent.tools.context import ProductSearch
 from bot.ports import Engine, EventBus, InventoryBackend, OrderActions, OrderBackend, Retriever, Scrubber
 from bot.settings import Settings
 
@@ -15,10 +16,12 @@ def choose_engine(
     bus: EventBus,
     actions: OrderActions | None = None,
     scrubber: Scrubber | None = None,
+    catalogue: ProductSearch | None = None,
 ) -> Engine:
     """`embedded` unless SHOPKEEPER_LLM_BASE_URL is set; then an LlmEngine that streams its tokens
     as `delta` events on the bus and falls back to `embedded`, so the shopper always gets a reply.
-    `scrubber` (the service's PiiScrubber) keeps raw PII in tool results away from the model."""
+    `scrubber` (the service's PiiScrubber) keeps raw PII in tool results away from the model; `catalogue`
+    (the service's catalogue index, built once) serves the catalogue tools."""
     if not settings.llm_base_url:
         return embedded
     # Imported only when used: LangChain adds a second or two to every start otherwise.
@@ -35,4 +38,5 @@ def choose_engine(
         fallback=embedded,
         on_delta=publish_deltas(bus),
         scrubber=scrubber,
+        catalogue=catalogue,
     )

@@ -21,6 +21,7 @@ from bot.agent.llm.tools import ToolSession, langchain_tools
 from bot.agent.replies import handoff_phrase, say
 from bot.agent.tools import ToolContext, search_knowledge
 from bot.agent.tools.confirm import Resolution, resolve
+from bot.agent.tools.context import ProductSearch
 from bot.ports import Engine, InventoryBackend, OrderActions, OrderBackend, Retriever, Scrubber
 from bot.text import PLACEHOLDER
 from bot.types import (
@@ -40,6 +41,10 @@ from bot.types import (
 log = logging.getLogger(__name__)
 
 _CITE = re.compile(r"\[(\d{1,2})\]")
+#: A JSON object key ({"price": ...): a tool result pasted into the answer, never shown to a shopper.
+_RAW_JSON = re.compile(r"[{\[,]\s*\"[A-Za-z_][A-Za-z0-9_]*\"\s*:")
+#: Product cards one reply carries at most.
+MAX_CARDS = 5
 SNIPPET_CHARS = 240
 _NOT_DONE = {
     "not_confirmed": "The change proposed earlier was NOT made: the shopper did not confirm it.",
@@ -87,12 +92,15 @@ class LlmEngine:
         fallback: Engine | None = None,
         on_delta: DeltaFn | None = None,
         scrubber: Scrubber | None = None,
+        catalogue: ProductSearch | None = None,
     ) -> None:
         """`scrubber` (the conversation's PiiScrubber) also scrubs the free text of tool results, passages
-        and earlier bot replies, so no raw PII reaches the model; without it only personal fields are masked."""
+        and earlier bot replies, so no raw PII reaches the model; without it only personal fields are masked.
+        `catalogue` is the service's long-lived catalogue index, read by the catalogue tools."""
         self.config = config
         self.scrubber = scrubber
         self.orders, self.inventory, self.retriever, self.actions = orders, inventory, retriever, actions
+        self.catalogue = catalogue
         self.fallback = fallback
         self.on_delta = on_delta
         self.model = ChatOpenAI(
@@ -114,6 +122,7 @@ class LlmEngine:
         ctx = ToolContext(
             orders=self.orders, inventory=self.inventory, retriever=self.retriever, customer=conversation.customer,
             vault=turn.vault, actions=self.actions, state=memory, conversation_id=conversation.id,
+            catalogue=self.catalogue,
         )  # fmt: skip
         memory["last_intent"] = understanding.intent.label
         handoff = handoff_policy.decide(understanding, memory, scrubbed_text)
@@ -148,7 +157,8 @@ class LlmEngine:
             # Values behind this turn's own placeholders (from tool results) go back in; the output
             # guard then judges the reply as if the model had written them.
             answer = turn.restore_added(text.strip())
-            decision = _decision(session.ctx, (Reply(answer, _citations(text, session.passages)),), customer=customer)
+            reply = Reply(answer, _citations(text, session.passages), products=tuple(session.products[:MAX_CARDS]))
+            decision = _decision(session.ctx, (reply,), customer=customer)
         return replace(decision, timings_ms=dict(session.timings))
 
     # ------------------------------------------------------------------ the tool loop
@@ -189,6 +199,8 @@ class LlmEngine:
                     raise UnusableAnswer("empty answer")
                 if leaks_instructions(answer):
                     raise UnusableAnswer("the answer quotes the system instructions")
+                if raw_data(answer):
+                    raise UnusableAnswer("the answer pastes raw tool data")
                 return answer
             for bad in ai.invalid_tool_calls:
                 messages.append(
@@ -220,7 +232,7 @@ class LlmEngine:
         # are not a JSON object (an invalid call the model is told about), where the whole-reply form
         # fails to parse the reply at all.
         emit = self.on_delta or _discard
-        stream = DeltaStream(cid, emit, s.ctx.vault, s.ctx.calls, stop=leaks_instructions)
+        stream = DeltaStream(cid, emit, s.ctx.vault, s.ctx.calls, stop=_unfit)
         merged: AIMessageChunk | None = None
         for chunk in model.stream(messages):
             if not isinstance(chunk, AIMessageChunk):
@@ -263,6 +275,16 @@ class LlmEngine:
             engine="embedded",  # the trace names the engine whose words the shopper reads
             timings_ms={**session.timings, **decision.timings_ms},
         )
+
+
+def raw_data(text: str) -> bool:
+    """True when the answer carries a JSON object (a tool result pasted in): the shopper reads words, not data."""
+    return _RAW_JSON.search(text) is not None
+
+
+def _unfit(text: str) -> bool:
+    """What stops a reply's stream: the instructions quoted, or raw tool data."""
+    return leaks_instructions(text) or raw_data(text)
 
 
 def _discard(conversation_id: str, text: str) -> None:

@@ -11,11 +11,12 @@ from langchain_core.tools import BaseTool, StructuredTool
 from bot.agent.llm.prompt import defang, tool_result_text
 from bot.agent.llm.scrub import TurnScrubber
 from bot.agent.tools import ToolContext, search_knowledge
+from bot.agent.tools.catalogue import cards
 from bot.agent.tools.confirm import propose
 from bot.agent.tools.context import safe_argument
 from bot.agent.tools.registry import SPECS, TOOLS, WRITE_TOOLS, call_tool
 from bot.timing import Timings
-from bot.types import JSON, Customer, Language, Passage
+from bot.types import JSON, Customer, Language, Passage, ProductCard
 
 SEARCH_TOOL = "search_knowledge"
 IDENTITY_NOT_TYPED = "identity details must be the ones the shopper typed in this conversation; ask the shopper"
@@ -46,6 +47,8 @@ class ToolSession:
     shopper_words: str | None = None
     """What the shopper typed in this conversation (scrubbed). When set, identity tools take only
     values found there: an email or name read in a document or tool result never verifies anyone."""
+    products: list[ProductCard] = field(default_factory=list)
+    """The product cards of this turn's catalogue tool results (a variant asked about, recommendations)."""
 
     def run(self, name: str, arguments: Mapping[str, JSON]) -> str:
         """The text the model gets back; refusals start with "Error: " and never raise."""
@@ -75,9 +78,18 @@ class ToolSession:
         call = outcome.call
         if not call.ok:
             return f"Error: {call.result}"
+        self._keep_cards(call.result)
         if self.scrubber is None:
             return tool_result_text(call.result, self.ctx.vault)
         return tool_result_text(call.result, self.scrubber.conversation_vault, self.scrubber.json)
+
+    def _keep_cards(self, result: JSON) -> None:
+        """Cards from a catalogue result, once each (a product asked about twice is one card)."""
+        shown = {(c.product_id, c.variant) for c in self.products}
+        for card in cards(result, zh=self.language == "zh"):
+            if (card.product_id, card.variant) not in shown:
+                shown.add((card.product_id, card.variant))
+                self.products.append(card)
 
     def _foreign_identity(self, name: str, arguments: Mapping[str, JSON]) -> str:
         spec = TOOLS.get(name)

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from typing import Mapping, Protocol, Sequence
 
 from bot.ports import InventoryBackend, OrderActions, OrderBackend, Retriever
 from bot.text import PLACEHOLDER
-from bot.types import JSON, Customer, ToolCall
+from bot.types import JSON, Customer, Product, ToolCall
+
+
+class ProductSearch(Protocol):
+    """What the catalogue tools need of the catalogue index (bot/agent/catalogue): products matching a loose
+    name or need, in either language, best first. Built once per service; stock is read live from the backend."""
+
+    def search(self, query: str, limit: int) -> Sequence[Product]: ...
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,8 @@ class ToolContext:
     """For the audit log."""
     handoffs: list[str] = field(default_factory=list, compare=False)
     """Summaries of transfer_to_human_agents calls of this turn; the engine hands off when non-empty."""
+    catalogue: ProductSearch | None = None
+    """The long-lived catalogue index; None makes the catalogue tools scan the InventoryBackend."""
 
     def with_customer(self, customer: Customer) -> ToolContext:
         """The same context for a shopper verified during this turn; logs and state are shared."""

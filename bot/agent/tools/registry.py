@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.agent.tools import retail
+from bot.agent.tools import catalogue, retail
 from bot.agent.tools.calculate import CalculationError, calculate
 from bot.agent.tools.context import ToolContext, safe_argument
 from bot.agent.tools.retail import ToolError
@@ -44,6 +44,23 @@ class _Args:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ToolError(f"argument '{name}' must be a list of strings")
         return [str(v) for v in value]
+
+    def optional_number(self, name: str) -> float | None:
+        value = self._args.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ToolError(f"argument '{name}' must be a non-negative number")
+        return float(value)
+
+    def options(self, name: str) -> dict[str, str]:
+        """An object of option name -> value ({"color": "blue"}); absent means no options asked."""
+        value = self._args.get(name)
+        if value is None:
+            return {}
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ToolError(f"argument '{name}' must be an object of option names to string values")
+        return {str(k): str(v) for k, v in value.items()}
 
     def address(self) -> Address:
         return Address(*(self.text(k) for k in ("address1", "address2", "city", "state", "country", "zip")))
@@ -174,6 +191,26 @@ def _exchange(c: ToolContext, a: _Args, p: bool) -> JSON:
     )
 
 
+def _search_products(c: ToolContext, a: _Args, p: bool) -> JSON:
+    return catalogue.search_products(c, a.text("query"), a.optional_number("max_price"))
+
+
+def _variant(c: ToolContext, a: _Args, p: bool) -> JSON:
+    return catalogue.get_variant_details(c, a.text("product_id"), a.options("options"))
+
+
+def _recommend(c: ToolContext, a: _Args, p: bool) -> JSON:
+    return catalogue.recommend_products(c, a.text("query"), a.optional_number("max_price"))
+
+
+_QUERY: JSON = {"type": "string", "description": "What the shopper is looking for, in their words (either language)"}
+_MAX_PRICE: JSON = {"type": "number", "description": "Only products with a variant at or under this price"}
+_OPTIONS: JSON = {
+    "type": "object",
+    "additionalProperties": {"type": "string"},
+    "description": 'The options the shopper named, e.g. {"color": "blue", "size": "M"}',
+}
+
 _ITEMS: dict[str, JSON] = {**_ORDER, "item_ids": _L, "new_item_ids": _L, "payment_method_id": _S}
 _REASON: JSON = {"type": "string", "enum": ["no longer needed", "ordered by mistake"]}
 
@@ -222,6 +259,29 @@ SPECS: tuple[ToolSpec, ...] = (
         _item,
     ),
     ToolSpec("list_all_product_types", "read", "Every product name with its product id.", _schema({}), _types),
+    ToolSpec(
+        "search_products",
+        "read",
+        "Find products by a loose name or description in English or Chinese: price range, options on offer, "
+        "stock, description. An empty list means the shop does not sell it.",
+        _schema({"query": _QUERY, "max_price": _MAX_PRICE}, ["query"]),
+        _search_products,
+    ),
+    ToolSpec(
+        "get_variant_details",
+        "read",
+        "The variant of a product closest to the options named: its price and whether it is in stock now; "
+        "when not, the closest variants in stock.",
+        _schema({"product_id": _S, "options": _OPTIONS}, ["product_id"]),
+        _variant,
+    ),
+    ToolSpec(
+        "recommend_products",
+        "read",
+        "In-stock products for a need or a gift (optionally under a price), each with a reason from its own data.",
+        _schema({"query": _QUERY, "max_price": _MAX_PRICE}, ["query"]),
+        _recommend,
+    ),
     ToolSpec(
         "calculate",
         "generic",

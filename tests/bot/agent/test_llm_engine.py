@@ -466,6 +466,8 @@ def test_an_identity_read_in_a_document_verifies_nobody(
         from bot.agent.llm.tools import ToolSession
 
         monkeypatch.setattr(ToolSession, "_foreign_identity", lambda self, name, arguments: "")
+        # The obedient model reports the raw tool result, which the engine never shows: let it through here.
+        monkeypatch.setattr("bot.agent.llm.engine.raw_data", lambda text: False)
     with llm.ScriptedLlmServer(obey=True) as obedient:
         config = LlmConfig(obedient.base_url, "obedient", None, max_retries=0)
         engine = LlmEngine(config, shop, shop, FakeRetriever(passages=(PLANTED,)), actions=shop, scrubber=pii)

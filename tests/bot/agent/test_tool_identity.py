@@ -170,7 +170,7 @@ def test_a_read_only_backend_refuses_writes(shop: SqliteShop) -> None:
 def test_no_schema_offers_a_customer_id() -> None:
     from bot.agent.tools.registry import SPECS
 
-    assert len(SPECS) == 16 and len(WRITE_TOOLS) == 7
+    assert len(SPECS) == 19 and len(WRITE_TOOLS) == 7
     for spec in SPECS:
         schema = spec.schema()
         function = schema["function"]
