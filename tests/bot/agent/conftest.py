@@ -14,6 +14,7 @@ from bot.privacy.scrubber import PiiScrubber
 from bot.testing.commerce import open_mini_shop
 from bot.types import Conversation, Decision, Language, Understanding
 from bot.understanding.understander import Understander
+from connectors.commerce import generate_demo_data
 from connectors.commerce.sqlite_shop import SqliteShop
 
 #: Scrubbed text and the conversation's locale in, what the engine is told about the message out.
@@ -30,6 +31,15 @@ def nlu_understand(scrubbed: str, locale: Language | None) -> Understanding:
 @pytest.fixture(scope="module")
 def pii() -> PiiScrubber:
     return PiiScrubber(use_ner=False)  # NER is tested in test_pii; patterns are what flows need
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteShop]:
+    """The generated demo shop (100 products, its customers and orders), built once per module."""
+    shop = SqliteShop(Path(tmp_path_factory.mktemp("demo")) / "shop.sqlite3")
+    shop.load(generate_demo_data())
+    yield shop
+    shop.close()
 
 
 @pytest.fixture()

@@ -7,8 +7,6 @@ The cases are drawn from the shop's own orders, so they hold for whatever the de
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -18,16 +16,8 @@ from bot.agent.flows.state import FLOW_ORDER, FOCUS
 from bot.privacy.scrubber import PiiScrubber
 from bot.testing.fakes import FakeRetriever
 from bot.types import Conversation, Customer, Order
-from connectors.commerce import SqliteShop, generate_demo_data
+from connectors.commerce import SqliteShop
 from tests.bot.agent.conftest import Chat
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteShop]:
-    shop = SqliteShop(Path(tmp_path_factory.mktemp("demo")) / "shop.sqlite3")
-    shop.load(generate_demo_data())
-    yield shop
-    shop.close()
 
 
 def chat_on(shop: SqliteShop, pii: PiiScrubber, conversation: Conversation | None = None) -> Chat:

@@ -5,8 +5,6 @@ arrives, never as the shop's id; on the mini shop and on orders drawn from the d
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +14,7 @@ from bot.privacy.scrubber import PiiScrubber
 from bot.testing.commerce import ANA_DELIVERED, BO_DELIVERED
 from bot.testing.fakes import FakeRetriever
 from bot.types import Address, Conversation, Order, PaymentMethod, PaymentRecord
-from connectors.commerce import SqliteShop, generate_demo_data
+from connectors.commerce import SqliteShop
 from tests.bot.agent.conftest import Chat
 
 ANA_EMAIL, BO_EMAIL = "ana.lee@example.com", "bo.chen@example.cn"
@@ -124,14 +122,6 @@ def test_one_possible_destination_is_named_without_asking(pii: PiiScrubber, shop
 
 
 # ------------------------------------------------------------------ the demo shop
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteShop]:
-    shop = SqliteShop(Path(tmp_path_factory.mktemp("demo")) / "shop.sqlite3")
-    shop.load(generate_demo_data())
-    yield shop
-    shop.close()
 
 
 def with_choice(shop: SqliteShop, count: int, single_item: bool = True) -> list[tuple[Order, PaymentMethod]]:
