@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.agent.catalogue import CatalogueIndex
 from bot.agent.embedded import EmbeddedEngine
 from bot.agent.guardrails import guard_output
 from bot.agent.llm.choose import choose_engine
@@ -76,8 +77,11 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
     # shows its retrieval and tool time as decide.retrieval / decide.tools (bot/timing.py).
     kb, shop = timed_proxy(kb, "retrieval"), timed_proxy(shop, "tools")
     inventory = CombinedInventory([shop, kb.catalogue])  # the shop's products, then ingested catalogue files
-    embedded = EmbeddedEngine(orders=shop, inventory=inventory, retriever=kb, actions=shop)  # writes after a yes
-    engine = choose_engine(settings, embedded, shop, inventory, kb, bus, actions=shop, scrubber=scrubber)  # LLM if set
+    index = CatalogueIndex(inventory)  # one catalogue index for both engines; it notices catalogue changes
+    embedded = EmbeddedEngine(orders=shop, inventory=inventory, retriever=kb, actions=shop, catalogue=index)
+    engine = choose_engine(
+        settings, embedded, shop, inventory, kb, bus, actions=shop, scrubber=scrubber, catalogue=index
+    )  # the LLM engine when one is configured
     turns = TurnHandler(
         store=store,
         bus=bus,

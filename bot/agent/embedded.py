@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, field, replace
 
 from bot.agent import catalogue, handoff_policy, policy
+from bot.agent.catalogue import CatalogueIndex
 from bot.agent.flows import WRITE_FLOWS, WriteFlow, writes
 from bot.agent.flows.detect import action_of, is_no, is_policy_question, is_request
 from bot.agent.flows.outcome import describe_result
@@ -44,8 +45,15 @@ class EmbeddedEngine:
     actions: OrderActions | None = None
     """The shop's write actions; None makes every write flow answer that the shop does not allow it."""
     max_listed_orders: int = 5
+    catalogue: CatalogueIndex | None = None
+    """The service's catalogue index (built once, shared with the LLM engine); None builds one on the inventory."""
     name: EngineName = field(default="embedded", init=False)
     waits_on_network = False
+
+    _index: CatalogueIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._index = self.catalogue or CatalogueIndex(self.inventory)
 
     def decide(
         self,
@@ -58,6 +66,7 @@ class EmbeddedEngine:
         ctx = ToolContext(
             orders=self.orders, inventory=self.inventory, retriever=self.retriever, customer=conversation.customer,
             vault=conversation.vault, actions=self.actions, state=memory, conversation_id=conversation.id,
+            catalogue=self._index,
         )  # fmt: skip
         raw = PLACEHOLDER.sub(lambda m: conversation.vault.get(m.group(0), m.group(0)), scrubbed_text)
         turn = Turn(ctx=ctx, u=understanding, text=scrubbed_text, raw=raw, memory=memory)
@@ -247,7 +256,7 @@ class EmbeddedEngine:
 
     def _knowledge(self, turn: Turn) -> None:
         """A question: the catalogue answers what is about products, the shop's pages the rest."""
-        if not catalogue.answer(turn):
+        if not catalogue.answer(turn, self._index):
             policy.answer(turn)
 
 

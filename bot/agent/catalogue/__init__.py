@@ -1,31 +1,19 @@
-"""Product questions answered from the catalogue as data (the InventoryBackend), not from passages."""
+"""Product questions answered from the catalogue as data (the InventoryBackend), not from passages.
+
+browse.answer takes what is about the catalogue as a whole (do you sell, cheapest, under a price,
+recommendations); product.answer what is about one product (price, variant stock, options, attributes).
+"""
 
 from __future__ import annotations
 
-from bot.agent import tools
+from bot.agent.catalogue import browse, product
+from bot.agent.catalogue.index import CatalogueIndex, Hit
 from bot.agent.flows.state import Turn
-from bot.agent.replies import say
-from bot.types import Language, Product, Reply
+
+__all__ = ["CatalogueIndex", "Hit", "answer"]
 
 
-def answer(turn: Turn) -> bool:
-    """Answer a product question from the catalogue; False when the message is not one (the shop's
+def answer(turn: Turn, index: CatalogueIndex) -> bool:
+    """Answer a question about the shop's products; False when the message is not one (the shop's
     pages answer it then)."""
-    if turn.u.intent.label not in ("product_question", "out_of_scope"):
-        return False
-    with turn.stage("tools"):
-        found = tools.find_products(turn.ctx, turn.text)
-    if not found:
-        return False
-    turn.succeeded()
-    turn.replies.append(Reply(" ".join(_product_line(p, turn.lang) for p in found)))
-    return True
-
-
-def _product_line(product: Product, lang: Language) -> str:
-    prices = [v.price for v in product.variants]
-    available = sum(1 for v in product.variants if v.available)
-    low, high = (min(prices), max(prices)) if prices else (0.0, 0.0)
-    price = say("price_single" if low == high else "price_range", lang, low=low, high=high)
-    name = product.name_zh if lang == "zh" and product.name_zh else product.name
-    return say("product_line", lang, name=name, available=available, total=len(product.variants), price=price)
+    return browse.answer(turn, index) or product.answer(turn, index)
