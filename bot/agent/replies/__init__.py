@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.agent.replies.availability import AVAILABILITY
+from bot.agent.replies.browse import BROWSE
 from bot.agent.replies.chat import CHAT
 from bot.agent.replies.flows import FLOW_WORDS, FLOWS, FlowWords
 from bot.agent.replies.orders import ORDER_STATUSES, ORDERS
+from bot.agent.replies.products import PRODUCTS
 from bot.agent.replies.writes import CANCEL_REASONS, WRITES
 from bot.types import JSON, Language, PaymentMethod
 
 #: Every reply template by name, in English and Chinese (no name is used by two topics).
-REPLIES: Mapping[str, Mapping[Language, str]] = {**CHAT, **ORDERS, **FLOWS, **WRITES}
+REPLIES: Mapping[str, Mapping[Language, str]] = {
+    **CHAT, **ORDERS, **FLOWS, **WRITES, **PRODUCTS, **BROWSE, **AVAILABILITY,
+}  # fmt: skip
 
 __all__ = [
     "CANCEL_REASONS", "FLOW_WORDS", "ORDER_STATUSES", "REPLIES", "FlowWords", "address_text", "handoff_phrase",

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from bot.agent.replies import REPLIES, handoff_phrase, method_name, reason_text, say, status_text
+from bot.agent.replies.availability import AVAILABILITY
+from bot.agent.replies.browse import BROWSE
 from bot.agent.replies.chat import CHAT
 from bot.agent.replies.flows import FLOWS
 from bot.agent.replies.orders import ORDERS
+from bot.agent.replies.products import PRODUCTS
 from bot.agent.replies.writes import WRITES
 from bot.types import PaymentMethod
 
 
 def test_no_name_is_used_by_two_topics() -> None:
-    assert len(REPLIES) == sum(len(table) for table in (CHAT, ORDERS, FLOWS, WRITES))
+    assert len(REPLIES) == sum(len(table) for table in (CHAT, ORDERS, FLOWS, WRITES, PRODUCTS, BROWSE, AVAILABILITY))
 
 
 def test_say_fills_a_template() -> None:
