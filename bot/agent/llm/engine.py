@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 _CITE = re.compile(r"\[(\d{1,2})\]")
 #: A JSON object key ({"price": ...): a tool result pasted into the answer, never shown to a shopper.
 _RAW_JSON = re.compile(r"[{\[,]\s*\"[A-Za-z_][A-Za-z0-9_]*\"\s*:")
+#: A model's control token (<|endoftext|>, <|im_start|>): the model broke its format; never shown.
+_CONTROL_TOKEN = re.compile(r"<\|[a-z_]{2,20}\|>")
 #: Product cards one reply carries at most.
 MAX_CARDS = 5
 SNIPPET_CHARS = 240
@@ -278,8 +280,9 @@ class LlmEngine:
 
 
 def raw_data(text: str) -> bool:
-    """True when the answer carries a JSON object (a tool result pasted in): the shopper reads words, not data."""
-    return _RAW_JSON.search(text) is not None
+    """True when the answer carries a JSON object (a tool result pasted in) or a model control token: the
+    shopper reads words, not data."""
+    return _RAW_JSON.search(text) is not None or _CONTROL_TOKEN.search(text) is not None
 
 
 def _unfit(text: str) -> bool:

@@ -139,3 +139,13 @@ def test_without_an_index_a_loose_name_is_found_and_a_missing_one_is_not(shop: S
     miss = call_tool(ctx, "search_products", {"query": "electric kettle"}).call.result
     assert [p["name"] for p in hit["products"]] == ["Water Bottle"]
     assert miss == {"products": [], "matched": False}
+
+
+def test_an_answer_with_a_model_control_token_never_reaches_the_shopper(
+    model: llm.ScriptedLlmServer, shop: SqliteShop, pii: PiiScrubber
+) -> None:
+    model.script(llm.text("Sure<|endoftext|>>>>"))
+    c = chat(model, shop, pii)
+    reply = c.send("Do you sell t-shirts?")
+    assert "<|" not in reply
+    assert c.last.engine == "embedded"
