@@ -167,6 +167,15 @@ def _say(rng: random.Random, forms: Sequence[str], **values: str) -> str:
 # --------------------------------------------------------------------------- generators
 
 
+def _ask_about_variant(
+    gen: _Gen, lang: Lang, product: Product, variant: Variant, en: Sequence[str], zh: Sequence[str]
+) -> str:
+    """A shopper's question naming one variant: the product's name and options as written in that language."""
+    if lang == "en":
+        return _say(gen.rng, en, name=product.name.lower(), opts=options_en(variant))
+    return _say(gen.rng, zh, name=zh_name(product), opts=options_zh(variant))
+
+
 def _product_facts(gen: _Gen, count: int) -> None:
     for number, product in enumerate(gen.pick(count)):
         lang = _lang(number)
@@ -182,24 +191,18 @@ def _product_facts(gen: _Gen, count: int) -> None:
             )
             gen.add("product_facts", lang, Turn(text, Check(groups=tuple((v,) for v in values))))
             continue
-        if lang == "en":
-            text = _say(
-                gen.rng,
-                (
-                    "how much is the {name} in {opts}?",
-                    "price of {name} ({opts})?",
-                    "hi, whats the price for the {name}, {opts}",
-                ),
-                name=product.name.lower(),
-                opts=options_en(variant),
-            )
-        else:
-            text = _say(
-                gen.rng,
-                ("{name}（{opts}）多少钱？", "请问{name} {opts} 这款什么价格", "{name}{opts}的卖多少"),
-                name=zh_name(product),
-                opts=options_zh(variant),
-            )
+        text = _ask_about_variant(
+            gen,
+            lang,
+            product,
+            variant,
+            en=(
+                "how much is the {name} in {opts}?",
+                "price of {name} ({opts})?",
+                "hi, whats the price for the {name}, {opts}",
+            ),
+            zh=("{name}（{opts}）多少钱？", "请问{name} {opts} 这款什么价格", "{name}{opts}的卖多少"),
+        )
         gen.add("product_facts", lang, Turn(text, Check(groups=(price_text(variant.price),))))
 
 
@@ -210,24 +213,18 @@ def _variant_stock(gen: _Gen, count: int) -> None:
         wanted_out = number % 3 != 0
         pool = [v for v in product.variants if v.available != wanted_out] or list(product.variants)
         variant = gen.rng.choice(pool)
-        if lang == "en":
-            text = _say(
-                gen.rng,
-                (
-                    "is the {name} in {opts} in stock?",
-                    "do u have the {name} {opts} available",
-                    "{name}, {opts} - in stock?",
-                ),
-                name=product.name.lower(),
-                opts=options_en(variant),
-            )
-        else:
-            text = _say(
-                gen.rng,
-                ("{name}（{opts}）有货吗？", "{name} {opts} 还有库存吗", "请问{name}{opts}现在能买到吗"),
-                name=zh_name(product),
-                opts=options_zh(variant),
-            )
+        text = _ask_about_variant(
+            gen,
+            lang,
+            product,
+            variant,
+            en=(
+                "is the {name} in {opts} in stock?",
+                "do u have the {name} {opts} available",
+                "{name}, {opts} - in stock?",
+            ),
+            zh=("{name}（{opts}）有货吗？", "{name} {opts} 还有库存吗", "请问{name}{opts}现在能买到吗"),
+        )
         gen.add("variant_stock", lang, Turn(text, stock_check(variant)))
 
 
