@@ -55,12 +55,19 @@ def _sources(kb: KnowledgeBase, query: str) -> set[str]:
     return {p.source for p in kb.search(query, k=5)}
 
 
-def test_another_process_ingesting_is_seen_by_a_running_knowledge_base(tmp_path: Path) -> None:
+def _policy_shop(tmp_path: Path, name: str, text: str) -> tuple[Settings, Path, KnowledgeBase]:
+    """A data dir, a policies folder holding one page, and a knowledge base opened on it (not yet ingested)."""
     settings = Settings(data_dir=tmp_path / "data")
     folder = tmp_path / "policies"
     folder.mkdir()
-    (folder / "returns.md").write_text("# Returns\n\nReturn anything within 30 days for a full refund.\n")
-    kb = KnowledgeBase.open(settings, embedder=HashingEmbedder())
+    (folder / name).write_text(text)
+    return settings, folder, KnowledgeBase.open(settings, embedder=HashingEmbedder())
+
+
+def test_another_process_ingesting_is_seen_by_a_running_knowledge_base(tmp_path: Path) -> None:
+    settings, folder, kb = _policy_shop(
+        tmp_path, "returns.md", "# Returns\n\nReturn anything within 30 days for a full refund.\n"
+    )
     kb.ingest_paths([folder])
     assert _sources(kb, "return refund") == {"returns.md"}
 
@@ -79,11 +86,7 @@ def test_another_process_ingesting_is_seen_by_a_running_knowledge_base(tmp_path:
 
 
 def test_own_writes_do_not_reload_and_unchanged_versions_cost_one_read(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path / "data")
-    folder = tmp_path / "policies"
-    folder.mkdir()
-    (folder / "a.md").write_text("# Shipping\n\nWe ship within the United States only.\n")
-    kb = KnowledgeBase.open(settings, embedder=HashingEmbedder())
+    _, folder, kb = _policy_shop(tmp_path, "a.md", "# Shipping\n\nWe ship within the United States only.\n")
     kb.search("shipping", k=1)
     kb.ingest_paths([folder])
     assert kb.sync(force=True) is False  # its own change is already in memory
