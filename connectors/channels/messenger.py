@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.types import Inbound, Outgoing, WebhookRequest
-from connectors.channels.base import items, load_json, obj, text_of
+from connectors.channels.base import items, obj, text_of
 from connectors.channels.meta import MetaChannel
 from connectors.channels.outbound import Outbound
 
@@ -34,21 +34,17 @@ def describe(message: dict[str, Any]) -> str:
 
 class MessengerChannel(MetaChannel):
     name = "messenger"
+    webhook_object = "page"
 
     def __init__(
         self, app_secret: str, verify_token: str, page_access_token: str, api_base: str, outbound: Outbound
     ) -> None:
-        super().__init__(app_secret, verify_token)
+        super().__init__(app_secret, verify_token, api_base, outbound)
         self._page_access_token = page_access_token
-        self._api_base = api_base.rstrip("/")
-        self._outbound = outbound
 
     def parse(self, request: WebhookRequest) -> list[Inbound]:
-        data = load_json(request.body)
-        if data.get("object") != "page":
-            return []
         found: list[Inbound] = []
-        for entry in items(data.get("entry")):
+        for entry in self.entries(request):
             for event in items(entry.get("messaging")):
                 message = obj(event.get("message"))
                 # is_echo: Messenger reports the page's own sends back to the webhook.

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
 from bot.types import Handshake, WebhookRequest
-from connectors.channels.base import WebhookChannel, same
+from connectors.channels.base import WebhookChannel, items, load_json, same
+from connectors.channels.outbound import Outbound
 
 
 def hub_signature(app_secret: str, body: bytes) -> str:
@@ -15,13 +17,22 @@ def hub_signature(app_secret: str, body: bytes) -> str:
 
 
 class MetaChannel(WebhookChannel):
-    """Verification for both Meta platforms; subclasses parse and send."""
+    """Verification and the webhook envelope for both Meta platforms; subclasses parse their events and send."""
 
     ack_body = "EVENT_RECEIVED"
+    webhook_object: str
+    """The envelope's "object" for this platform's events; a webhook with another object is none of ours."""
 
-    def __init__(self, app_secret: str, verify_token: str) -> None:
+    def __init__(self, app_secret: str, verify_token: str, api_base: str, outbound: Outbound) -> None:
         self._app_secret = app_secret
         self._verify_token = verify_token
+        self._api_base = api_base.rstrip("/")
+        self._outbound = outbound
+
+    def entries(self, request: WebhookRequest) -> list[dict[str, Any]]:
+        """The envelope's "entry" list, or none when the webhook's object is not this platform's."""
+        data = load_json(request.body)
+        return items(data.get("entry")) if data.get("object") == self.webhook_object else []
 
     def verify(self, request: WebhookRequest, now: float) -> bool:
         if request.method == "GET":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.types import Inbound, Outgoing, WebhookRequest
-from connectors.channels.base import bearer, items, load_json, obj, text_of
+from connectors.channels.base import bearer, items, obj, text_of
 from connectors.channels.meta import MetaChannel
 from connectors.channels.outbound import Outbound
 
@@ -39,6 +39,7 @@ def describe(message: dict[str, Any]) -> str:
 
 class WhatsAppChannel(MetaChannel):
     name = "whatsapp"
+    webhook_object = "whatsapp_business_account"
 
     def __init__(
         self,
@@ -49,18 +50,13 @@ class WhatsAppChannel(MetaChannel):
         api_base: str,
         outbound: Outbound,
     ) -> None:
-        super().__init__(app_secret, verify_token)
+        super().__init__(app_secret, verify_token, api_base, outbound)
         self._access_token = access_token
         self._phone_number_id = phone_number_id
-        self._api_base = api_base.rstrip("/")
-        self._outbound = outbound
 
     def parse(self, request: WebhookRequest) -> list[Inbound]:
-        data = load_json(request.body)
-        if data.get("object") != "whatsapp_business_account":
-            return []
         found: list[Inbound] = []
-        for entry in items(data.get("entry")):
+        for entry in self.entries(request):
             for change in items(entry.get("changes")):
                 value = obj(change.get("value"))
                 # Status callbacks (sent/delivered/read of our own replies) carry no "messages".
