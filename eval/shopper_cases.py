@@ -13,7 +13,7 @@ import random
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal, Protocol, Sequence
+from typing import Literal, Mapping, Protocol, Sequence
 
 from bot.types import Order, Product, ShopUser, Variant
 
@@ -167,13 +167,28 @@ def _say(rng: random.Random, forms: Sequence[str], **values: str) -> str:
 # --------------------------------------------------------------------------- generators
 
 
+_PRICE_QUESTIONS: dict[Lang, tuple[str, ...]] = {
+    "en": (
+        "how much is the {name} in {opts}?",
+        "price of {name} ({opts})?",
+        "hi, whats the price for the {name}, {opts}",
+    ),
+    "zh": ("{name}（{opts}）多少钱？", "请问{name} {opts} 这款什么价格", "{name}{opts}的卖多少"),
+}
+_STOCK_QUESTIONS: dict[Lang, tuple[str, ...]] = {
+    "en": ("is the {name} in {opts} in stock?", "do u have the {name} {opts} available", "{name}, {opts} - in stock?"),
+    "zh": ("{name}（{opts}）有货吗？", "{name} {opts} 还有库存吗", "请问{name}{opts}现在能买到吗"),
+}
+"""How shoppers ask about one variant, per language: {name} and {opts} are filled in as that language writes them."""
+
+
 def _ask_about_variant(
-    gen: _Gen, lang: Lang, product: Product, variant: Variant, en: Sequence[str], zh: Sequence[str]
+    gen: _Gen, lang: Lang, product: Product, variant: Variant, forms: Mapping[Lang, Sequence[str]]
 ) -> str:
-    """A shopper's question naming one variant: the product's name and options as written in that language."""
+    """A shopper's question naming one variant, in one of the forms for that language."""
     if lang == "en":
-        return _say(gen.rng, en, name=product.name.lower(), opts=options_en(variant))
-    return _say(gen.rng, zh, name=zh_name(product), opts=options_zh(variant))
+        return _say(gen.rng, forms["en"], name=product.name.lower(), opts=options_en(variant))
+    return _say(gen.rng, forms["zh"], name=zh_name(product), opts=options_zh(variant))
 
 
 def _product_facts(gen: _Gen, count: int) -> None:
@@ -191,18 +206,7 @@ def _product_facts(gen: _Gen, count: int) -> None:
             )
             gen.add("product_facts", lang, Turn(text, Check(groups=tuple((v,) for v in values))))
             continue
-        text = _ask_about_variant(
-            gen,
-            lang,
-            product,
-            variant,
-            en=(
-                "how much is the {name} in {opts}?",
-                "price of {name} ({opts})?",
-                "hi, whats the price for the {name}, {opts}",
-            ),
-            zh=("{name}（{opts}）多少钱？", "请问{name} {opts} 这款什么价格", "{name}{opts}的卖多少"),
-        )
+        text = _ask_about_variant(gen, lang, product, variant, _PRICE_QUESTIONS)
         gen.add("product_facts", lang, Turn(text, Check(groups=(price_text(variant.price),))))
 
 
@@ -213,18 +217,7 @@ def _variant_stock(gen: _Gen, count: int) -> None:
         wanted_out = number % 3 != 0
         pool = [v for v in product.variants if v.available != wanted_out] or list(product.variants)
         variant = gen.rng.choice(pool)
-        text = _ask_about_variant(
-            gen,
-            lang,
-            product,
-            variant,
-            en=(
-                "is the {name} in {opts} in stock?",
-                "do u have the {name} {opts} available",
-                "{name}, {opts} - in stock?",
-            ),
-            zh=("{name}（{opts}）有货吗？", "{name} {opts} 还有库存吗", "请问{name}{opts}现在能买到吗"),
-        )
+        text = _ask_about_variant(gen, lang, product, variant, _STOCK_QUESTIONS)
         gen.add("variant_stock", lang, Turn(text, stock_check(variant)))
 
 
