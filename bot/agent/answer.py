@@ -9,7 +9,14 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Sequence
 
-from bot.agent.sentences import Sentence, conditional_sentence, fact_kinds, question_kinds, split_sentences
+from bot.agent.sentences import (
+    Sentence,
+    conditional_sentence,
+    fact_kinds,
+    question_kinds,
+    split_sentences,
+    with_lead,
+)
 from bot.text import CJK, HAN
 from bot.types import Citation, Language, Passage
 
@@ -30,7 +37,7 @@ KEEP_RATIO = 0.5
 OTHER_SOURCE_RATIO = 0.8
 MAX_SENTENCES = 3
 #: Passages whose sentences are considered (the retriever's best first).
-MAX_PASSAGES = 4
+MAX_PASSAGES = 8
 #: Extra weight of the question-term share found in the sentence itself (rather than only in its
 #: section heading or list lead-in, which count for the coverage too).
 BODY_WEIGHT = 0.3
@@ -46,6 +53,12 @@ CONCRETE_BONUS = 0.1
 #: question asks "what if".
 CONDITION_PENALTY = 0.1
 SNIPPET_CHARS = 240
+#: A passage under the relevance bar still counts when it scores this share of the bar and holds this share
+#: of the question's terms in its language: Chinese questions and translated words score low in retrieval.
+LOW_BAR_RATIO = 0.5
+LOW_BAR_COVERAGE = 0.5
+#: A whole list shown for "which ..." questions, up to this many characters.
+LIST_CHARS = 500
 
 #: Scores each sentence against the question in [0, 1] (e.g. embedding similarity); added to the lexical score.
 SentenceScorer = Callable[[str, Sequence[str]], Sequence[float]]
@@ -53,6 +66,12 @@ SentenceScorer = Callable[[str, Sequence[str]], Sequence[float]]
 _WHAT_IF = re.compile(r"\bwhat if\b|\bwhat happens\b|\bif\b|如果|万一|要是", re.IGNORECASE)
 #: Sentences that lean on the one before them ("It does not restart ...") read badly alone.
 _PRONOUN = re.compile(r"^(?:(?:it|this|that|they|these|those|such)\b|它|这|此|该)", re.IGNORECASE)
+#: Questions asking for the items of a list: "what payment methods do you take", "what can't be returned?".
+_LISTING = re.compile(
+    r"\b(?:what|which)\b.*\b(?:methods?|items?|things?|kinds?|types?|options?|ways?|cards?|products?|cannot|can'?t"
+    r"|not)\b|哪些|哪几|什么方式|几种",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _EN_WORD = re.compile(r"[a-z0-9]+")
 #: The words that only say what kind of fact is wanted ("how long", "多久"): not content terms.
@@ -91,6 +110,12 @@ class Answer:
     citations: tuple[Citation, ...]
     language: Language
     """The language of the passages used (may differ from the shopper's)."""
+    best: str = ""
+    """The sentence that answers best (the deciding one for a yes/no question), as shown."""
+    best_lead: str = ""
+    """What introduced the best sentence's list (its lead-in or section heading); "" outside a list."""
+    parts: tuple[str, ...] = ()
+    """The sentences shown, in the order of `text`."""
 
 
 def compose_answer(
@@ -100,6 +125,8 @@ def compose_answer(
     max_sentences: int = MAX_SENTENCES,
     scorer: SentenceScorer | None = None,
     language: Language | None = None,
+    bar: float | None = None,
+    lenient: bool = False,
 ) -> Answer | None:
     """The best 1-3 sentences of the relevant passages, or None when nothing relevant was found.
 
@@ -111,19 +138,22 @@ def compose_answer(
     `scorer` (for instance a sentence-embedding similarity) adds its [0, 1] score to each.
     The kept sentences are shown in document order, those of the best sentence's passage first.
     `language` is the question's (guessed from its characters when not given): it picks the
-    relevance bar from MIN_PASSAGE_SCORES.
+    relevance bar from MIN_PASSAGE_SCORES (`bar` sets another); `lenient` lets a passage a little under it
+    count when it holds most of the question's terms in its own language (a question widened with the
+    pages' own words, see policy_topics).
     """
-    bar = min_passage_score(language or ("zh" if CJK.search(question) else "en"))
-    relevant = [p for p in passages if p.score >= bar]
+    if bar is None:
+        bar = min_passage_score(language or ("zh" if CJK.search(question) else "en"))
+    q_terms = _question_terms(question)
+    relevant = [p for p in passages if p.score >= bar or (lenient and _covered(q_terms, p, bar))]
     if not relevant:
         return None
-    q_terms = _question_terms(question)
     wanted = question_kinds(question)
     conditional_question = conditional_sentence(question) or bool(_WHAT_IF.search(question))
     candidates = [
         _Candidate(pi, s, terms(s.text), terms(s.lead), fact_kinds(s.text))
         for pi, passage in enumerate(relevant[:MAX_PASSAGES])
-        for s in split_sentences(passage.text)
+        for s in split_sentences(passage.text, heading=_heading(passage.section))
         if not s.meta
     ]
     if not candidates:
@@ -171,9 +201,14 @@ def compose_answer(
         scored = [(value + float(e), c) for (value, c), e in zip(scored, extra)]
     scored.sort(key=lambda x: -x[0])
     chosen = _pick(scored, [p.source for p in relevant], max_sentences)
+    best = chosen[0]
     follow = _follow_up(chosen[0], candidates)
     if follow is not None and max_sentences > 1 and follow not in chosen:
         chosen = [chosen[0], follow, *chosen[1 : max_sentences - 1]]
+    if best.sentence.group >= 0 and _LISTING.search(question):
+        chosen = [_whole_list(best, candidates), *[c for c in chosen if c.sentence.group != best.sentence.group]]
+        chosen = chosen[:max_sentences]
+        best = chosen[0]
     lead_passage = chosen[0].pi
     chosen.sort(key=lambda c: (c.pi != lead_passage, c.pi, c.sentence.position))
     # One citation per source document, even when two of its chunks contributed.
@@ -183,7 +218,47 @@ def compose_answer(
     citations = tuple(_citation(p, support) for p, support in used.values())
     language = relevant[lead_passage].language
     joiner = "" if language == "zh" else " "
-    return Answer(text=joiner.join(c.sentence.text for c in chosen), citations=citations, language=language)
+    parts = tuple(c.sentence.text for c in chosen)
+    return Answer(
+        joiner.join(parts), citations, language, best=best.sentence.text, best_lead=best.sentence.lead, parts=parts
+    )
+
+
+def _heading(section: str) -> str:
+    """The innermost heading of a passage's section path ("Returns > Refunds" -> "Refunds")."""
+    return section.rsplit(" > ", 1)[-1].strip()
+
+
+def _covered(q_terms: frozenset[str], passage: Passage, bar: float) -> bool:
+    """A passage a little under the bar that holds most of the question's terms written in its language."""
+    if passage.score < LOW_BAR_RATIO * bar:
+        return False
+    zh = passage.language == "zh"
+    pool = {t for t in q_terms if bool(CJK.search(t)) == zh}
+    if not pool:
+        return False
+    found = terms(f"{passage.section} {passage.text}")
+    return len(pool & found) / len(pool) >= LOW_BAR_COVERAGE
+
+
+def _whole_list(best: _Candidate, candidates: Sequence[_Candidate]) -> _Candidate:
+    """The list the best item belongs to as one sentence: "Accepted payment methods: a; b; c." (up to LIST_CHARS)."""
+    items = [c for c in candidates if c.pi == best.pi and c.sentence.group == best.sentence.group]
+    lead = best.sentence.lead
+    zh = bool(CJK.search(lead or best.sentence.text))
+    shown: list[str] = []
+    for c in items:
+        text = c.sentence.text
+        if lead and text.startswith(lead):
+            text = text[len(lead) :].lstrip(":： ")
+        text = text.rstrip("。.;；")
+        if sum(len(t) for t in shown) + len(text) > LIST_CHARS and shown:
+            break
+        shown.append(text)
+    body = ("；" if zh else "; ").join(shown) + ("。" if zh else ".")
+    text = with_lead(lead, body) if lead else body
+    merged = Sentence(text, lead=lead, position=items[0].sentence.position, group=best.sentence.group)
+    return _Candidate(best.pi, merged, best.terms, best.lead_terms, best.facts)
 
 
 def sentences(text: str) -> list[str]:

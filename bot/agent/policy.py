@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from bot.agent import tools
-from bot.agent.answer import MIN_PASSAGE_SCORE, compose_answer
+from bot.agent import polarity, policy_topics, tools
+from bot.agent.answer import MIN_PASSAGE_SCORE, Answer, compose_answer, min_passage_score, terms
 from bot.agent.flows.detect import action_of
 from bot.agent.flows.state import Turn
 from bot.agent.replies import FLOW_WORDS, say
@@ -16,6 +16,10 @@ from bot.types import Language, Passage, Reply
 
 #: Passages fetched for an answer (the composer reads the best few by relevance).
 SEARCH_K = 8
+#: The memory key of the page topic last answered ("shipping"): a follow-up that names none stays on it.
+TOPIC_KEY = "policy_topic"
+#: A follow-up names at most this many content terms of its own ("And how much does it cost?").
+FOLLOW_UP_TERMS = 4
 #: Small talk before a question: "Hi!", "Great, thanks.", "Also,", "好的，谢谢。另外，".
 _LEAD_IN = re.compile(
     r"^(?:(?:hi|hello|hey|great|ok(?:ay)?|thanks|thank you|cool|perfect|got it|good|nice|also|and|oh"
@@ -33,9 +37,13 @@ def answer(turn: Turn) -> None:
     if topic and topic not in query:
         # "换一个大一号的" is about exchanges: say so to the search, which matches words.
         query = f"{query} {topic}"
+    keys = policy_topics.topics_of(query)
+    remembered = turn.memory.get(TOPIC_KEY, "")
+    if remembered and not policy_topics.main_topic(query) and len(terms(query)) <= FOLLOW_UP_TERMS:
+        keys.append(remembered)  # "And how much does it cost?" right after a shipping answer
+    widened = policy_topics.expand(query, keys)
     with turn.stage("retrieval"):
-        passages = search(turn.ctx, query, turn.lang)
-    composed = compose_answer(query, passages)
+        composed = find_answer(turn.ctx, widened, turn.lang)
     if turn.u.intent.label == "complaint":
         turn.say("complaint")
     if composed is None:
@@ -44,10 +52,65 @@ def answer(turn: Turn) -> None:
             turn.say("no_answer")
         return
     turn.succeeded()
-    text = composed.text
+    topic = policy_topics.main_topic(query) or (remembered if remembered in keys else "")
+    topic = topic or policy_topics.main_topic(composed.citations[0].source.split(".")[0] if composed.citations else "")
+    if topic:
+        turn.memory[TOPIC_KEY] = topic
+    text = reply_text(query, composed, turn.lang)
     if composed.language != turn.lang:
         text = say("other_language", turn.lang) + "\n" + text
     turn.replies.append(Reply(text, citations=composed.citations))
+
+
+def reply_text(query: str, composed: Answer, language: Language) -> str:
+    """The answer as shown: for a yes/no question its yes, no or "it depends" first, then the deciding
+    sentence and the rest."""
+    if not polarity.is_yes_no(query):
+        return composed.text
+    best = composed.best
+    decisive = f"{composed.best_lead} {best}" if composed.best_lead and composed.best_lead not in best else best
+    condition = terms(polarity.condition_of(best))
+    verdict = polarity.decide(query, decisive, condition, terms(query))
+    rest = [p for p in composed.parts if p != best]
+    joiner = "" if composed.language == "zh" else " "
+    body = joiner.join([best, *rest])
+    if language == "zh":
+        yes, no = polarity.zh_answer_words(query)
+        word = {"yes": yes, "no": no}.get(verdict, "")
+        lead = say("policy_depends", language) if verdict == "depends" else say("policy_verdict", language, word=word)
+    else:
+        lead = say({"yes": "policy_yes", "no": "policy_no"}.get(verdict, "policy_depends"), language)
+    return f"{lead}{'' if language == 'zh' else ' '}{body}"
+
+
+def find_answer(ctx: ToolContext, query: str, language: Language) -> Answer | None:
+    """The answer from the shop's pages: in the shopper's language when those answer, else from a page in
+    the other language (the shop may have written it only once). Policy pages first; the catalogue's
+    passages only when no page answers, and never in another language than the question's."""
+    other: Language = "en" if language == "zh" else "zh"
+    bar = min_passage_score(language)
+    pages = _merged(tools.search_knowledge(ctx, query, language, k=SEARCH_K, kind="policy"),
+                    tools.search_knowledge(ctx, query, None, k=SEARCH_K, kind="policy"))  # fmt: skip
+    own = [p for p in pages if p.language == language]
+    composed = compose_answer(query, own, language=language, lenient=True)
+    if composed is not None:
+        return composed
+    foreign = [p for p in pages if p.language == other]
+    composed = compose_answer(query, foreign, bar=bar, lenient=True)
+    if composed is not None:
+        return composed
+    anything = [p for p in search(ctx, query, language) if p.kind != "policy" and p.language == language]
+    return compose_answer(query, anything, language=language)
+
+
+def _merged(*lists: list[Passage]) -> list[Passage]:
+    """The passages of several searches, each once, most relevant first."""
+    best: dict[str, Passage] = {}
+    for passages in lists:
+        for p in passages:
+            if p.id not in best or p.score > best[p.id].score:
+                best[p.id] = p
+    return sorted(best.values(), key=lambda p: -p.score)
 
 
 def question(text: str, vault: Mapping[str, str] | None = None) -> str:

@@ -59,6 +59,8 @@ _FACTS: dict[str, re.Pattern[str]] = {
 _CONDITIONAL = re.compile(r"^(?:(?:if|unless|when|once|while)\b|如果|若|除非|一旦)", re.IGNORECASE)
 #: List items shorter than this read as fragments ("Gift cards.") and are shown after their lead-in.
 _FRAGMENT_CHARS = {"en": 60, "zh": 24}
+#: Under a heading (no lead-in sentence) only real fragments ("PayPal.") are shown after it.
+_HEADING_FRAGMENT_CHARS = {"en": 30, "zh": 12}
 
 
 @dataclass(frozen=True)
@@ -73,13 +75,24 @@ class Sentence:
     """Index among the passage's sentences (0 = first)."""
     meta: bool = False
     """About the page, or only a pointer elsewhere; not an answer."""
+    group: int = -1
+    """The list this item belongs to (items of one list share it); -1 for a sentence outside a list."""
 
 
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(text: str, heading: str = "") -> list[Sentence]:
     """Every candidate sentence of a passage, in order. Headings, table rows and dangling lead-ins
-    ("It can:") are not candidates; address-like runs of short lines become one sentence."""
+    ("It can:") are not candidates; address-like runs of short lines become one sentence.
+
+    A list item keeps what introduced it: the lead-in sentence before the list, else the section
+    heading it sits under (`heading` for a passage that starts with the list), so that "PayPal." under
+    "Accepted payment methods" reads "Accepted payment methods: PayPal." and an item under "What the
+    warranty does not cover" keeps its "not". Short items are kept, never dropped as fragments.
+    """
     out: list[Sentence] = []
-    lead = ""
+    lead = heading.strip()
+    from_heading = True  # the lead is a heading, not a lead-in sentence
+    group = -1  # the list being read
+    lists = 0
     block: list[str] = []  # consecutive short lines without punctuation (a postal address)
 
     def flush() -> None:
@@ -93,27 +106,40 @@ def split_sentences(text: str) -> list[Sentence]:
         if not raw.strip():
             flush()
             continue
-        if re.match(r"^\s*#", raw) or re.match(r"^\s*\|", raw):
+        if re.match(r"^\s*#", raw):
+            flush()
+            lead = _MARKUP.sub(lambda m: m.group(1) or "", raw.strip().lstrip("#")).strip()
+            from_heading = True
+            group = -1
+            continue  # a heading does not read as an answer; it introduces a list right under it
+        if re.match(r"^\s*\|", raw):
             flush()
             lead = ""
-            continue  # headings and table rows do not read as answers
+            group = -1
+            continue  # table rows do not read as answers
         is_item = bool(_BULLET.match(raw))
         line = _MARKUP.sub(lambda m: m.group(1) or "", _BULLET.sub("", raw)).strip()
         if not is_item and not _END.search(line) and len(line) < 60:
             block.append(line)
             continue
         flush()
+        if is_item and group < 0:
+            lists += 1
+            group = lists
         if not is_item:
             lead = ""
+            group = -1
         pieces = _segment(line)
         for i, piece in enumerate(pieces):
             if piece.endswith((":", "：")) and len(piece) > 1:
                 if i == len(pieces) - 1 and not is_item:
                     lead = piece[:-1].strip()
+                    from_heading = False
                 continue  # a lead-in says nothing until its list does
-            if not _long_enough(piece):
+            if not (_long_enough(piece) or (is_item and len(piece.strip(".。;；")) >= 2)):
                 continue
-            out.append(_item(piece, lead if is_item else "", len(out)))
+            item_lead = lead if is_item else ""
+            out.append(_item(piece, item_lead, len(out), group if is_item else -1, from_heading and bool(item_lead)))
     flush()
     return out
 
@@ -133,17 +159,26 @@ def conditional_sentence(text: str) -> bool:
     return bool(_CONDITIONAL.match(text))
 
 
-def _item(piece: str, lead: str, position: int) -> Sentence:
+def _item(piece: str, lead: str, position: int, group: int = -1, heading: bool = False) -> Sentence:
     meta = bool(_META.search(piece))
     if not lead:
-        return Sentence(piece, position=position, meta=meta)
-    zh = bool(CJK.search(piece))
-    if len(piece) >= _FRAGMENT_CHARS["zh" if zh else "en"]:
-        return Sentence(piece, lead=lead, position=position, meta=meta)
-    if zh:
-        return Sentence(f"{lead}：{piece}", lead=lead, position=position, meta=meta)
-    item = piece[0].lower() + piece[1:] if len(piece) > 1 and piece[1].islower() else piece
-    return Sentence(f"{lead}: {item}", lead=lead, position=position, meta=meta)
+        return Sentence(piece, position=position, meta=meta, group=group)
+    zh = bool(CJK.search(piece)) or bool(CJK.search(lead))
+    short = (_HEADING_FRAGMENT_CHARS if heading else _FRAGMENT_CHARS)["zh" if zh else "en"]
+    if len(piece) >= short:
+        return Sentence(piece, lead=lead, position=position, meta=meta, group=group)
+    return Sentence(with_lead(lead, piece), lead=lead, position=position, meta=meta, group=group)
+
+
+def with_lead(lead: str, piece: str) -> str:
+    """A list item read after what introduced it: "The following items cannot be returned: gift cards."."""
+    if CJK.search(lead) or CJK.search(piece):
+        return f"{lead}：{piece}"
+    words = piece.split()
+    # "Gift cards." -> "gift cards."; names keep their capitals ("PayPal.", "Harbor Goods gift cards.").
+    common = words[0][1:].islower() and not (len(words) > 1 and words[1][:1].isupper())
+    item = piece[0].lower() + piece[1:] if common else piece
+    return f"{lead}: {item}"
 
 
 def _segment(line: str) -> list[str]:

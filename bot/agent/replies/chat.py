@@ -65,6 +65,11 @@ CHAT: Mapping[str, Mapping[Language, str]] = {
         "en": "This is what our help pages say (only available in Chinese):",
         "zh": "以下是帮助文档中的相关内容（仅有英文版本）：",
     },
+    # A yes/no question about the shop's rules: the answer first, then the sentence of the page that decides it.
+    "policy_yes": {"en": "Yes.", "zh": "是的。"},
+    "policy_no": {"en": "No.", "zh": "不是。"},
+    "policy_verdict": {"en": "{word}.", "zh": "{word}。"},
+    "policy_depends": {"en": "It depends.", "zh": "要看具体情况。"},
     "product_line": {
         "en": "{name}: {available} of {total} options in stock, {price}.",
         "zh": "{name}：{total} 个规格中有 {available} 个有货，{price}。",

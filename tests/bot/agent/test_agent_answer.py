@@ -53,9 +53,11 @@ def test_strong_cross_lingual_match_answers_with_its_first_sentences() -> None:
 
 
 def test_sentences_strip_markdown() -> None:
+    assert sentences("- **Bold** item here.\n1. Second item here!") == ["Bold item here.", "Second item here!"]
+    # Short items under a heading read with it: "Accepted payment methods: PayPal."
     assert sentences("## Heading\n- **Bold** item here.\n1. Second item here!") == [
-        "Bold item here.",
-        "Second item here!",
+        "Heading: bold item here.",
+        "Heading: second item here!",
     ]
 
 
