@@ -214,7 +214,15 @@ def main_topic(question: str) -> str:
 def expand(question: str, keys: list[str] | None = None) -> str:
     """The question with the pages' own words for its topics added (both languages)."""
     chosen = topics_of(question) if keys is None else keys
-    extra = " ".join(_BY_KEY[k].words for k in chosen if k in _BY_KEY)
+    zh = bool(re.search(r"[\u4e00-\u9fff]", question))
+    named = set(topics_of(question))
+    # A page topic the question names itself gets only the other language's words (for a page written once):
+    # its own language's words would pull in every sentence of the page ("退款" into "退货期是多久？").
+    extra = " ".join(
+        _other_script(_BY_KEY[k].words, zh) if _BY_KEY[k].main and k in named else _BY_KEY[k].words
+        for k in chosen
+        if k in _BY_KEY
+    )
     return f"{question} {extra}".strip() if extra else question
 
 
@@ -222,3 +230,8 @@ def topic_words(key: str) -> str:
     """The words that put a question on a topic (for a follow-up that names none)."""
     topic = _BY_KEY.get(key)
     return topic.words if topic else ""
+
+
+def _other_script(words: str, zh: bool) -> str:
+    """The words written in the other language than the question's."""
+    return " ".join(w for w in words.split() if bool(re.search(r"[\u4e00-\u9fff]", w)) != zh)
