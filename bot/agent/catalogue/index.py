@@ -62,7 +62,9 @@ class CatalogueIndex:
             if best >= 0.5:
                 hits.append(Hit(product, best))
         hits.sort(key=lambda h: -h.score)
-        return hits[:limit]
+        # Read live: current stock, and a product removed since the last rebuild is not offered.
+        current = ((h, self.live(h.product.product_id)) for h in hits)
+        return [Hit(p, h.score, h.options, h.variant) for h, p in current if p is not None][:limit]
 
     def search(self, query: str, limit: int) -> Sequence[Product]:
         """bot.agent.tools.ProductSearch: the products of `find`."""
