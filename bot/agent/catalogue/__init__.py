@@ -16,4 +16,4 @@ __all__ = ["CatalogueIndex", "Hit", "answer"]
 def answer(turn: Turn, index: CatalogueIndex) -> bool:
     """Answer a question about the shop's products; False when the message is not one (the shop's
     pages answer it then)."""
-    return browse.answer(turn, index) or product.answer(turn, index)
+    return browse.answer(turn, index) or product.answer(turn)

@@ -62,9 +62,15 @@ class CatalogueIndex:
             if best >= 0.5:
                 hits.append(Hit(product, best))
         hits.sort(key=lambda h: -h.score)
-        # Read live: current stock, and a product removed since the last rebuild is not offered.
-        current = ((h, self.live(h.product.product_id)) for h in hits)
-        return [Hit(p, h.score, h.options, h.variant) for h, p in current if p is not None][:limit]
+        # Read live, the best `limit` only: current stock, and a product removed since the last rebuild is not offered.
+        found: list[Hit] = []
+        for hit in hits:
+            current = self.live(hit.product.product_id)
+            if current is not None:
+                found.append(Hit(current, hit.score, hit.options, hit.variant))
+            if len(found) == limit:
+                break
+        return found
 
     def search(self, query: str, limit: int) -> Sequence[Product]:
         """bot.agent.tools.ProductSearch: the products of `find`."""

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from bot.agent.catalogue.index import CatalogueIndex
+from bot.agent import tools
 from bot.agent.flows.state import Turn
 from bot.agent.replies import say
 from bot.types import Language, Product, Reply
 
 
-def answer(turn: Turn, index: CatalogueIndex) -> bool:
-    """Answer a question about a product the message names; False when it names none."""
+def answer(turn: Turn) -> bool:
+    """Answer a question about a product the message names (found through the context's catalogue index, the
+    lookup recorded as the find_products tool call); False when it names none."""
     if turn.u.intent.label not in ("product_question", "out_of_scope"):
         return False
     with turn.stage("tools"):
-        found = [h.product for h in index.find(turn.text, turn.lang, limit=3)]
+        found = tools.find_products(turn.ctx, turn.text)
     if not found:
         return False
     turn.succeeded()

@@ -92,15 +92,19 @@ def search_knowledge(
 
 
 def find_products(ctx: ToolContext, text: str, limit: int = 3) -> list[Product]:
-    """Catalogue products whose English or Chinese name appears in the text."""
-    lowered = text.lower()
-    found = [
-        p
-        for p in ctx.inventory.list_products()
-        if (p.name and p.name.lower() in lowered) or (p.name_zh and p.name_zh in text)
-    ]
-    found.sort(key=lambda p: -len(p.name))  # "Wireless Earbuds" before "Earbuds"
-    found = found[:limit]
+    """Catalogue products the text names: through the catalogue index when the context has one, else those
+    whose English or Chinese name appears in the text."""
+    if ctx.catalogue is not None:
+        found = list(ctx.catalogue.search(text, limit))
+    else:
+        lowered = text.lower()
+        found = [
+            p
+            for p in ctx.inventory.list_products()
+            if (p.name and p.name.lower() in lowered) or (p.name_zh and p.name_zh in text)
+        ]
+        found.sort(key=lambda p: -len(p.name))  # "Wireless Earbuds" before "Earbuds"
+        found = found[:limit]
     ctx.record(
         "find_products",
         {"text": text},
