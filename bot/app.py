@@ -82,6 +82,7 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
     engine = choose_engine(
         settings, embedded, shop, inventory, kb, bus, actions=shop, scrubber=scrubber, catalogue=index
     )  # the LLM engine when one is configured
+    desk = open_desk(settings, store, bus)
     turns = TurnHandler(
         store=store,
         bus=bus,
@@ -90,6 +91,7 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
         engine=engine,
         guard=guard_output,
         slots=TurnSlots(settings.turn_slots),
+        desk=desk,  # a handoff nobody can answer becomes an offer to take a message
     )
 
     if settings.admin_token is not None:
@@ -107,7 +109,7 @@ def build_service(settings: Settings, progress: ProgressFn | None = None) -> Ser
         inventory=inventory,
         retriever=kb,
         admin_token=admin_token,
-        handoff=open_desk(settings, store, bus),
+        handoff=desk,
         checks={
             "shop": lambda: not shop.is_empty(),
             "knowledge": lambda: kb.count() > 0,

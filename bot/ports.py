@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from bot.types import (
     Address,
@@ -269,6 +270,34 @@ class Pulls(Protocol):
 
     async def pull(self, notice: Inbound) -> list[Inbound]:
         """The messages the notice announces (the notice itself when it carries one)."""
+        ...
+
+
+NobodyReason = Literal["no_agents", "closed", "nobody_online"]
+"""Why no person can take a handoff now: no agent accounts are configured, it is outside the agents'
+working hours, or no agent is signed in to the console."""
+
+
+@dataclass(frozen=True)
+class Nobody:
+    """No person can answer now, and why (the shopper is told, and offered to leave a message instead)."""
+
+    reason: NobodyReason
+    hours: str = ""
+    """The agents' working hours as configured (reason "closed"), e.g. "mon-fri 09:00-18:00 (UTC)"."""
+
+
+class DeskAvailability(Protocol):
+    """The human desk as a turn sees it (bot.desk.handoff.HandoffDesk): whether a handoff would reach a
+    person now, and where a shopper's message goes when none can answer."""
+
+    def nobody(self, at: float) -> Nobody | None:
+        """Why no person can take a handoff at `at` (Unix seconds); None when one can."""
+        ...
+
+    def take_message(self, conversation_id: str, reply_to: str, text: str, reason: str) -> None:
+        """Store the shopper's message as a ticket agents see in the console: answer `text` by email to
+        `reply_to` (real values, not placeholders). `reason`: the handoff that found nobody."""
         ...
 
 

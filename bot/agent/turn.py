@@ -1,4 +1,7 @@
-"""One shopper turn: scrub -> understand -> decide -> guard -> restore -> store + publish."""
+"""One shopper turn: scrub -> understand -> decide -> guard -> restore -> store + publish.
+
+A handoff the engine decides is applied here, or, when the desk says no person can answer, turned into an
+offer to take a message (bot/agent/leave_message.py): the conversation then stays with the bot."""
 
 from __future__ import annotations
 
@@ -10,12 +13,13 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 
 from bot import timing
-from bot.agent import handoff_policy
+from bot.agent import handoff_policy, leave_message
 from bot.agent.handoff_policy import Failure
+from bot.agent.leave_message import Next, Offer
 from bot.agent.replies import say
 from bot.agent.turn_slots import TurnSlots
 from bot.errors import NotFound
-from bot.ports import ConversationStore, Engine, EventBus, Scrubber
+from bot.ports import ConversationStore, DeskAvailability, Engine, EventBus, Scrubber
 from bot.stores.codec import state_event
 from bot.stores.record import record
 from bot.timing import Timings
@@ -60,6 +64,9 @@ class TurnHandler:
     guard: Guard
     slots: TurnSlots = field(default_factory=lambda: TurnSlots(0))
     """How many turns do their CPU-bound work at once (bot/agent/turn_slots.py); no limit unless given."""
+    desk: DeskAvailability | None = None
+    """Asked before a handoff is applied: when nobody can answer, the bot offers to take a message instead.
+    None: every handoff is applied (the conversation waits for an agent)."""
     # Turns of one conversation run one at a time (the widget may post over HTTP and the socket at
     # once); striped locks keep that true without a lock object per conversation.
     _locks: tuple[threading.Lock, ...] = field(
@@ -118,13 +125,27 @@ class TurnHandler:
             return TurnResult(replies=(), state=saved.state, trace=_silent_trace(scrubbed, dict(clock)))
 
         self.bus.publish(Event(type="typing", conversation_id=conversation_id, data={"role": "bot"}))
-        answer = self._answer(conversation, scrubbed, history, clock, holds_slot=True)
+        # A pending offer to take a message is the turn's, never the engine's dialogue state.
+        offer = leave_message.pending(conversation.memory) if self.desk is not None else None
+        engine_memory = {k: v for k, v in conversation.memory.items() if k != leave_message.KEY}
+        conversation = replace(conversation, memory=engine_memory)
+        answer = self._answer(conversation, scrubbed, history, clock, holds_slot=True, offer=offer)
         decision = answer.decision
+        memory = dict(decision.memory)
+        replies = answer.replies
         # The turn applies the engine's handoff: the state changes here, and only here.
         handoff = decision.handoff
+        nobody = self.desk.nobody(now()) if handoff and self.desk is not None else None
+        if handoff and nobody:
+            # No person can answer: say so at once and offer to take a message; the shopper goes on with the bot.
+            replies = (Reply(say(f"nobody_{nobody.reason}", answer.understanding.language, hours=nobody.hours)),)
+            leave_message.keep(memory, Offer(handoff.reason))
+            handoff = None
+        elif answer.taking is not None:
+            leave_message.keep(memory, answer.taking.offer)
         conversation = replace(
             conversation,
-            memory=dict(decision.memory),
+            memory=memory,
             customer=decision.customer or conversation.customer,
             locale=conversation.locale or answer.understanding.language,
             state="waiting_for_agent" if handoff else conversation.state,
@@ -133,7 +154,9 @@ class TurnHandler:
         )
         with clock.stage("store"):
             conversation = self._save(conversation, started_in="bot")
-            for reply in answer.replies:
+            if answer.taking is not None and answer.taking.step == "file":
+                self._file(conversation, answer.taking)
+            for reply in replies:
                 self._record(
                     Message(
                         conversation_id=conversation_id,
@@ -149,38 +172,73 @@ class TurnHandler:
                 self.bus.publish(state_event(conversation_id, conversation.state))
                 log.info("conversation %s handed off: %s", conversation_id, handed_off.reason)
         return TurnResult(
-            replies=answer.replies,
+            replies=replies,
             state=conversation.state,
             trace=answer.trace(scrubbed, self.engine.name, clock),
             handed_off=handed_off,
         )
 
     def _answer(
-        self, conversation: Conversation, scrubbed: str, history: Sequence[Message], clock: Timings, *, holds_slot: bool
+        self,
+        conversation: Conversation,
+        scrubbed: str,
+        history: Sequence[Message],
+        clock: Timings,
+        *,
+        holds_slot: bool,
+        offer: Offer | None = None,
     ) -> _Answer:
-        """understand -> decide -> guard -> restore: what the bot answers, changing nothing."""
+        """understand -> decide -> guard -> restore: what the bot answers, changing nothing.
+
+        While an offer to take a message stands, the message may be for the team (then the bot takes it
+        instead of the engine deciding), or another question, which the engine answers as usual."""
         with clock.stage("understand"):
             understanding = self.understand(scrubbed, conversation.locale)
+        taking = leave_message.next_step(offer, scrubbed, understanding) if offer is not None else None
         with clock.stage("decide"), timing.recording() as inside:  # retrieval/tools time themselves
-            try:
-                # An engine that mostly waits on the network gives its slot to another turn meanwhile.
-                waiting = self.slots.released() if holds_slot and self.engine.waits_on_network else nullcontext()
-                with waiting:
-                    decision = self.engine.decide(conversation, scrubbed, understanding, history)
-            except Exception:  # a failing engine fails towards a human, never towards silence
-                log.exception("engine %s failed on conversation %s", self.engine.name, conversation.id)
-                decision = Decision(
-                    replies=(Reply(say("engine_failed", understanding.language)),),
-                    handoff=handoff_policy.decide(understanding, conversation.memory, scrubbed, Failure()),
-                    memory=conversation.memory,
-                )
+            if taking is not None and taking.step != "answer":
+                decision = _taking_decision(taking, understanding.language, conversation.memory)
+            else:
+                taking = None
+                decision = self._decide(conversation, scrubbed, understanding, history, holds_slot)
         with clock.stage("guard"):
             decision = self.guard(decision, conversation.vault)
         with clock.stage("restore"):
             replies = tuple(
                 replace(r, text=self.scrubber.restore(r.text, conversation.vault)) for r in decision.replies
             )
-        return _Answer(understanding, decision, replies, inside)
+        return _Answer(understanding, decision, replies, inside, taking)
+
+    def _decide(
+        self,
+        conversation: Conversation,
+        scrubbed: str,
+        understanding: Understanding,
+        history: Sequence[Message],
+        holds_slot: bool,
+    ) -> Decision:
+        """The engine's decision; a failing engine fails towards a human, never towards silence."""
+        try:
+            # An engine that mostly waits on the network gives its slot to another turn meanwhile.
+            waiting = self.slots.released() if holds_slot and self.engine.waits_on_network else nullcontext()
+            with waiting:
+                return self.engine.decide(conversation, scrubbed, understanding, history)
+        except Exception:
+            log.exception("engine %s failed on conversation %s", self.engine.name, conversation.id)
+            return Decision(
+                replies=(Reply(say("engine_failed", understanding.language)),),
+                handoff=handoff_policy.decide(understanding, conversation.memory, scrubbed, Failure()),
+                memory=conversation.memory,
+            )
+
+    def _file(self, conversation: Conversation, taking: Next) -> None:
+        """The message the shopper left, with the real email address and text, to the desk."""
+        assert self.desk is not None and taking.offer is not None
+        offer = taking.offer
+        text = self.scrubber.restore("\n".join(offer.lines), conversation.vault)
+        reply_to = conversation.vault.get(offer.email, offer.email)
+        self.desk.take_message(conversation.id, reply_to, text, offer.reason)
+        log.info("conversation %s left a message (handoff %s found nobody)", conversation.id, offer.reason)
 
     def _save(self, conversation: Conversation, started_in: ConversationState) -> Conversation:
         """Store the turn's state; a state change someone else made meanwhile (an agent's claim or
@@ -204,6 +262,8 @@ class _Answer:
     replies: tuple[Reply, ...]
     decide_timings: Mapping[str, float]
     """What the seams recorded inside decide() (bot.timing.recording)."""
+    taking: Next | None = None
+    """The step of a pending offer to take a message, when the bot took this message instead of the engine."""
 
     def trace(self, scrubbed: str, engine: EngineName, clock: Mapping[str, float]) -> Trace:
         u, decision = self.understanding, self.decision
@@ -218,6 +278,13 @@ class _Answer:
             engine=decision.engine or engine,
             timings_ms={**clock, **{f"decide.{k}": v for k, v in inside.items()}},
         )
+
+
+def _taking_decision(taking: Next, language: Language, memory: Mapping[str, str]) -> Decision:
+    """The bot's own reply while it takes a message (the engine's dialogue state is left as it was)."""
+    email = taking.offer.email if taking.offer is not None else ""
+    key = "leave_message_taken" if taking.step == "file" else f"leave_message_{taking.step}"
+    return Decision(replies=(Reply(say(key, language, email=email)),), memory=memory)
 
 
 def _silent_trace(scrubbed: str, timings: dict[str, float]) -> Trace:

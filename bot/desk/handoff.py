@@ -1,17 +1,19 @@
-"""The human-agent desk: the handoff queue and the states bot -> waiting_for_agent -> agent -> bot | closed."""
+"""The human-agent desk: the handoff queue and the states bot -> waiting_for_agent -> agent -> bot | closed,
+whether a person can take a handoff now, and the messages shoppers leave when none can."""
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol, cast
 
-from bot.desk.replies import say
+from bot.desk.messages import MessageBox
+from bot.desk.replies import MESSAGE_HEAD, say
 from bot.desk.staff import AgentDirectory, FieldStore, OpeningHours
-from bot.desk.tickets import Ticket, summarize
+from bot.desk.tickets import Ticket, TicketKind, summarize
 from bot.errors import BadInput, Conflict, Forbidden, NotFound
-from bot.ports import ConversationStore, EventBus
+from bot.ports import ConversationStore, EventBus, Nobody
 from bot.settings import Settings
 from bot.stores.record import record
 from bot.types import JSON, Conversation, ConversationState, Event, Message, TurnResult, new_id, now
@@ -41,6 +43,44 @@ class HandoffDesk:
     directory: AgentDirectory
     hours: OpeningHours | None = None
     minutes_per_conversation: float = 4.0
+    inbox: MessageBox = field(init=False)
+    """The messages shoppers left when nobody could answer (bot.desk.messages)."""
+
+    def __post_init__(self) -> None:
+        self.inbox = MessageBox(self.store)
+
+    # ----------------------------------------------------------------- availability (bot.ports.DeskAvailability)
+
+    def nobody(self, at: float) -> Nobody | None:
+        """Why no person can take a handoff now: no accounts, outside the working hours, nobody signed in.
+
+        The turn asks before it hands off; when this says nobody, the shopper is told at once and offered
+        to leave a message, and the conversation stays with the bot instead of waiting on no one.
+        """
+        if not self.directory.accounts:
+            return Nobody("no_agents")
+        if self.hours is not None and not self.hours.is_open(at):
+            return Nobody("closed", hours=self.hours.text)
+        if not self.directory.online():
+            return Nobody("nobody_online")
+        return None
+
+    def take_message(self, conversation_id: str, reply_to: str, text: str, reason: str) -> None:
+        """A ticket of kind "message": agents answer it by email to reply_to (it never enters the queue)."""
+        conversation = self._get(conversation_id)
+        head = MESSAGE_HEAD.format(reply_to=reply_to, reason=reason.replace("_", " "))
+        ticket = self._new_ticket(conversation, reason, summary=head, kind="message")
+        ticket = replace(ticket, reply_to=reply_to, message=text[:4000], id=new_id("msg_"))
+        self.inbox.add(ticket)
+        log.info("conversation %s left message %s", conversation_id, ticket.id)
+
+    def messages(self) -> list[dict[str, JSON]]:
+        """The open messages, newest first."""
+        return self.inbox.open()
+
+    def answer_message(self, ticket_id: str, agent: str) -> dict[str, JSON]:
+        """The agent has replied by email: the message leaves the open list."""
+        return self.inbox.answered(ticket_id, agent)
 
     # ----------------------------------------------------------------- the shopper side
 
@@ -67,20 +107,7 @@ class HandoffDesk:
         self, conversation_id: str, reason: str, intent: str = "", sentiment: float = 0.0, summary: str = ""
     ) -> Ticket:
         conversation = self._get(conversation_id)
-        history = self.store.messages(conversation_id)[-LAST_MESSAGES:]
-        shopper_lines = [m.text for m in history if m.role == "shopper"]
-        ticket = Ticket(
-            conversation_id=conversation_id,
-            reason=reason,
-            intent=intent,
-            sentiment=sentiment,
-            summary=summarize(reason, shopper_lines, summary),
-            last_messages=tuple((m.role, m.text[:500]) for m in history),
-            opened_at=now(),
-            channel=conversation.channel,
-            locale=conversation.locale or "en",
-            customer=conversation.customer.name or conversation.customer.customer_id if conversation.customer else "",
-        )
+        ticket = self._new_ticket(conversation, reason, intent, sentiment, summary)
         if conversation.state != "waiting_for_agent":
             self._set_state(conversation, "waiting_for_agent", reason=reason)
         self.store.field_set(_scope(conversation_id), "ticket", json.dumps(ticket.to_json(), ensure_ascii=False))
@@ -211,6 +238,31 @@ class HandoffDesk:
         return None if raw is None else int(json.loads(raw)["score"])
 
     # ----------------------------------------------------------------- internals
+
+    def _new_ticket(
+        self,
+        conversation: Conversation,
+        reason: str,
+        intent: str = "",
+        sentiment: float = 0.0,
+        summary: str = "",
+        kind: TicketKind = "handoff",
+    ) -> Ticket:
+        history = self.store.messages(conversation.id)[-LAST_MESSAGES:]
+        shopper_lines = [m.text for m in history if m.role == "shopper"]
+        return Ticket(
+            conversation_id=conversation.id,
+            reason=reason,
+            intent=intent,
+            sentiment=sentiment,
+            summary=summarize(reason, shopper_lines, summary),
+            last_messages=tuple((m.role, m.text[:500]) for m in history),
+            opened_at=now(),
+            channel=conversation.channel,
+            locale=conversation.locale or "en",
+            customer=conversation.customer.name or conversation.customer.customer_id if conversation.customer else "",
+            kind=kind,
+        )
 
     def _availability_notice(self, locale: str) -> str:
         if not self.directory.accounts:

@@ -73,6 +73,8 @@ CANNED = (
 
 #: A ticket's summary as agents read it (in English, whatever the shopper's language).
 SUMMARY_LAST_MESSAGE = "{head} Last message: \u201c{last}\u201d"
+#: The head of a message ticket's summary: nobody could take the handoff, so the team answers by email.
+MESSAGE_HEAD = "Message to answer by email to {reply_to} (nobody could take the handoff: {reason})."
 
 
 def language(locale: str | None) -> Language:

@@ -1,14 +1,20 @@
-"""A handoff queue entry (ticket): why a conversation came to a human, and its priority."""
+"""A desk ticket: a handoff queue entry (why a conversation came to a human, and its priority), or a message
+a shopper left for the team when no person could answer (to answer by email)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Literal
 
 from bot.desk.replies import SUMMARY_LAST_MESSAGE
 from bot.types import JSON
 
 #: Handoff reasons (and intents) that go to the front of the queue.
 SENSITIVE = frozenset({"sensitive", "legal", "fraud", "privacy", "complaint", "payment_dispute", "engine_error"})
+
+TicketKind = Literal["handoff", "message"]
+"""handoff: the conversation waits in the queue for an agent to claim it; message: nobody could answer, and the
+shopper left a message and an email address for the reply (the conversation stays with the bot)."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,13 @@ class Ticket:
     channel: str = "web"
     locale: str = "en"
     customer: str = ""
+    kind: TicketKind = "handoff"
+    reply_to: str = ""
+    """A message's email address for the reply (kind "message")."""
+    message: str = ""
+    """What the shopper wrote for the team (kind "message")."""
+    id: str = ""
+    """A message's own id (a conversation may leave several); a handoff ticket is known by its conversation."""
 
     @property
     def sensitive(self) -> bool:
@@ -57,6 +70,10 @@ class Ticket:
             channel=str(data.get("channel", "web")),
             locale=str(data.get("locale", "en")),
             customer=str(data.get("customer", "")),
+            kind="message" if data.get("kind") == "message" else "handoff",
+            reply_to=str(data.get("reply_to", "")),
+            message=str(data.get("message", "")),
+            id=str(data.get("id", "")),
         )
 
 

@@ -78,6 +78,48 @@ CHAT: Mapping[str, Mapping[Language, str]] = {
     "price_range": {"en": "${low:.2f} to ${high:.2f}", "zh": "${low:.2f} 至 ${high:.2f}"},
     # What the output guard puts where it took out someone else's details.
     "redacted": {"en": "[redacted]", "zh": "[已隐藏]"},
+    # A handoff that finds nobody to answer (bot/agent/leave_message.py): said at once, with the offer to take
+    # a message to answer by email; the shopper can go on with the bot meanwhile.
+    "nobody_no_agents": {
+        "en": "I'm sorry, no one from our team can chat right now. If you leave your email address and your "
+        "message here, the team will reply to you by email. Meanwhile I can still help with anything else.",
+        "zh": "抱歉，目前没有人工客服可以在线接待您。您可以在这里留下邮箱和留言，我们的团队会通过邮件回复您。"
+        "在此期间，其他问题我仍然可以继续为您解答。",
+    },
+    "nobody_closed": {
+        "en": "I'm sorry, no one from our team is available right now: they work {hours}. If you leave your "
+        "email address and your message here, they will reply to you by email. Meanwhile I can still help "
+        "with anything else.",
+        "zh": "抱歉，现在不在人工客服的工作时间内（{hours}），暂时无人可以接待您。您可以在这里留下邮箱和留言，"
+        "我们的团队会通过邮件回复您。在此期间，其他问题我仍然可以继续为您解答。",
+    },
+    "nobody_nobody_online": {
+        "en": "I'm sorry, no one from our team is online right now. If you leave your email address and your "
+        "message here, the team will reply to you by email. Meanwhile I can still help with anything else.",
+        "zh": "抱歉，目前没有在线的人工客服。您可以在这里留下邮箱和留言，我们的团队会通过邮件回复您。"
+        "在此期间，其他问题我仍然可以继续为您解答。",
+    },
+    "leave_message_ask_both": {
+        "en": "Please write your email address and your message for the team, and I'll pass them on.",
+        "zh": "请写下您的邮箱和想留给团队的话，我会为您转达。",
+    },
+    "leave_message_ask_email": {
+        "en": "Thank you, I've noted your message. Which email address should the team reply to?",
+        "zh": "好的，已记下您的留言。请问团队应该回复到哪个邮箱？",
+    },
+    "leave_message_ask_message": {
+        "en": "Thank you, the team will reply to {email}. What would you like to tell them?",
+        "zh": "好的，团队会回复到 {email}。请问您想给团队留言什么？",
+    },
+    "leave_message_taken": {
+        "en": "Thank you. Your message is with our team, and they will reply to {email} by email. "
+        "Is there anything else I can help with meanwhile?",
+        "zh": "谢谢！您的留言已转交给我们的团队，他们会通过邮件回复到 {email}。在此期间还有什么可以帮您的吗？",
+    },
+    "leave_message_declined": {
+        "en": "All right, I won't take a message. I'm here if you need anything else.",
+        "zh": "好的，那就不留言了。还有其他需要随时告诉我。",
+    },
     # The engine failed and a person takes over (the LLM engine without a fallback too).
     "engine_failed": {
         "en": "Sorry, something went wrong on my side. I'm passing you to a human colleague who will reply here.",
