@@ -46,6 +46,10 @@ BODY_WEIGHT = 0.3
 HEADING_WEIGHT = 0.1
 #: Added to a sentence that states the kind of fact the question asks for (a duration for "how long" ...).
 FACT_BONUS = 0.35
+#: A sentence stating the asked kind of fact goes first when it scores this share of the best one, which
+#: states none: "how long do I have to send the item back?" is answered by "... within 14 days", not by a
+#: sentence sharing more of its words ("You do not need to send the damaged item back").
+FACT_FIRST_RATIO = 0.75
 #: Added to a sentence stating any concrete fact (a number, an amount, an email) when the question
 #: asks for none in particular.
 CONCRETE_BONUS = 0.1
@@ -74,9 +78,14 @@ _LISTING = re.compile(
 )
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _EN_WORD = re.compile(r"[a-z0-9]+")
-#: The words that only say what kind of fact is wanted ("how long", "多久"): not content terms.
+#: The words that only say what kind of fact is wanted ("how long", "多久") or ask whether there is one
+#: ("available"): not content terms.
 _HOW = re.compile(
-    r"\bhow (?:long|much|many|soon|fast|quickly|often)\b|多久|多长时间|多长|几天|几点|多少钱", re.IGNORECASE
+    r"\bhow (?:long|much|many|soon|fast|quickly|often)\b|多久|多长时间|多长|几天|几点|多少钱"
+    # "Is express shipping available?" asks whether there is express shipping: any sentence about it answers,
+    # not one that happens to say "available" too.
+    r"|\b(?:available|availability|offer(?:ed|s)?|provide[sd]?)\b",
+    re.IGNORECASE,
 )
 
 EN_STOPWORDS = frozenset(
@@ -200,6 +209,7 @@ def compose_answer(
         extra = scorer(question, [c.sentence.text for _, c in scored])
         scored = [(value + float(e), c) for (value, c), e in zip(scored, extra)]
     scored.sort(key=lambda x: -x[0])
+    scored = _asked_fact_first(scored, wanted)
     chosen = _pick(scored, [p.source for p in relevant], max_sentences)
     best = chosen[0]
     follow = _follow_up(chosen[0], candidates)
@@ -290,6 +300,20 @@ def _pick(scored: list[tuple[float, _Candidate]], sources: Sequence[str], max_se
             continue  # the same fact twice (two policies often repeat a rule)
         chosen.append(c)
     return chosen
+
+
+def _asked_fact_first(scored: list[tuple[float, _Candidate]], wanted: frozenset[str]) -> list[tuple[float, _Candidate]]:
+    """The sentences with the best one stating the asked kind of fact moved first, when it is close enough."""
+    if not wanted or not scored or wanted & scored[0][1].facts:
+        return scored
+    best = scored[0][0]
+    for i, (value, c) in enumerate(scored):
+        if value < FACT_FIRST_RATIO * best:
+            break
+        if wanted & c.facts:
+            # It takes the best one's score, so that _pick measures the others against it as before.
+            return [(best, c), *scored[:i], *scored[i + 1 :]]
+    return scored
 
 
 def _follow_up(best: _Candidate, candidates: Sequence[_Candidate]) -> _Candidate | None:

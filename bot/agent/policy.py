@@ -24,7 +24,10 @@ FOLLOW_UP_TERMS = 4
 _LEAD_IN = re.compile(
     r"^(?:(?:hi|hello|hey|great|ok(?:ay)?|thanks|thank you|cool|perfect|got it|good|nice|also|and|oh"
     r"|one more thing|by the way|btw|wait|actually|sorry|quick question|before i confirm)\b[\s,.!;:]*"
-    r"|(?:你好|您好|好的|谢谢|多谢|嗯+|还有)[\s,.!;:，。！；：、]+|(?:另外|对了|顺便问一下)[\s,，、]*)",
+    r"|(?:你好|您好|好的|谢谢|多谢|嗯+|还有)[\s,.!;:，。！；：、]+|(?:另外|对了|顺便问一下|先问一下|先问下|请问)[\s,，、]*"
+    # What the shopper will not do is not what they ask about: "如果不取消，..." asks about returns.
+    r"|(?:如果|要是|假如)我?不[\u4e00-\u9fff]{1,6}(?:的话)?[,，]\s*"
+    r"|if i (?:don't|do not|dont) \w+(?: (?:it|them))?,\s*)",
     re.IGNORECASE,
 )
 
@@ -43,7 +46,7 @@ def answer(turn: Turn) -> None:
         keys.append(remembered)  # "And how much does it cost?" right after a shipping answer
     widened = policy_topics.expand(query, keys)
     with turn.stage("retrieval"):
-        composed = find_answer(turn.ctx, widened, turn.lang)
+        composed = find_answer(turn.ctx, widened, turn.lang, own=policy_topics.expand(query, keys, script=turn.lang))
     if turn.u.intent.label == "complaint":
         turn.say("complaint")
     if composed is None:
@@ -83,16 +86,19 @@ def reply_text(query: str, composed: Answer, language: Language) -> str:
     return f"{lead}{'' if language == 'zh' else ' '}{body}"
 
 
-def find_answer(ctx: ToolContext, query: str, language: Language) -> Answer | None:
+def find_answer(ctx: ToolContext, query: str, language: Language, own: str | None = None) -> Answer | None:
     """The answer from the shop's pages: in the shopper's language when those answer, else from a page in
     the other language (the shop may have written it only once). Policy pages first; the catalogue's
-    passages only when no page answers, and never in another language than the question's."""
+    passages only when no page answers, and never in another language than the question's.
+
+    `query` (the question widened with both languages' topic words) is searched; `own`, the question with
+    only its own language's words, chooses the sentences of pages in the shopper's language."""
     other: Language = "en" if language == "zh" else "zh"
     bar = min_passage_score(language)
     pages = _merged(tools.search_knowledge(ctx, query, language, k=SEARCH_K, kind="policy"),
                     tools.search_knowledge(ctx, query, None, k=SEARCH_K, kind="policy"))  # fmt: skip
-    own = [p for p in pages if p.language == language]
-    composed = compose_answer(query, own, language=language, lenient=True)
+    same = [p for p in pages if p.language == language]
+    composed = compose_answer(own or query, same, language=language, lenient=True)
     if composed is not None:
         return composed
     foreign = [p for p in pages if p.language == other]

@@ -70,7 +70,8 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "shipping",
-        (r"ship(?:s|ped|ping)?", r"deliver(?:y|ies|ed)?", r"postage", r"send", r"arrive"),
+        # "send the item back" is a return, not shipping.
+        (r"(?:ship(?:s|ped|ping)?|send)(?! (?:\w+ ){0,3}back\b)", r"deliver(?:y|ies|ed)?", r"postage", r"arrive"),
         ("配送", "运费", "发货", "寄", "快递", "送达", "包邮", "邮费", "物流", "送货", "到货"),
         "shipping delivery 配送 运费",
     ),
@@ -98,7 +99,7 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "returns",
-        (r"return(?:s|ed|ing)?", r"refund(?:s|ed)?", r"send (?:it|them) back", r"money back"),
+        (r"return(?:s|ed|ing)?", r"refund(?:s|ed)?", r"(?:send|ship|bring|mail) (?:\w+ ){0,3}back", r"money back"),
         ("退货", "退款", "退回", "退", "寄回"),
         "return refund 退货 退款",
     ),
@@ -211,8 +212,10 @@ def main_topic(question: str) -> str:
     return next((k for k in topics_of(question) if _BY_KEY[k].main), "")
 
 
-def expand(question: str, keys: list[str] | None = None) -> str:
-    """The question with the pages' own words for its topics added (both languages)."""
+def expand(question: str, keys: list[str] | None = None, *, script: str | None = None) -> str:
+    """The question with the pages' own words for its topics added (both languages, or only those written in
+    `script`, "en" or "zh": the sentence choice on a page in one language is not helped by the other's words,
+    and is misled where a page quotes them, as "（return requested）" in a Chinese page)."""
     chosen = topics_of(question) if keys is None else keys
     zh = bool(re.search(r"[\u4e00-\u9fff]", question))
     named = set(topics_of(question))
@@ -223,6 +226,8 @@ def expand(question: str, keys: list[str] | None = None) -> str:
         for k in chosen
         if k in _BY_KEY
     )
+    if script is not None:
+        extra = " ".join(w for w in extra.split() if bool(re.search(r"[\u4e00-\u9fff]", w)) == (script == "zh"))
     return f"{question} {extra}".strip() if extra else question
 
 

@@ -1,0 +1,53 @@
+"""Policy answers: the question as searched, the topic words it is widened with, and the sentence that answers."""
+
+from __future__ import annotations
+
+from bot.agent import policy_topics
+from bot.agent.answer import compose_answer
+from bot.agent.policy import question
+from bot.types import Passage
+
+
+def test_small_talk_and_what_the_shopper_will_not_do_are_not_the_question() -> None:
+    assert question("先问一下，如果不取消，收到货以后几天内可以退货？") == "收到货以后几天内可以退货？"
+    assert question("If I don't cancel it, how long do I have to return?") == "how long do I have to return?"
+    assert question("Before I confirm: how long do I have to send the item back?").startswith("how long")
+    assert question("如果不满意可以退吗") == "如果不满意可以退吗"  # a condition of the question itself stays
+
+
+def test_sending_an_item_back_is_a_return_not_shipping() -> None:
+    assert policy_topics.main_topic("how long do I have to send the item back?") == "returns"
+    assert policy_topics.main_topic("when do you send my order?") == "shipping"
+
+
+def test_own_language_widening_keeps_only_that_script() -> None:
+    keys = policy_topics.topics_of("收到货以后几天内可以退货？")
+    assert "return" in policy_topics.expand("收到货以后几天内可以退货？", keys)
+    own = policy_topics.expand("收到货以后几天内可以退货？", keys, script="zh")
+    assert "return" not in own and "shipping" not in own
+
+
+def test_a_how_long_question_is_answered_by_a_sentence_with_a_duration() -> None:
+    page = Passage(
+        "p1",
+        "You do not need to send the damaged item back unless we ask for it. "
+        "Please ship the items back within 14 days of receiving the label.",
+        "returns.en.md",
+        "Returns",
+        score=0.6,
+    )
+    answer = compose_answer("how long do I have to send the item back?", [page])
+    assert answer is not None and answer.best.startswith("Please ship the items back within 14 days")
+
+
+def test_available_does_not_pick_the_sentence() -> None:
+    page = Passage(
+        "p1",
+        "Express shipping: $14.95 per order, whatever the subtotal. "
+        "Changing the address does not change the shipping cost unless you move to where express is not available.",
+        "shipping.en.md",
+        "Shipping",
+        score=0.6,
+    )
+    answer = compose_answer("is express shipping available?", [page])
+    assert answer is not None and "14.95" in answer.best
