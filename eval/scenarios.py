@@ -17,7 +17,7 @@ from eval.public_data import percentile
 from eval.scenario_check import TurnLog, Verdict, judge
 from eval.scenario_data import Scenario, load_scenarios
 from eval.scenario_orders import Allocation, allocate, snapshot
-from eval.smoke import fill, shop_email_domains
+from eval.smoke import desk_agent_account, fill, shop_email_domains, sign_in_desk_agent
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -76,7 +76,7 @@ def run_scenarios(options: SuiteOptions, engine: EngineChoice) -> SuiteResult:
         data_dir = options.data_dir or Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix="shopkeeper-scenarios-"))
         )
-        update: dict[str, object] = {"data_dir": data_dir}
+        update: dict[str, object] = {"data_dir": data_dir, "agents": desk_agent_account()}
         server: ScriptedLlmServer | None = None
         if engine == "embedded":
             update["llm_base_url"] = None
@@ -113,6 +113,7 @@ def run_scenario(
         return Outcome(scenario, Verdict(problems=[f"setup: {allocation.error}"]))
     before = snapshot(shop, allocation)
     conversation, _token = service.start_conversation(channel="web")
+    sign_in_desk_agent(service)  # an agent is at the desk: a handoff waits for them
     outcome = Outcome(scenario, Verdict())
     for turn in scenario.turns:
         log = TurnLog(fill(turn.user, allocation.values))
