@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal, Mapping, Protocol, Sequence
 
 from bot.types import Order, Product, ShopUser, Variant
+from connectors.commerce.option_names import option_zh
 
 DATA_DIR = Path(__file__).parent / "data"
 SEED = 16
@@ -128,7 +129,13 @@ def options_en(variant: Variant) -> str:
 
 
 def options_zh(variant: Variant) -> str:
-    return "、".join(variant.options.values())
+    """Options as a Chinese shopper writes them: the shop's own Chinese names for its values (白色, 特大)."""
+    return "、".join(option_zh(v) for v in variant.options.values())
+
+
+def value_forms(value: str) -> tuple[str, ...]:
+    """How a reply may write an option value: as the catalogue spells it, or by the shop's Chinese name."""
+    return tuple(dict.fromkeys((value, option_zh(value))))
 
 
 def in_stock(product: Product) -> list[Variant]:
@@ -236,7 +243,7 @@ def _comparisons(gen: _Gen, count: int) -> None:
             )
             # The shopper wants to know which option: its price alone may be the low end of a range.
             options = tuple(v for v in in_stock(product) if v.price == cheapest)[0].options.values()
-            groups = (price_text(cheapest), *((value,) for value in options))
+            groups = (price_text(cheapest), *(value_forms(value) for value in options))
             gen.add("comparisons", lang, Turn(text, Check(groups=groups)))
         elif kind == 1:
             first, second = gen.pick(2)
@@ -257,7 +264,8 @@ def _comparisons(gen: _Gen, count: int) -> None:
             limit = float(int(prices[len(prices) // 2]) + 1)
             fitting = [v for v in in_stock(product) if v.price <= limit]
             under = [v.price for v in fitting]
-            values = tuple(sorted({value for v in fitting for value in v.options.values()}))
+            said = {form for v in fitting for value in v.options.values() for form in value_forms(value)}
+            values = tuple(sorted(said))
             text = (
                 f"any {product.name.lower()} under ${limit:g}?"
                 if lang == "en"

@@ -1,27 +1,42 @@
-"""The catalogue index: products found by a loose name or need in either language, built once per service.
+"""The catalogue index: products found by a loose name or a need in either language, built once per service.
 
-The interface (find, products, live, search) is what the answers and the LLM tools rely on; the
-matching behind it may change. Stock is never cached: `live` re-reads a product from the backend.
+The interface (find, narrow, related, products, live, search) is what the answers and the LLM tools rely on.
+Names are indexed by word (English, with plurals folded) and by character pair (Chinese), so a lookup reads
+only the products sharing a word with the question: cheap at 20,000 products. Stock is never cached: every
+hit is re-read from the backend.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
+from bot.agent.catalogue.words import canonical, value_pattern
 from bot.ports import InventoryBackend
 from bot.types import Language, Product, Variant
 
 #: How often (seconds at most) the index checks whether the backend's products changed.
 REFRESH_S = 1.0
-_WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*|[\u4e00-\u9fff]", re.IGNORECASE)
+#: How much of a product's name the text must name (with the name's last word, its kind, always named).
+MIN_SCORE = 0.5
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_IRREGULAR = {"knives": "knife", "shelves": "shelf", "leaves": "leaf", "men": "man", "women": "woman"}
+_STOP = frozenset(
+    "a an the and or of for to in on with is are do does you u we i my me it this that any some have has can "
+    "what which how much sell buy get want need looking something anything under over below than your our "
+    "there please pls hi hello".split()
+)
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A product the text names or describes, how well, and the variant it narrows to."""
+    """A product the text names or describes, how well, and the variants the options it names narrow to."""
 
     product: Product
     score: float
@@ -30,6 +45,8 @@ class Hit:
     """The product's options the text names (option name -> value), in the catalogue's own words."""
     variant: Variant | None = None
     """The one variant every named option fits, when the text narrows it to one."""
+    fitting: tuple[Variant, ...] = ()
+    """Every variant the named options fit (all of them when the text names none)."""
 
 
 class CatalogueIndex:
@@ -40,6 +57,9 @@ class CatalogueIndex:
         self._products: list[Product] = []
         self._checked = 0.0
         self._fingerprint: tuple[int, str, str] | None = None
+        self._names: dict[str, list[int]] = {}
+        self._name_keys: list[tuple[frozenset[str], str, frozenset[str], str]] = []
+        self._docs: dict[str, list[int]] = {}
 
     # ------------------------------------------------------------------ the interface
 
@@ -53,28 +73,89 @@ class CatalogueIndex:
         return self.inventory.get_product(product_id)
 
     def find(self, text: str, language: Language | None = None, limit: int = 5) -> list[Hit]:
-        """Products the text names, best first; [] when it names none."""
-        words = set(_words(text))
-        hits: list[Hit] = []
-        for product in self.products():
-            names = [_words(n) for n in (product.name, product.name_zh) if n]
-            best = max((len(words & set(n)) / len(n) for n in names if n), default=0.0)
-            if best >= 0.5:
-                hits.append(Hit(product, best))
-        hits.sort(key=lambda h: -h.score)
-        # Read live, the best `limit` only: current stock, and a product removed since the last rebuild is not offered.
+        """Products the text names, best first, each narrowed by the options the text names; [] for none."""
+        self._refresh()
+        words = set(terms(text))
+        scored: list[tuple[float, int]] = []
+        for i in self._candidates(self._names, words):
+            score = self._name_score(i, words, text)
+            if score >= MIN_SCORE:
+                scored.append((score, i))
+        scored.sort(key=lambda si: (-si[0], -len(self._products[si[1]].name)))
         found: list[Hit] = []
-        for hit in hits:
-            current = self.live(hit.product.product_id)
+        for score, i in scored:
+            # Read live, the best `limit` only: current stock, and a product removed since the rebuild is not offered.
+            current = self.live(self._products[i].product_id)
             if current is not None:
-                found.append(Hit(current, hit.score, hit.options, hit.variant))
+                found.append(narrow(current, text, score))
+            if len(found) == limit:
+                break
+        return found
+
+    def kinds(self, text: str, limit: int = 5) -> list[Product]:
+        """Products of a kind the text names (the last word of the name: "lamps" names every lamp, 被套 every
+        duvet cover), those naming more of the text first, read live."""
+        self._refresh()
+        words = set(terms(text))
+        scored = []
+        for i in self._candidates(self._names, words):
+            en, en_head, zh, zh_head = self._name_keys[i]
+            if (en_head and en_head in words) or (zh_head and zh_head in words):
+                scored.append((len((en | zh) & words), i))
+        scored.sort(key=lambda si: -si[0])
+        found = (self.live(self._products[i].product_id) for _, i in scored)
+        return list(islice((p for p in found if p is not None), limit))
+
+    def related(self, text: str, limit: int = 5, exclude: Iterable[str] = ()) -> list[Product]:
+        """Products whose name, category or description shares the text's rarer words (a need, a kind of
+        thing), best first, read live; [] when no word is shared."""
+        self._refresh()
+        words = set(terms(text)) - _STOP
+        skip = set(exclude)
+        total = max(1, len(self._products))
+        scores: dict[int, float] = defaultdict(float)
+        for word in words:
+            postings = self._docs.get(word, [])
+            weight = math.log(1 + total / (1 + len(postings)))
+            for i in postings:
+                scores[i] += weight
+        ranked = sorted(scores, key=lambda i: -scores[i])
+        found: list[Product] = []
+        for i in ranked:
+            product = self._products[i]
+            if product.product_id in skip:
+                continue
+            current = self.live(product.product_id)
+            if current is not None:
+                found.append(current)
             if len(found) == limit:
                 break
         return found
 
     def search(self, query: str, limit: int) -> Sequence[Product]:
-        """bot.agent.tools.ProductSearch: the products of `find`."""
-        return [h.product for h in self.find(query, None, limit)]
+        """bot.agent.tools.ProductSearch: the products `find` names, else those `related` finds."""
+        hits = [h.product for h in self.find(query, None, limit)]
+        return hits or self.related(query, limit)
+
+    # ------------------------------------------------------------------ matching
+
+    def _candidates(self, postings: Mapping[str, list[int]], words: set[str]) -> set[int]:
+        found: set[int] = set()
+        for word in words:
+            found.update(postings.get(word, ()))
+        return found
+
+    def _name_score(self, i: int, words: set[str], text: str) -> float:
+        en, en_head, zh, zh_head = self._name_keys[i]
+        best = 0.0
+        if en and en_head in words:
+            best = len(en & words) / len(en)
+        name_zh = self._products[i].name_zh
+        if name_zh and name_zh in text:
+            return 1.0
+        if zh and zh_head in words:
+            best = max(best, len(zh & words) / len(zh))
+        return best
 
     # ------------------------------------------------------------------ building
 
@@ -87,9 +168,69 @@ class CatalogueIndex:
         ends = (products[0].product_id, products[-1].product_id) if products else ("", "")
         fingerprint = (len(products), *ends)
         if fingerprint != self._fingerprint:
-            self._products = list(products)
+            self._build(list(products))
             self._fingerprint = fingerprint
 
+    def _build(self, products: list[Product]) -> None:
+        names: dict[str, list[int]] = defaultdict(list)
+        docs: dict[str, list[int]] = defaultdict(list)
+        keys: list[tuple[frozenset[str], str, frozenset[str], str]] = []
+        for i, product in enumerate(products):
+            en = terms(product.name)
+            zh = _pairs(product.name_zh)
+            keys.append((frozenset(en), en[-1] if en else "", frozenset(zh), zh[-1] if zh else ""))
+            for word in set(en) | set(zh):
+                names[word].append(i)
+            text = " ".join((product.name, product.name_zh, product.category, product.description))
+            for word in set(terms(text)) - _STOP:
+                docs[word].append(i)
+        self._products, self._names, self._name_keys, self._docs = products, dict(names), keys, dict(docs)
 
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+
+def narrow(product: Product, text: str, score: float = 1.0) -> Hit:
+    """The product's options the text names and the variants they fit (values matched as whole words, units
+    and Chinese value words folded: "1000ml" names "1 L", 白色 names "white")."""
+    for own in (product.name, product.name_zh):  # 亚麻 in 灯塔亚麻被套 names no option
+        if own:
+            text = re.sub(re.escape(own), " ", text, flags=re.IGNORECASE)
+    said = canonical(text)
+    named: dict[str, str] = {}
+    for key, values in _option_values(product).items():
+        matched = [v for v in values if value_pattern(v).search(said)]
+        if matched:
+            named[key] = max(matched, key=len)  # "super king" over "king"
+    fitting = tuple(v for v in product.variants if all(v.options.get(k) == val for k, val in named.items()))
+    variant = fitting[0] if named and len(fitting) == 1 else None
+    return Hit(product, score, named, variant, fitting)
+
+
+def _option_values(product: Product) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for variant in product.variants:
+        for key, value in variant.options.items():
+            if value not in values.setdefault(key, []):
+                values[key].append(value)
+    return values
+
+
+def terms(text: str) -> list[str]:
+    """English words (plurals folded, "organizer" spelt "organiser") and Chinese character pairs."""
+    lowered = text.lower()
+    return [_fold(w) for w in _WORD.findall(lowered)] + _pairs(lowered)
+
+
+def _pairs(text: str) -> list[str]:
+    return [run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(max(1, len(run) - 1))]
+
+
+def _fold(word: str) -> str:
+    word = word.removesuffix("'s").replace("izer", "iser")
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("es") and word[-3] in "sxh":
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word

@@ -1,31 +1,208 @@
-"""Questions about one product: its price, a variant's stock, the options on offer, its attributes."""
+"""Questions about products the shopper names: a variant's price and exact stock (and the closest in stock
+when it is out), the options on offer, the cheapest / dearest / those under a price, which of two is
+cheaper, and attributes from the product's own description."""
 
 from __future__ import annotations
 
-from bot.agent import tools
+import re
+from collections.abc import Mapping, Sequence
+
+from bot.agent.catalogue import lines
+from bot.agent.catalogue.ask import Ask
+from bot.agent.catalogue.index import Hit, terms
 from bot.agent.flows.state import Turn
 from bot.agent.replies import say
-from bot.types import Language, Product, Reply
+from bot.types import Language, Product, ProductCard, Reply, Variant
+
+_SENTENCE = re.compile(r"(?<=[.!?。！？])\s*")
+_YES_NO_QUESTION = re.compile(r"^(?:is|are|does|do|can|will|would|has|have)\b|吗[？?]?$|是不是|能不能|会不会")
+#: Words of a question that are not the attribute asked about.
+_NOT_ATTRIBUTE = frozenset(
+    "is are does do can will would has have the a an it its this that they them be made good quality really very "
+    "stock available price cost much how about tell me more".split()
+)
 
 
-def answer(turn: Turn) -> bool:
-    """Answer a question about a product the message names (found through the context's catalogue index, the
-    lookup recorded as the find_products tool call); False when it names none."""
-    if turn.u.intent.label not in ("product_question", "out_of_scope"):
-        return False
-    with turn.stage("tools"):
-        found = tools.find_products(turn.ctx, turn.text)
-    if not found:
-        return False
+def answer(turn: Turn, hits: Sequence[Hit], ask: Ask) -> bool:
+    """Answer about the products hit (best first); always True: a named product is always answered."""
+    lang = turn.lang
+    top = [h for h in hits if h.score >= hits[0].score - 1e-9]
+    turn.ctx.record(
+        "find_products",
+        {"text": turn.text},
+        True,
+        [{"product_id": h.product.product_id, "name": h.product.name, "options": dict(h.options)} for h in hits],
+    )
+    if ask.cheaper and len(top) >= 2:
+        text, cards = _cheaper(top[0].product, top[1].product, lang)
+    elif len(top) > 1:
+        text, cards = _several(top, lang)
+    else:
+        text, cards = _one(top[0], ask, turn.text, lang)
+    turn.replies.append(Reply(text, products=tuple(cards)))
     turn.succeeded()
-    turn.replies.append(Reply(" ".join(_product_line(p, turn.lang) for p in found)))
     return True
 
 
-def _product_line(product: Product, lang: Language) -> str:
-    prices = [v.price for v in product.variants]
-    available = sum(1 for v in product.variants if v.available)
-    low, high = (min(prices), max(prices)) if prices else (0.0, 0.0)
-    price = say("price_single" if low == high else "price_range", lang, low=low, high=high)
-    name = product.name_zh if lang == "zh" and product.name_zh else product.name
-    return say("product_line", lang, name=name, available=available, total=len(product.variants), price=price)
+# --------------------------------------------------------------------------- one product
+
+
+def _one(hit: Hit, ask: Ask, text: str, lang: Language) -> tuple[str, list[ProductCard]]:
+    product = hit.product
+    name = lines.name(product, lang)
+    if hit.options:
+        return _named_options(hit, ask, lang)
+    if not product.variants:
+        return lines.description(product, lang) or name, [lines.card(product, None, lang)]
+    if ask.cheapest or ask.dearest:
+        pool = lines.in_stock(product) or list(product.variants)
+        pick = (min if ask.cheapest else max)(pool, key=lambda v: v.price)
+        key = "product_cheapest" if ask.cheapest else "product_dearest"
+        said = say(key, lang, name=name, options=lines.options(pick.options, lang), price=pick.price)
+        return said, [lines.card(product, pick, lang)]
+    if ask.budget is not None:
+        return _under(product, ask.budget, lang)
+    if ask.options:
+        return say("product_options", lang, name=name, offer=lines.offer(product, lang)), [
+            lines.card(product, None, lang)
+        ]
+    if ask.stock and not ask.price:
+        return _stock(product, lang)
+    asked = _attribute_words(text, product)
+    if asked and not (ask.price or ask.stock or ask.sell) and _YES_NO_QUESTION.search(text.strip().lower()):
+        return _attribute(product, asked, lang), [lines.card(product, None, lang)]
+    said = _summary(product, lang)
+    if ask.about:
+        first = _sentences(lines.description(product, lang))[:1]
+        said = " ".join([*first, said]) if lang == "en" else "".join([*first, said])
+    elif ask.sell:
+        said = say("sell_yes", lang) + said
+    return said, [lines.card(product, None, lang)]
+
+
+def _named_options(hit: Hit, ask: Ask, lang: Language) -> tuple[str, list[ProductCard]]:
+    product, name = hit.product, lines.name(hit.product, lang)
+    asked = lines.options(hit.options, lang)
+    variant = hit.variant
+    if variant is not None:
+        opts = lines.options(variant.options, lang)
+        if ask.stock:
+            key = "variant_in_stock" if variant.available else "variant_out"
+        else:
+            key = "variant_price_in_stock" if variant.available else "variant_price_out"
+        said = say(key, lang, name=name, options=opts, price=variant.price, left=lines.left(variant, lang))
+        if not variant.available:
+            said += _closest(product, hit.options, variant, lang)
+        return said, [lines.card(product, variant, lang)]
+    if not hit.fitting:
+        said = say("variant_missing", lang, name=name, asked=asked, offer=lines.offer(product, lang))
+        return said + _closest(product, hit.options, None, lang), [lines.card(product, None, lang)]
+    fitting = list(hit.fitting)
+    available = [v for v in fitting if v.available]
+    if ask.stock:
+        if available:
+            listed = lines.items((lines.variant_item(v, lang) for v in available[: lines.MAX_LISTED]), lang)
+            said = say("fitting_in_stock", lang, name=name, asked=asked, count=len(available), total=len(fitting),
+                       items=listed)  # fmt: skip
+        else:
+            said = say("fitting_out", lang, name=name, asked=asked) + _closest(product, hit.options, None, lang)
+    else:
+        listed = lines.items((lines.variant_item(v, lang) for v in fitting[: lines.MAX_LISTED]), lang)
+        said = say("fitting_prices", lang, name=name, asked=asked, total=len(fitting), items=listed)
+    return said, [lines.card(product, v, lang) for v in (available or fitting)[: lines.MAX_LISTED]]
+
+
+def _closest(product: Product, wanted: Mapping[str, str], skip: Variant | None, lang: Language) -> str:
+    near = lines.closest(product, wanted, skip)
+    if not near:
+        return say("nothing_else_in_stock", lang)
+    return say("closest_in_stock", lang, items=lines.items((lines.variant_item(v, lang) for v in near), lang))
+
+
+def _stock(product: Product, lang: Language) -> tuple[str, list[ProductCard]]:
+    """In stock or not, for a product asked about as a whole: which options are."""
+    name, available = lines.name(product, lang), lines.in_stock(product)
+    if not available:
+        return say("product_out", lang, name=name, offer=lines.offer(product, lang)), [lines.card(product, None, lang)]
+    listed = lines.items((lines.variant_item(v, lang) for v in available[: lines.MAX_LISTED]), lang)
+    said = say("product_in_stock", lang, name=name, count=len(available), total=len(product.variants), items=listed)
+    return said, [lines.card(product, v, lang) for v in available[: lines.MAX_LISTED]]
+
+
+def _under(product: Product, limit: float, lang: Language) -> tuple[str, list[ProductCard]]:
+    name = lines.name(product, lang)
+    fitting = sorted(lines.in_stock(product, limit), key=lambda v: v.price)
+    if fitting:
+        listed = lines.items((lines.variant_item(v, lang) for v in fitting[: lines.MAX_LISTED]), lang)
+        said = say("product_under", lang, name=name, limit=limit, items=listed)
+        return said, [lines.card(product, v, lang) for v in fitting[: lines.MAX_LISTED]]
+    pool = lines.in_stock(product) or list(product.variants)
+    pick = min(pool, key=lambda v: v.price)
+    said = say("product_none_under", lang, name=name, limit=limit, options=lines.options(pick.options, lang),
+               price=pick.price)  # fmt: skip
+    return said, []
+
+
+def _summary(product: Product, lang: Language) -> str:
+    name = lines.name(product, lang)
+    available = lines.in_stock(product)
+    values = {"name": name, "price": lines.price_span(available or product.variants, lang)}
+    if not available:
+        return say("product_sold_out", lang, offer=lines.offer(product, lang), **values)
+    return say("product_summary", lang, available=len(available), total=len(product.variants),
+               offer=lines.offer(product, lang), **values)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- attributes
+
+
+def _attribute_words(text: str, product: Product) -> list[str]:
+    """The words of a yes/no question that are neither the product's name nor its options nor filler:
+    "waterproof" in "is the picnic blanket waterproof?"."""
+    known = set(terms(" ".join((product.name, product.name_zh))))
+    for variant in product.variants:
+        known.update(terms(" ".join(variant.options.values())))
+    return [w for w in terms(text) if w not in known and w not in _NOT_ATTRIBUTE and len(w) > 1]
+
+
+def _attribute(product: Product, asked: list[str], lang: Language) -> str:
+    name = lines.name(product, lang)
+    sentences = _sentences(lines.description(product, lang))
+    for sentence in sentences:
+        lowered = sentence.lower()
+        if any(w in lowered or (len(w) >= 6 and w[:5] in lowered) for w in asked):
+            return say("product_says", lang, name=name, sentence=sentence)
+    return say("product_says_nothing", lang, name=name, sentence=" ".join(sentences[:2]) or name)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE.split(" ".join(text.split())) if s]
+
+
+# --------------------------------------------------------------------------- several products
+
+
+def _several(hits: Sequence[Hit], lang: Language) -> tuple[str, list[ProductCard]]:
+    parts = []
+    for hit in hits[: lines.MAX_LISTED]:
+        product = hit.product
+        if hit.variant is not None:
+            parts.append(f"{lines.name(product, lang)} {lines.variant_item(hit.variant, lang)}")
+            continue
+        available = lines.in_stock(product)
+        parts.append(
+            say("product_item", lang, name=lines.name(product, lang), available=len(available),
+                total=len(product.variants), price=lines.price_span(available or product.variants, lang))
+        )  # fmt: skip
+    said = say("products_several", lang, count=len(parts), items=lines.items(parts, lang))
+    return said, [lines.card(h.product, h.variant, lang) for h in hits[: lines.MAX_LISTED]]
+
+
+def _cheaper(first: Product, second: Product, lang: Language) -> tuple[str, list[ProductCard]]:
+    low, other = sorted((first, second), key=lines.lowest)
+    values = {"low": lines.lowest(low), "other_low": lines.lowest(other)}
+    if values["low"] == values["other_low"]:
+        said = say("same_price", lang, name=lines.name(low, lang), other=lines.name(other, lang), low=values["low"])
+    else:
+        said = say("cheaper_of_two", lang, cheaper=lines.name(low, lang), other=lines.name(other, lang), **values)
+    return said, [lines.card(low, None, lang), lines.card(other, None, lang)]
