@@ -8,7 +8,8 @@ from collections.abc import Callable
 from bot.agent.flows.refund import ASK_REFUND, named_method, original_method, user_methods
 from bot.agent.flows.state import ITEMS, NEW_ITEMS, Turn, load_list, store_list
 from bot.agent.flows.variants import alternatives, pick_items, pick_variant
-from bot.agent.replies import FLOW_WORDS, options_text, say
+from bot.agent.replies import FLOW_WORDS, say
+from bot.agent.tools.item_names import options_in
 from bot.types import JSON, Order, OrderItem, Product
 
 _TOO = re.compile(r"\b(too|also|as well|and the|plus)\b|也|还有|以及|一起", re.IGNORECASE)
@@ -76,7 +77,7 @@ def choose_variants(turn: Turn, items: list[OrderItem], catalogue: dict[str, Pro
             (v for text in turn.detail_texts() if (v := pick_variant(text, item, product)) is not None), None
         )
         if variant is not None and not variant.available:
-            wanted = options_text(variant.options)
+            wanted = options_in(variant.options, turn.lang)
             turn.say("flow_variant_unavailable", name=_name(turn, item, catalogue), wanted=wanted)
             news[n] = ""
             break
@@ -88,14 +89,14 @@ def choose_variants(turn: Turn, items: list[OrderItem], catalogue: dict[str, Pro
         if news[n]:
             continue
         product = catalogue.get(item.product_id)
-        options = options_text(item.options)
+        options = options_in(item.options, turn.lang)
         name = _name(turn, item, catalogue)
         choices = alternatives(item, product) if product else []
         if not choices:
             turn.say("flow_no_variant", name=name)
             turn.end_flow()
             return None
-        lines = "\n".join(_variant_line(turn, options_text(v.options), v.price) for v in choices[:12])
+        lines = "\n".join(_variant_line(turn, options_in(v.options, turn.lang), v.price) for v in choices[:12])
         turn.ask("flow_ask_variant", name=name, options=options, variants=lines)
         return None
     return news
@@ -144,7 +145,12 @@ def _name(turn: Turn, item: OrderItem, catalogue: dict[str, Product]) -> str:
 def _item_line(turn: Turn, n: int, item: OrderItem, catalogue: dict[str, Product]) -> str:
     name = _name(turn, item, catalogue)
     return say(
-        "flow_item_line", turn.lang, n=n, name=name, options=options_text(item.options), price=f"{item.price:.2f}"
+        "flow_item_line",
+        turn.lang,
+        n=n,
+        name=name,
+        options=options_in(item.options, turn.lang),
+        price=f"{item.price:.2f}",
     )
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.agent.replies import address_text, options_text, say, status_text
+from bot.agent.replies import address_text, say, status_text
 from bot.agent.tools.context import ToolContext
+from bot.agent.tools.item_names import item_text
 from bot.agent.tools.values import amount, method_text, records, refund_text, strings, take
 from bot.types import Language, ToolCall
 
@@ -31,7 +32,8 @@ def describe_result(ctx: ToolContext, call: ToolCall, lang: Language) -> str:
         return say("done_payment", lang, order_id=order_id, method=method)
     if call.name == "modify_pending_order_items":
         items = say("done_items_sep", lang).join(
-            f"{i.get('name')} ({options_text(i.get('options'))})" for i in records(r.get("items"))
+            item_text(ctx.inventory, str(i.get("product_id", "")), str(i.get("name")), i.get("options"), lang)
+            for i in records(r.get("items"))
         )
         text = say("done_modify", lang, order_id=order_id, status=status, items=items)
         last = history[-1] if len(history) > 1 else None

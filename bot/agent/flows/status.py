@@ -9,7 +9,9 @@ from bot.agent import tools
 from bot.agent.flows.detect import OrderAspect, choice, is_order_followup, order_aspect, wants_order_list
 from bot.agent.flows.state import EMAIL, FLOW, FOCUS, LISTED, ORDER_ID, Turn, load_list, store_list
 from bot.agent.flows.verify import verify
-from bot.agent.replies import options_text, say, status_text
+from bot.agent.replies import say, status_text
+from bot.agent.tools.item_names import item_text
+from bot.ports import InventoryBackend
 from bot.types import Language, Order
 
 NAME = "order_status"
@@ -89,16 +91,17 @@ def _focus_first(turn: Turn, orders: list[Order], max_listed: int) -> list[Order
 
 def _answer(turn: Turn, order: Order) -> None:
     """Say what the message asked about this order; it is the order in focus from now on."""
-    turn.say_text(describe_aspect(order, order_aspect(turn.text), turn.lang))
+    turn.say_text(describe_aspect(turn.ctx.inventory, order, order_aspect(turn.text), turn.lang))
     turn.set_focus(order.order_id)
     for key in (FLOW, ORDER_ID, LISTED):
         turn.memory.pop(key, None)
     turn.succeeded()
 
 
-def describe_aspect(order: Order, aspect: OrderAspect, lang: Language) -> str:
+def describe_aspect(inventory: InventoryBackend, order: Order, aspect: OrderAspect, lang: Language) -> str:
     """One aspect of an order, from what the shop returned; the status with items and tracking by default.
-    The shop gives no delivery dates, so "when will it arrive?" is answered from the status and tracking."""
+    The shop gives no delivery dates, so "when will it arrive?" is answered from the status and tracking.
+    Items are named in the reply's language where the catalogue has the name (`inventory`)."""
     tracking = ", ".join(tools.tracking_ids(order))
     values = {"order_id": order.order_id, "status": status_text(order.status, lang)}
     if aspect == "tracking":
@@ -106,10 +109,10 @@ def describe_aspect(order: Order, aspect: OrderAspect, lang: Language) -> str:
             return say("order_tracking_of", lang, tracking=tracking, **values)
         return say(_no_tracking(order.status), lang, **values)
     if aspect == "items" and order.items:
-        return say("order_items_of", lang, items=_item_names(order, lang), **values)
+        return say("order_items_of", lang, items=_item_names(inventory, order, lang), **values)
     if aspect == "arrival":
-        return _arrival(order, tracking, values, lang)
-    return describe_order(order, lang)
+        return _arrival(inventory, order, tracking, values, lang)
+    return describe_order(inventory, order, lang)
 
 
 def _no_tracking(status: str) -> str:
@@ -120,7 +123,9 @@ def _no_tracking(status: str) -> str:
     return "order_no_tracking_other"
 
 
-def _arrival(order: Order, tracking: str, values: Mapping[str, str], lang: Language) -> str:
+def _arrival(
+    inventory: InventoryBackend, order: Order, tracking: str, values: Mapping[str, str], lang: Language
+) -> str:
     status = order.status
     if status == "delivered":
         parts = [say("order_arrival_delivered", lang, **values)]
@@ -134,14 +139,14 @@ def _arrival(order: Order, tracking: str, values: Mapping[str, str], lang: Langu
         return say("order_arrival_pending", lang, **values)
     if status == "cancelled":
         return say("order_arrival_cancelled", lang, **values)
-    return describe_order(order, lang)
+    return describe_order(inventory, order, lang)
 
 
-def describe_order(order: Order, lang: Language) -> str:
+def describe_order(inventory: InventoryBackend, order: Order, lang: Language) -> str:
     """Status, items and tracking of one order, exactly as the shop returned them."""
     parts = [say("order_status", lang, order_id=order.order_id, status=status_text(order.status, lang))]
     if order.items:
-        parts.append(say("order_items", lang, items=_item_names(order, lang)))
+        parts.append(say("order_items", lang, items=_item_names(inventory, order, lang)))
     tracking = tools.tracking_ids(order)
     if tracking:
         parts.append(say("order_tracking", lang, tracking=", ".join(tracking)))
@@ -150,9 +155,5 @@ def describe_order(order: Order, lang: Language) -> str:
     return "\n".join(parts)
 
 
-def _item_names(order: Order, lang: Language) -> str:
-    return say("list_sep", lang).join(item_name(i.name, i.options) for i in order.items)
-
-
-def item_name(name: str, options: Mapping[str, str]) -> str:
-    return f"{name} ({options_text(options)})" if options else name
+def _item_names(inventory: InventoryBackend, order: Order, lang: Language) -> str:
+    return say("list_sep", lang).join(item_text(inventory, i.product_id, i.name, i.options, lang) for i in order.items)

@@ -26,6 +26,7 @@ from bot.agent.flows.state import (
 from bot.agent.flows.verify import verify
 from bot.agent.replies import FLOW_WORDS, say, status_text
 from bot.agent.tools.confirm import propose
+from bot.agent.tools.item_names import product_name
 from bot.agent.tools.registry import BACKEND_DOWN
 from bot.types import JSON, Order
 
@@ -212,11 +213,13 @@ def _ask_which(turn: Turn, flow: WriteFlow, eligible: list[Order]) -> None:
 
 
 def order_lines(turn: Turn, orders: list[Order]) -> str:
-    """A numbered list of orders with status and product names."""
+    """A numbered list of orders with status and product names (in the shopper's language where the catalogue
+    has them)."""
     sep = say("list_sep", turn.lang)
+    inventory = turn.ctx.inventory
     lines = []
     for n, order in enumerate(orders, start=1):
         status = status_text(order.status, turn.lang)
-        items = sep.join(dict.fromkeys(i.name for i in order.items))
+        items = sep.join(dict.fromkeys(product_name(inventory, i.product_id, i.name, turn.lang) for i in order.items))
         lines.append(say("flow_order_line", turn.lang, n=n, order_id=order.order_id, status=status, items=items))
     return "\n".join(lines)

@@ -106,3 +106,54 @@ ORDER_STATUSES: Mapping[str, Mapping[Language, str]] = {
     "return requested": {"en": "awaiting your return (return requested)", "zh": "已申请退货"},
     "exchange requested": {"en": "awaiting your exchange (exchange requested)", "zh": "已申请换货"},
 }
+
+#: Option names and values of the shop's variants in Chinese, for order items in a zh reply ("颜色：白色");
+#: a word not listed is shown as the shop spells it (sizes like "750ml" or "A2" read the same in both).
+OPTION_WORDS_ZH: Mapping[str, str] = {
+    # Option names.
+    "color": "颜色", "colour": "颜色", "size": "尺寸", "material": "材质", "capacity": "容量", "type": "类型",
+    "scent": "香味", "firmness": "软硬度", "frame": "框架", "shade": "灯罩", "length": "长度", "power": "供电",
+    "finish": "表面处理", "lid": "盖子", "pieces": "件数", "edge": "边缘", "tiers": "层数", "style": "款式",
+    "storage": "存储容量", "screen size": "屏幕尺寸", "features": "功能", "connectivity": "连接方式",
+    "resolution": "分辨率", "waterproof": "防水", "water resistance": "防水等级", "battery life": "续航",
+    "switch type": "轴体", "backlight": "背光", "ventilation": "透气", "deck material": "板面材质",
+    "design": "设计", "brightness": "亮度", "weight range": "重量范围", "set type": "套装类型", "height": "高度",
+    "theme": "主题", "difficulty level": "难度", "processor": "处理器", "ram": "内存", "pressure": "压力",
+    "band material": "表带材质", "display": "屏幕", "stovetop compatibility": "适用炉灶", "compartment": "隔层",
+    "zoom": "变焦", "armrest": "扶手", "backrest height": "靠背高度", "skin tone": "肤色", "kit size": "套装规格",
+    "brand": "品牌", "bagged/bagless": "集尘方式", "power source": "电源", "room size": "适用面积",
+    "filter type": "滤网类型", "scent family": "香调", "gender": "适用性别", "compatibility": "兼容",
+    "piece count": "片数", "frame color": "镜框颜色", "lens color": "镜片颜色", "lens type": "镜片类型",
+    "frame material": "框架材质", "strap material": "肩带材质", "dial color": "表盘颜色", "speed settings": "档位",
+    "battery type": "电池类型", "sensor type": "传感器类型", "output": "输出功率", "field of view": "视角",
+    "diameter": "直径", "zipper": "拉链", "color temperature": "色温", "tilt mechanism": "倾仰方式",
+    "sole": "鞋底", "cover type": "外壳类型", "thickness": "厚度", "frame size": "车架尺寸",
+    # Colours.
+    "white": "白色", "black": "黑色", "grey": "灰色", "gray": "灰色", "navy": "藏青色", "blue": "蓝色",
+    "sage": "鼠尾草绿", "sand": "沙色", "terracotta": "陶土色", "brass": "黄铜色", "red": "红色", "green": "绿色",
+    "silver": "银色", "gold": "金色", "brown": "棕色", "pink": "粉色", "purple": "紫色", "yellow": "黄色",
+    "orange": "橙色", "beige": "米色", "space grey": "深空灰", "rose gold": "玫瑰金", "clear": "透明",
+    "transparent": "透明", "multicolor": "多色",
+    # Materials.
+    "oak": "橡木", "walnut": "胡桃木", "metal": "金属", "ceramic": "陶瓷", "glass": "玻璃", "linen": "亚麻",
+    "paper": "纸", "bamboo": "竹", "canvas": "帆布", "leather": "皮革", "wood": "木", "aluminium": "铝",
+    "aluminum": "铝", "concrete": "水泥", "seagrass": "海草", "rattan": "藤", "jute": "黄麻", "cotton": "棉",
+    "stainless steel": "不锈钢", "damascus steel": "大马士革钢", "plastic": "塑料", "polyester": "涤纶",
+    "synthetic": "合成材料", "rubber": "橡胶", "natural rubber": "天然橡胶", "silicone": "硅胶", "nylon": "尼龙",
+    "iron": "铁", "steel": "钢", "carbon fiber": "碳纤维", "fabric": "布艺", "mesh": "网布", "wool": "羊毛",
+    "memory foam": "记忆棉", "foam": "泡沫", "carbon": "活性炭",
+    # Sizes, levels and the like.
+    "small": "小号", "medium": "中号", "large": "大号", "soft": "软", "firm": "硬", "twin": "单人",
+    "queen": "双人", "king": "特大", "standard": "标准", "hand": "毛巾", "bath": "浴巾", "sheet": "大浴巾",
+    "natural": "原色", "matte": "哑光", "glossy": "亮面", "solar": "太阳能", "plug-in": "插电", "battery": "电池",
+    "plain": "平边", "bevelled": "斜边", "juice groove": "导流槽", "carbonised": "碳化色", "round": "圆形",
+    "rectangular": "长方形", "pre-seasoned": "预开锅", "enamelled": "搪瓷", "sea salt": "海盐", "cedar": "雪松",
+    "fig": "无花果", "jasmine": "茉莉", "sandalwood": "檀香",
+    "yes": "是", "no": "否", "none": "无", "low": "低", "high": "高",
+    "fixed": "固定", "adjustable": "可调节", "wireless": "无线", "wired": "有线", "electric": "电动",
+    "manual": "手动", "portable": "便携", "beginner": "初级", "intermediate": "中级", "advanced": "高级",
+    "expert": "专家级", "men": "男款", "women": "女款", "unisex": "男女通用", "full size": "全尺寸",
+    "polarized": "偏光", "quiet operation": "静音", "high-back": "高靠背", "mid-back": "中靠背",
+    "low-back": "低靠背", "gas": "燃气", "induction": "电磁炉", "bagged": "集尘袋式", "bagless": "无尘袋式",
+    "custom": "定制", "graphic": "图案", "art": "艺术", "animals": "动物", "fantasy": "奇幻",
+}  # fmt: skip

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot.agent.replies import address_text, options_text, reason_text, say
+from bot.agent.replies import address_text, reason_text, say
 from bot.agent.tools.context import ToolContext
+from bot.agent.tools.item_names import in_brackets, item_text, options_in, product_name
 from bot.agent.tools.values import amount, method_text, payment_methods, records, refund_text, strings, take
 from bot.types import JSON, Language
 
@@ -27,10 +28,10 @@ def _changes(ctx: ToolContext, order_id: str, olds: Sequence[str], news: Sequenc
         item = next((i for i in items if i.item_id == old), None)
         found = ctx.inventory.find_variant(new)
         variant = next((v for v in found[0].variants if v.item_id == found[1]), None) if found else None
-        name = item.name if item else old
-        before = options_text(item.options) if item else old
-        after = options_text(variant.options) if variant else new
-        parts.append(f"{name} ({before}) {say('preview_to', lang)} ({after})")
+        name = product_name(ctx.inventory, item.product_id, item.name, lang) if item else old
+        before = in_brackets(options_in(item.options, lang) if item else old, lang)
+        after = in_brackets(options_in(variant.options, lang) if variant else new, lang)
+        parts.append(f"{name}{'' if lang == 'zh' else ' '}{before} {say('preview_to', lang)} {after}")
     return say("preview_sep", lang).join(parts) or say("preview_none", lang)
 
 
@@ -79,7 +80,10 @@ def describe(
         text = say("preview_items", lang, order=order_id, changes=changes, money=money)
     elif name == "return_delivered_order_items":
         returned = take(records(old.get("items")), strings(a.get("item_ids")))
-        names = say("preview_sep", lang).join(f"{i.get('name')} ({options_text(i.get('options'))})" for i in returned)
+        names = say("preview_sep", lang).join(
+            item_text(ctx.inventory, str(i.get("product_id", "")), str(i.get("name")), i.get("options"), lang)
+            for i in returned
+        )
         total = sum((amount(i.get("price")) for i in returned), 0.0)
         method = refund_text(ctx, str(a.get("payment_method_id")), lang)
         text = say("preview_return", lang, order=order_id, items=names, amount=_money(total), method=method)

@@ -91,7 +91,7 @@ def test_delivered_order_cannot_be_cancelled_but_returned(pii: PiiScrubber, shop
 def test_exchange_out_of_stock_then_another_variant_in_chinese(pii: PiiScrubber, shop: SqliteShop) -> None:
     chat = shop_chat(shop, pii)
     reply = chat.send(f"我想把订单 {ANA_DELIVERED} 里的 T-Shirt 换成绿色的，邮箱 {EMAIL}")
-    assert "缺货" in reply and "red" in reply
+    assert "缺货" in reply and "颜色：红色" in reply  # the options in Chinese words
     reply = chat.send("那换红色的吧")
     assert "换货" in reply and "回复“是”" in reply
     assert "已申请换货" in chat.send("是的")

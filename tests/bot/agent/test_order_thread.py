@@ -15,6 +15,7 @@ from bot.agent.flows.detect import is_order_followup, order_aspect, refers_to_or
 from bot.agent.flows.state import FLOW_ORDER, FOCUS
 from bot.privacy.scrubber import PiiScrubber
 from bot.testing.fakes import FakeRetriever
+from bot.text import detect_language
 from bot.types import Conversation, Customer, Order
 from connectors.commerce import SqliteShop
 from tests.bot.agent.conftest import Chat
@@ -56,9 +57,9 @@ def test_follow_ups_on_a_delivered_order(pii: PiiScrubber, demo: SqliteShop, ind
     chat = verified_chat(demo, pii, order)
     arrival = chat.send("When will it arrive?")
     assert order.order_id in arrival and "delivered" in arrival and "Which order" not in arrival
-    number = chat.send("And what's the tracking number?")
+    number = chat.send("ok and what's the tracking number?")
     assert order.order_id in number and all(t in number for t in tracking(order))
-    items = chat.send("What was in that order?")
+    items = chat.send("what was in that order again?")
     assert order.order_id in items and all(i.name in items for i in order.items)
     reply = chat.send("I want to return it")
     assert order.order_id in reply and "Which order" not in reply
@@ -87,8 +88,19 @@ def test_follow_ups_in_chinese_on_an_order_on_its_way(pii: PiiScrubber, demo: Sq
         reply = chat.send(question)
         assert order.order_id in reply and all(t in reply for t in tracking(order)), question
         assert "哪一个订单" not in reply
-    items = chat.send("那个订单里有什么")
-    assert order.order_id in items and all(i.name in items for i in order.items)
+    for question in ("那个订单里有什么", "这个订单里买了什么？"):
+        items = chat.send(question)
+        # In Chinese: the catalogue's Chinese names, the options in Chinese words.
+        assert order.order_id in items and all(zh_name(demo, i.product_id) in items for i in order.items), question
+        assert detect_language(items) == "zh" and "color:" not in items
+    number = chat.send("那快递单号是多少？")
+    assert order.order_id in number and all(t in number for t in tracking(order))
+
+
+def zh_name(shop: SqliteShop, product_id: str) -> str:
+    product = shop.get_product(product_id)
+    assert product is not None and product.name_zh
+    return product.name_zh
 
 
 def test_a_delivered_order_in_focus_cannot_be_cancelled_but_is_offered_for_return(
