@@ -76,10 +76,16 @@ class Offer:
 
 @dataclass(frozen=True)
 class Next:
-    """The step for one message and the offer after it (None when the offer ends)."""
+    """The step for one message and the offer with it (None when the shopper ended it)."""
 
     step: Step
     offer: Offer | None
+    """For "file": the message to file."""
+
+    @property
+    def kept(self) -> Offer | None:
+        """The offer that stands after this message: none once the message is filed."""
+        return None if self.step == "file" else self.offer
 
 
 def pending(memory: Mapping[str, str]) -> Offer | None:

@@ -142,7 +142,7 @@ class TurnHandler:
             leave_message.keep(memory, Offer(handoff.reason))
             handoff = None
         elif answer.taking is not None:
-            leave_message.keep(memory, answer.taking.offer)
+            leave_message.keep(memory, answer.taking.kept)
         conversation = replace(
             conversation,
             memory=memory,

@@ -1,4 +1,5 @@
-"""The human agents' JSON API (/v1/agent/...): sign in, the queue, claim, reply, notes, assist, release, close."""
+"""The human agents' JSON API (/v1/agent/...): sign in, the queue, claim, reply, notes, assist, release, close,
+and the messages shoppers left when nobody could answer."""
 
 from __future__ import annotations
 
@@ -67,6 +68,22 @@ def queue(agent: str = Depends(current_agent), desk: HandoffDesk = Depends(get_d
     """Waiting conversations by priority (sentiment, sensitive topic, waiting time), then those held by agents."""
     entries: list[JSON] = list(desk.queue())
     return {"agent": agent, "entries": entries, "online": list(desk.directory.online())}
+
+
+@router.get("/messages", response_model=None)
+def messages(agent: str = Depends(current_agent), desk: HandoffDesk = Depends(get_desk)) -> dict[str, JSON]:
+    """Messages shoppers left when no agent could answer (tickets of kind "message"), newest first: answer each
+    by email to its reply_to, then mark it answered. The conversation itself stayed with the bot."""
+    found: list[JSON] = list(desk.messages())
+    return {"messages": found}
+
+
+@router.post("/messages/{message_id}/answered", response_model=None)
+def answered(
+    message_id: str, agent: str = Depends(current_agent), desk: HandoffDesk = Depends(get_desk)
+) -> dict[str, JSON]:
+    """The agent replied by email: the message leaves the open list (404 when it is not open)."""
+    return {"message": desk.answer_message(message_id, agent)}
 
 
 @router.get("/conversations/{conversation_id}", response_model=None)

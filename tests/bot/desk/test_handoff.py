@@ -1,4 +1,5 @@
-"""The handoff desk: queue order, atomic claim, reply/release/close, CSAT, availability notices (memory and Redis)."""
+"""The handoff desk: queue order, atomic claim, reply/release/close, CSAT, availability notices, whether anyone
+can answer, and the messages left when nobody can (memory and Redis)."""
 
 # ruff: noqa: F811  (the store fixtures are imported, and test arguments then "redefine" them)
 from __future__ import annotations
@@ -9,7 +10,8 @@ import pytest
 
 from bot.desk.handoff import AGENTS_CHANNEL, HandoffDesk
 from bot.desk.staff import AgentDirectory, OpeningHours, hash_password
-from bot.errors import Conflict, Forbidden
+from bot.errors import Conflict, Forbidden, NotFound
+from bot.ports import DeskAvailability, Nobody
 from bot.stores.memory import MemoryStore
 from bot.testing.fakes import RecordingBus
 from bot.types import Conversation, Message
@@ -134,6 +136,44 @@ def test_shopper_is_told_when_nobody_is_online_or_outside_hours() -> None:
     silent = make_desk(MemoryStore(), accounts={})
     waiting(silent.store, silent, "c4", "human")  # type: ignore[arg-type]
     assert [m.role for m in silent.store.messages("c4")] == ["shopper"], "no desk configured: no notice"
+
+
+def test_nobody_says_why_no_person_can_take_a_handoff() -> None:
+    store = MemoryStore()
+    # Saturday 2026-11-28 02:00 UTC, and a Monday 10:00 UTC.
+    saturday, monday = 1795831200.0, 1795428000.0
+    assert make_desk(store, accounts={}).nobody(monday) == Nobody("no_agents")
+    desk = make_desk(store)
+    assert desk.nobody(monday) == Nobody("nobody_online"), "accounts, but nobody signed in"
+    desk.directory.seen("ana")
+    assert desk.nobody(monday) is None
+    weekdays = OpeningHours.parse("mon-fri 09:00-18:00", "UTC")
+    office = make_desk(store, hours=weekdays)
+    assert office.nobody(saturday) == Nobody("closed", hours="mon-fri 09:00-18:00 (UTC)")
+    assert office.nobody(monday) is None
+    checked: DeskAvailability = office  # the desk is what the turn asks (bot.ports)
+    assert checked.nobody(saturday) is not None
+
+
+def test_a_left_message_is_a_ticket_agents_list_and_answer(backend: tuple[MemoryStore, object]) -> None:
+    store, _ = backend
+    desk = make_desk(store, accounts={})
+    store.create(Conversation(id="m1", locale="zh"))
+    store.append(Message("m1", "shopper", "转人工"))
+    store.append(Message("m1", "bot", "抱歉，目前没有人工客服……"))
+    store.append(Message("m1", "shopper", "我的台灯坏了 li.lei@example.com"))
+    desk.take_message("m1", "li.lei@example.com", "我的台灯坏了 li.lei@example.com", "requested")
+    [left] = desk.messages()
+    assert left["kind"] == "message" and left["reply_to"] == "li.lei@example.com"
+    assert left["message"] == "我的台灯坏了 li.lei@example.com" and left["locale"] == "zh"
+    assert "li.lei@example.com" in str(left["summary"]) and left["last_messages"][0]["text"] == "转人工"  # type: ignore[index,call-overload]
+    conversation = store.get("m1")
+    assert conversation is not None and conversation.state == "bot", "a message never puts anyone in the queue"
+    assert desk.queue() == []
+    done = desk.answer_message(str(left["id"]), "ana")
+    assert done["answered_by"] == "ana" and desk.messages() == []
+    with pytest.raises(NotFound):
+        desk.answer_message(str(left["id"]), "ana")
 
 
 def test_opening_hours_parse() -> None:

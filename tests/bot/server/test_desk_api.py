@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterator
 
 import pytest
@@ -29,13 +30,16 @@ def understand(text: str, locale: Language | None) -> Understanding:
     return Understanding(locale or "en", Intent(intent, 0.9), Sentiment("neutral", 0.0))
 
 
-def make_service() -> tuple[Service, ScriptedEngine]:
-    settings = Settings.model_validate({"identity_secret": SECRET, "agents": AGENTS, "redis_url": None})
-    engine = ScriptedEngine(
-        [Decision(replies=(Reply("Passing you to a colleague."),), handoff=Handoff("requested", "Asked for a human."))]
-    )
+HANDOFF = Decision(replies=(Reply("Passing you to a colleague."),), handoff=Handoff("requested", "Asked for a human."))
+
+
+def make_service(agents: str = AGENTS, handoffs: int = 1) -> tuple[Service, ScriptedEngine]:
+    """Wired as bot/app.py wires it: the turn asks the desk whether anyone can answer before it hands off."""
+    settings = Settings.model_validate({"identity_secret": SECRET, "agents": agents, "redis_url": None})
+    engine = ScriptedEngine([HANDOFF] * handoffs)
     turns = turn_handler(engine, PiiScrubber(use_ner=False), understand)
-    return service_over(turns, settings, handoff=open_desk(settings, turns.store, turns.bus)), engine
+    desk = open_desk(settings, turns.store, turns.bus)
+    return service_over(replace(turns, desk=desk), settings, handoff=desk), engine
 
 
 @pytest.fixture
@@ -152,8 +156,44 @@ def test_agent_websocket_refuses_a_bad_token(app: tuple[TestClient, Service]) ->
     assert closed.value.code == 4401
 
 
+def test_nobody_signed_in_the_shopper_leaves_a_message_that_agents_list_and_answer() -> None:
+    service, _ = make_service(handoffs=2)
+    with TestClient(create_app(service), raise_server_exceptions=False) as client:
+        conversation, token = service.start_conversation(locale="en")
+        cid, shopper = conversation.id, {"Authorization": f"Bearer {token}"}
+        url = f"/v1/conversations/{cid}/messages"
+
+        offer = client.post(url, json={"text": "I want to talk to a human"}, headers=shopper).json()
+        assert offer["state"] == "bot", "nobody is signed in: no one to wait for"
+        assert "no one" in offer["replies"][0]["text"] and "email" in offer["replies"][0]["text"]
+        left = client.post(url, json={"text": "My lamp flickers, write to jane@example.com"}, headers=shopper).json()
+        assert left["state"] == "bot" and "jane@example.com" in left["replies"][0]["text"]
+
+        ana = sign_in(client, "ana")
+        assert client.get("/v1/agent/queue", headers=ana).json()["entries"] == []
+        [message] = client.get("/v1/agent/messages", headers=ana).json()["messages"]
+        assert message["conversation_id"] == cid and message["reply_to"] == "jane@example.com"
+        assert message["message"] == "My lamp flickers, write to jane@example.com"
+        assert client.get(f"/v1/agent/conversations/{cid}", headers=ana).json()["conversation"]["state"] == "bot"
+        done = client.post(f"/v1/agent/messages/{message['id']}/answered", headers=ana)
+        assert done.status_code == 200 and done.json()["message"]["answered_by"] == "ana"
+        assert client.get("/v1/agent/messages", headers=ana).json()["messages"] == []
+        assert client.post(f"/v1/agent/messages/{message['id']}/answered", headers=ana).status_code == 404
+        assert client.get("/v1/agent/messages").status_code == 401
+
+        # Now an agent is signed in: asking for a person hands off as before.
+        again = client.post(url, json={"text": "I want to talk to a human"}, headers=shopper).json()
+        assert again["state"] == "waiting_for_agent"
+
+
 def test_openapi_documents_the_agent_api(app: tuple[TestClient, Service]) -> None:
     client, _ = app
     paths = client.get("/openapi.json").json()["paths"]
-    for path in ("/v1/agent/sessions", "/v1/agent/queue", "/v1/agent/conversations/{conversation_id}/claim"):
+    documented = (
+        "/v1/agent/sessions",
+        "/v1/agent/queue",
+        "/v1/agent/messages",
+        "/v1/agent/conversations/{conversation_id}/claim",
+    )
+    for path in documented:
         assert path in paths
