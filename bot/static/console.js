@@ -1,4 +1,5 @@
-/* shopkeeper agent console: sign in, live queue, claim, transcript, reply, notes, assist, release, close. */
+/* shopkeeper agent console: sign in, live queue, claim, transcript, reply, notes, assist, release, close,
+   and the messages shoppers left when no one could answer (to answer by email). */
 (function () {
   "use strict";
 
@@ -15,6 +16,9 @@
       email: "email", orders: "Recent orders", shopper: "Shopper", bot: "Assistant", system: "",
       state_bot: "bot", state_waiting_for_agent: "waiting", state_agent: "with agent", state_closed: "closed",
       csat: "Rating: ", lang: "中文",
+      messages: "Messages", messages_hint: "Left while no one could answer: reply by email, then mark answered.",
+      messages_empty: "No messages.", reply_to: "Reply to ", open_chat: "Open chat", answered: "Mark answered",
+      left_ago: "min ago",
       reasons: { requested: "asked for a person", negative_sentiment: "unhappy", repeated_failure: "bot failed",
         sensitive: "sensitive", sensitive_legal: "legal threat", sensitive_safety: "safety", sensitive_fraud: "fraud claim",
         frustration: "frustrated", low_confidence: "not understood", model_transfer: "bot transferred",
@@ -32,6 +36,9 @@
       email: "邮箱", orders: "最近订单", shopper: "顾客", bot: "助手", system: "",
       state_bot: "机器人", state_waiting_for_agent: "等待中", state_agent: "人工服务中", state_closed: "已结束",
       csat: "评分：", lang: "English",
+      messages: "留言", messages_hint: "无人接待时顾客留下的消息：请通过邮件回复，然后标记为已回复。",
+      messages_empty: "暂无留言。", reply_to: "回复至 ", open_chat: "查看对话", answered: "标记已回复",
+      left_ago: "分钟前",
       reasons: { requested: "要求人工", negative_sentiment: "情绪不满", repeated_failure: "机器人未解决",
         sensitive: "敏感话题", sensitive_legal: "法律纠纷", sensitive_safety: "安全问题", sensitive_fraud: "欺诈投诉",
         frustration: "情绪焦躁", low_confidence: "未能理解", model_transfer: "机器人转接",
@@ -52,6 +59,8 @@
   var seen = {};           // message ids already drawn in the transcript
   var shown = [];          // those messages, to redraw them in the other language
   var onlineNames = [], connKey = "";
+  var leftMessages = [];   // messages left when no one could answer, newest first
+  var messagesTimer = null;
   var lastSeq = 0;
   var ws = null, retry = 0, retryTimer = null, pingTimer = null;
 
@@ -76,6 +85,7 @@
     setOnline(onlineNames);
     setConn(connKey);
     renderQueue();
+    renderMessages();
     if (detail) {
       renderDetail();
       var again = shown; seen = {}; shown = []; $("transcript").textContent = "";
@@ -128,7 +138,7 @@
     token = null; me = ""; current = null; detail = null;
     store.removeItem("shopkeeper.agent.token"); store.removeItem("shopkeeper.agent.name");
     if (ws) { ws.onclose = null; ws.close(); ws = null; }
-    clearTimeout(retryTimer); clearInterval(pingTimer);
+    clearTimeout(retryTimer); clearInterval(pingTimer); clearInterval(messagesTimer);
     $("desk-view").hidden = true; $("signin-view").hidden = false; $("signout").hidden = true; $("who").textContent = "";
   }
   $("signout").onclick = signOut;
@@ -138,6 +148,9 @@
     $("who").textContent = me;
     loadCanned();
     connect();
+    loadMessages();
+    clearInterval(messagesTimer);
+    messagesTimer = setInterval(loadMessages, 30000);
   }
 
   // ------------------------------------------------------------------ live updates
@@ -172,6 +185,7 @@
       setOnline(ev.online);
       if (ev.conversation_id === current) (ev.messages || []).forEach(addMessage);
       renderQueue();
+      loadMessages();
     } else if (ev.type === "queue") {
       var en = ev.entry;
       if (en && (en.state === "waiting_for_agent" || en.state === "agent")) entries[ev.conversation_id] = en;
@@ -229,6 +243,46 @@
       list.appendChild(li);
     });
     $("queue-empty").hidden = ids.length > 0;
+  }
+
+  // ------------------------------------------------------------------ messages left when no one could answer
+  function loadMessages() {
+    if (!token) return;
+    api("GET", "/v1/agent/messages").then(function (data) { leftMessages = data.messages || []; renderMessages(); })
+      .catch(function () {});
+  }
+
+  function renderMessages() {
+    var list = $("left-messages");
+    list.textContent = "";
+    leftMessages.forEach(function (m) {
+      var li = el("li");
+      var line = el("span", "line1");
+      line.appendChild(el("strong", "", m.customer || m.reply_to));
+      line.appendChild(el("span", "badge", T.reasons[m.reason] || String(m.reason || "").replace(/_/g, " ")));
+      line.appendChild(el("span", "muted", Math.max(0, Math.round((Date.now() / 1000 - (m.opened_at || 0)) / 60)) + " " + T.left_ago));
+      li.appendChild(line);
+      var to = el("div", "muted", T.reply_to);
+      var mail = el("a", "", m.reply_to);
+      mail.href = "mailto:" + encodeURI(m.reply_to);
+      to.appendChild(mail);
+      li.appendChild(to);
+      li.appendChild(el("p", "text", m.message));
+      var acts = el("div", "acts");
+      var see = el("button", "ghost", T.open_chat);
+      see.type = "button";
+      see.onclick = function () { open(m.conversation_id); };
+      var done = el("button", "", T.answered);
+      done.type = "button";
+      done.onclick = function () {
+        done.disabled = true;
+        api("POST", "/v1/agent/messages/" + encodeURIComponent(m.id) + "/answered").then(loadMessages, loadMessages);
+      };
+      acts.appendChild(see); acts.appendChild(done);
+      li.appendChild(acts);
+      list.appendChild(li);
+    });
+    $("messages-empty").hidden = leftMessages.length > 0;
   }
 
   // ------------------------------------------------------------------ one conversation
