@@ -53,6 +53,9 @@ FACT_FIRST_RATIO = 0.75
 #: Added to a sentence stating any concrete fact (a number, an amount, an email) when the question
 #: asks for none in particular.
 CONCRETE_BONUS = 0.1
+#: Weight of the question-term share found in a list item's lead-in when the question asks for a list:
+#: "what can't be returned?" is answered by the list "The following items cannot be returned:".
+LIST_LEAD_WEIGHT = 0.3
 #: Taken from a sentence about a special case ("If your order is still pending, ...") unless the
 #: question asks "what if".
 CONDITION_PENALTY = 0.1
@@ -73,10 +76,20 @@ _PRONOUN = re.compile(r"^(?:(?:it|this|that|they|these|those|such)\b|它|这|此
 #: Questions asking for the items of a list: "what payment methods do you take", "what can't be returned?".
 _LISTING = re.compile(
     r"\b(?:what|which)\b.*\b(?:methods?|items?|things?|kinds?|types?|options?|ways?|cards?|products?|cannot|can'?t"
-    r"|not)\b|哪些|哪几|什么方式|几种",
+    r"|cant|not)\b|哪些|哪几|什么方式|几种",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+#: Chinese shoppers write the verb alone ("能退吗", "可以换吗") and say "no" in many ways ("不能", "不支持"):
+#: each reads as the pages' own word.
+_ZH_WORDS = (
+    (re.compile(r"退(?![货款回还])"), "退货"),
+    (re.compile(r"(?<![更调])换(?![货成个一])"), "换货"),
+    (re.compile(r"不能|不可以|不可|不支持|无法|不允许|不予|不接受"), "不可"),
+)
+#: Words jieba may cut across (see _cut).
+_ZH_KEEP = ("退货", "换货", "运费", "退款")
+_NEGATION = re.compile(r"\b(?:\w+n[’']t|cannot|cant|dont|doesnt|isnt|arent|wont|didnt)\b")
 _EN_WORD = re.compile(r"[a-z0-9]+")
 #: The words that only say what kind of fact is wanted ("how long", "多久") or ask whether there is one
 #: ("available"): not content terms.
@@ -103,7 +116,16 @@ ZH_STOPWORDS = frozenset(
 )
 
 #: Words a Chinese shopper and the shop's policies use for the same thing ("收到货" / "签收").
-ZH_SYNONYMS = {"签收": "收到", "收货": "收到", "到货": "收到", "送达": "收到", "付款": "支付", "付钱": "支付"}
+ZH_SYNONYMS = {
+    "签收": "收到",
+    "收货": "收到",
+    "到货": "收到",
+    "送达": "收到",
+    "付款": "支付",
+    "付钱": "支付",
+    "全免": "免费",
+    "费全免": "免费",
+}
 
 
 def min_passage_score(language: Language) -> float:
@@ -136,6 +158,7 @@ def compose_answer(
     language: Language | None = None,
     bar: float | None = None,
     lenient: bool = False,
+    yes_no: bool = False,
 ) -> Answer | None:
     """The best 1-3 sentences of the relevant passages, or None when nothing relevant was found.
 
@@ -149,7 +172,8 @@ def compose_answer(
     `language` is the question's (guessed from its characters when not given): it picks the
     relevance bar from MIN_PASSAGE_SCORES (`bar` sets another); `lenient` lets a passage a little under it
     count when it holds most of the question's terms in its own language (a question widened with the
-    pages' own words, see policy_topics).
+    pages' own words, see policy_topics). For a `yes_no` question the sentence stating the rule decides, not
+    one that happens to hold a number: no CONCRETE_BONUS.
     """
     if bar is None:
         bar = min_passage_score(language or ("zh" if CJK.search(question) else "en"))
@@ -158,6 +182,7 @@ def compose_answer(
     if not relevant:
         return None
     wanted = question_kinds(question)
+    listing = bool(_LISTING.search(question))
     conditional_question = conditional_sentence(question) or bool(_WHAT_IF.search(question))
     candidates = [
         _Candidate(pi, s, terms(s.text), terms(s.lead), fact_kinds(s.text))
@@ -189,7 +214,8 @@ def compose_answer(
             + BODY_WEIGHT * body / (1 + 0.02 * len(c.terms))
             + 0.1 * share(titles[c.pi])
             + HEADING_WEIGHT * share(headings[c.pi])
-            + (FACT_BONUS if asked_fact else CONCRETE_BONUS if c.facts else 0.0)
+            + (LIST_LEAD_WEIGHT * share(c.lead_terms) if listing and c.sentence.group >= 0 else 0.0)
+            + (FACT_BONUS if asked_fact else CONCRETE_BONUS if c.facts and not yes_no else 0.0)
             + 0.2 * relevant[c.pi].score
             - 0.01 * c.sentence.position
             - (CONDITION_PENALTY if conditional_sentence(c.sentence.text) and not conditional_question else 0.0)
@@ -215,7 +241,7 @@ def compose_answer(
     follow = _follow_up(chosen[0], candidates)
     if follow is not None and max_sentences > 1 and follow not in chosen:
         chosen = [chosen[0], follow, *chosen[1 : max_sentences - 1]]
-    if best.sentence.group >= 0 and _LISTING.search(question):
+    if best.sentence.group >= 0 and listing:
         chosen = [_whole_list(best, candidates), *[c for c in chosen if c.sentence.group != best.sentence.group]]
         chosen = chosen[:max_sentences]
         best = chosen[0]
@@ -350,10 +376,13 @@ def _question_terms(question: str) -> frozenset[str]:
 
 
 def terms(text: str) -> frozenset[str]:
-    """Content terms: stemmed English words and jieba words of Chinese, stopwords removed."""
-    lowered = text.lower()
+    """Content terms: stemmed English words and jieba words of Chinese, stopwords removed. Every English
+    negation reads "not" ("what can't be returned?" asks for what "cannot be returned")."""
+    lowered = _NEGATION.sub(" not ", text.lower())
     found = {_stem(w) for w in _EN_WORD.findall(lowered) if w not in EN_STOPWORDS and len(w) > 1}
     for run in re.findall(f"[{HAN}]+", text):
+        for pattern, word in _ZH_WORDS:
+            run = pattern.sub(word, run)
         found.update(ZH_SYNONYMS.get(w, w) for w in _cut(run) if w not in ZH_STOPWORDS and w.strip())
     return frozenset(found)
 
@@ -392,4 +421,9 @@ def _cut(run: str) -> tuple[str, ...]:
     # Single characters carry meaning in questions like "退" or "换" only as part of words;
     # keep them only when jieba found nothing longer.
     longer = [w for w in words if len(w) > 1]
+    # jieba reads "换货运费" as 换 / 货运 / 运费: the shop's own words are kept whole, and the freight word
+    # they were cut into goes.
+    kept = [w for w in _ZH_KEEP if w in run and w not in longer]
+    if kept:
+        longer = [w for w in longer if not w.startswith("货运")] + kept
     return tuple(longer or words)

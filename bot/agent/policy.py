@@ -46,7 +46,8 @@ def answer(turn: Turn) -> None:
         keys.append(remembered)  # "And how much does it cost?" right after a shipping answer
     widened = policy_topics.expand(query, keys)
     with turn.stage("retrieval"):
-        composed = find_answer(turn.ctx, widened, turn.lang, own=policy_topics.expand(query, keys, script=turn.lang))
+        own = policy_topics.expand(query, keys, script=turn.lang)
+        composed = find_answer(turn.ctx, widened, turn.lang, own=own, yes_no=polarity.is_yes_no(query))
     if turn.u.intent.label == "complaint":
         turn.say("complaint")
     if composed is None:
@@ -86,27 +87,37 @@ def reply_text(query: str, composed: Answer, language: Language) -> str:
     return f"{lead}{'' if language == 'zh' else ' '}{body}"
 
 
-def find_answer(ctx: ToolContext, query: str, language: Language, own: str | None = None) -> Answer | None:
+def find_answer(
+    ctx: ToolContext, query: str, language: Language, own: str | None = None, yes_no: bool = False
+) -> Answer | None:
     """The answer from the shop's pages: in the shopper's language when those answer, else from a page in
     the other language (the shop may have written it only once). Policy pages first; the catalogue's
     passages only when no page answers, and never in another language than the question's.
 
     `query` (the question widened with both languages' topic words) is searched; `own`, the question with
-    only its own language's words, chooses the sentences of pages in the shopper's language."""
+    only its own language's words, chooses the sentences of pages in the shopper's language; `yes_no` says
+    the question asks for a yes or a no (the widened question cannot say: it is written in both scripts)."""
     other: Language = "en" if language == "zh" else "zh"
     bar = min_passage_score(language)
-    pages = _merged(tools.search_knowledge(ctx, query, language, k=SEARCH_K, kind="policy"),
-                    tools.search_knowledge(ctx, query, None, k=SEARCH_K, kind="policy"))  # fmt: skip
+    searches = [tools.search_knowledge(ctx, query, language, k=SEARCH_K, kind="policy"),
+                tools.search_knowledge(ctx, query, None, k=SEARCH_K, kind="policy")]  # fmt: skip
+    if language == "zh":
+        # The search cuts "哪些商品不能退" into 不能 / 退 and misses "以下商品不支持退货": its terms as the
+        # sentence choice reads them (不可 商品 退货) find that page too.
+        read = " ".join(sorted(terms(own or query)))
+        if read:
+            searches.append(tools.search_knowledge(ctx, read, language, k=SEARCH_K, kind="policy"))
+    pages = _merged(*searches)
     same = [p for p in pages if p.language == language]
-    composed = compose_answer(own or query, same, language=language, lenient=True)
+    composed = compose_answer(own or query, same, language=language, lenient=True, yes_no=yes_no)
     if composed is not None:
         return composed
     foreign = [p for p in pages if p.language == other]
-    composed = compose_answer(query, foreign, bar=bar, lenient=True)
+    composed = compose_answer(query, foreign, bar=bar, lenient=True, yes_no=yes_no)
     if composed is not None:
         return composed
     anything = [p for p in search(ctx, query, language) if p.kind != "policy" and p.language == language]
-    return compose_answer(query, anything, language=language)
+    return compose_answer(query, anything, language=language, yes_no=yes_no)
 
 
 def _merged(*lists: list[Passage]) -> list[Passage]:

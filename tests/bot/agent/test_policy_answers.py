@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.agent import policy_topics
-from bot.agent.answer import compose_answer
+from bot.agent.answer import compose_answer, terms
 from bot.agent.policy import question
 from bot.types import Passage
 
@@ -51,3 +51,26 @@ def test_available_does_not_pick_the_sentence() -> None:
     )
     answer = compose_answer("is express shipping available?", [page])
     assert answer is not None and "14.95" in answer.best
+
+
+def test_negations_and_chinese_verbs_read_as_the_pages_write_them() -> None:
+    assert terms("what cant be returned?") == terms("What can't be returned?") == frozenset({"not", "return"})
+    assert {"不可", "退货"} <= terms("哪些商品不能退？") and {"不可", "退货"} <= terms("以下商品不支持退货：")
+    assert {"换货", "运费", "免费"} <= terms("换货往返运费全免。")  # jieba alone: 换 / 货运 / 费全免
+
+
+def test_a_yes_no_question_is_decided_by_the_rule_not_by_a_number() -> None:
+    page = Passage(
+        "p1",
+        "Refunds to a Harbor Goods gift card take 1 business day once our warehouse team approved the return.\n\n"
+        "The following items cannot be returned:\n\n- Gift cards.\n- Final sale items.",
+        "returns.en.md",
+        "Returns",
+        score=0.6,
+    )
+    answer = compose_answer("can i return a gift card", [page], yes_no=True)
+    assert answer is not None and "cannot be returned: gift cards" in answer.best
+    other = compose_answer("can i return a gift card", [page])  # as a question for facts: the number wins
+    assert other is not None and other.best.startswith("Refunds")
+    listed = compose_answer("what cant be returned?", [page])
+    assert listed is not None and "final sale" in listed.best.lower()
