@@ -131,6 +131,8 @@ class EmbeddedEngine:
         offered = memory.pop(OFFER, "")
         if offered and (is_explicit_yes(turn.text) or "order_id" in slots) and offered in WRITE_FLOWS:
             action = offered
+        if action in WRITE_FLOWS and writes.answered(turn, WRITE_FLOWS[action]):
+            return  # a question the flow answers without an order ("can I split the payment?")
         if (
             action
             and action in WRITE_FLOWS

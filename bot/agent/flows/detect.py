@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Literal, Sequence
 
+from bot.agent.flows.payment_words import is_about_payment
 from bot.text import CJK
 from bot.types import Understanding
 
@@ -25,12 +26,6 @@ _ACTION_PATTERNS: dict[str, re.Pattern[str]] = {
     "address": re.compile(
         r"\b(shipping|delivery|mailing)? ?address\b|\b(ship|send|deliver|redirect)\b.{0,30}\bto\s+(\d|<LOCATION_)"
         r"|地址|改寄|(改|换)(寄|送|发)到",
-        _I,
-    ),
-    "payment": re.compile(
-        r"\b((change|switch|update) (the |my )?(payment|card)|pay (with|by|using) .{0,30}\binstead\b"
-        r"|(use|try) (a different|another|my) (payment method|card|paypal|gift card|credit card))"
-        r"|(支付|付款)方式|改用.{0,8}(支付|付款|付)|换.{0,4}(支付|付款)",
         _I,
     ),
     "exchange": re.compile(r"\bexchange|\bswap\b|换货|换成|换一个|换个|调换|更换", _I),
@@ -111,7 +106,10 @@ _ALL = re.compile(r"\b(all|everything|every item|whole order|entire order|both)\
 def action_of(text: str, u: Understanding | None = None) -> str | None:
     """The write flow the message is about (by its words first, then the intent model's fine label), or None."""
     for name in ACTIONS:
-        if name == "payment" and _REFUND.search(text):
+        if name == "payment":
+            # Its own parser: "change how order X is paid" is no item change, a split is a payment question.
+            if not _REFUND.search(text) and is_about_payment(text):
+                return name
             continue
         if _ACTION_PATTERNS[name].search(text):
             if (

@@ -20,14 +20,16 @@ _ORIGINAL = re.compile(
     r"|原路|原支付|原付款|原来的|原卡|原账户|付款的(卡|账户)|原方式",
     _I,
 )
-_GIFT_CARD = re.compile(r"\bgift ?cards?\b|礼品卡|礼卡", _I)
-_PAYPAL = re.compile(r"\bpay ?pal\b|贝宝", _I)
-_CARD = re.compile(r"\b(credit|debit|bank)? ?card\b|信用卡|银行卡|借记卡", _I)
+#: Latin-word edges that hold next to Chinese too ("改用PayPal支付": \b sees no edge between 用 and P).
+_A, _Z = r"(?<![A-Za-z])", r"(?![A-Za-z])"
+_GIFT_CARD = re.compile(rf"{_A}gift ?cards?{_Z}|礼品卡|礼卡", _I)
+_PAYPAL = re.compile(rf"{_A}pay ?pal{_Z}|贝宝", _I)
+_CARD = re.compile(rf"{_A}((credit|debit|bank) ?)?card{_Z}|信用卡|银行卡|借记卡", _I)
 _BRANDS = {
-    "visa": re.compile(r"\bvisa\b|维萨", _I),
-    "mastercard": re.compile(r"\bmaster ?card\b|万事达", _I),
-    "amex": re.compile(r"\bamex\b|\bamerican express\b|美国运通", _I),
-    "discover": re.compile(r"\bdiscover\b", _I),
+    "visa": re.compile(rf"{_A}visa{_Z}|维萨", _I),
+    "mastercard": re.compile(rf"{_A}master ?card{_Z}|万事达", _I),
+    "amex": re.compile(rf"{_A}(amex|american express){_Z}|美国运通", _I),
+    "discover": re.compile(rf"{_A}discover{_Z}", _I),
 }
 #: A word right before a mention that turns it down: "not the gift card", "不要退到礼品卡".
 _NEGATED = re.compile(r"(\b(not|no|don'?t|instead of|rather than|but not)\b[\w ]{0,12}|不要|不是|别|而不是)$", _I)

@@ -53,6 +53,9 @@ class WriteFlow:
     """The phrase key explaining why an order in another status cannot be handled."""
     sibling: str = ""
     """The flow that does the same for orders in its statuses (modify <-> exchange)."""
+    answers: Callable[[Turn], bool] | None = None
+    """Answers a question about this write that needs no order, before anything is verified (the payment
+    flow: "can I split the payment?"); True when it did."""
 
 
 #: What we offer instead when a flow does not fit the order's status (and the phrase says so).
@@ -66,6 +69,8 @@ def run(turn: Turn, flow: WriteFlow) -> None:
     """One step of `flow` with what this message brings; ends with a question, a statement awaiting
     a yes, or an explanation of why the shop cannot do it."""
     memory = turn.memory
+    if answered(turn, flow):
+        return
     if memory.get(FLOW) != flow.name:
         memory[REQUEST] = turn.text
     memory[FLOW] = flow.name
@@ -97,6 +102,20 @@ def run(turn: Turn, flow: WriteFlow) -> None:
     if args is None:
         return
     offer(turn, flow.tool, args)
+
+
+def answered(turn: Turn, flow: WriteFlow) -> bool:
+    """The flow answered this message itself (a question about the write that needs no order); when the flow
+    was open, its question (or the statement awaiting a yes) follows again. False when it did not."""
+    if flow.answers is None or not flow.answers(turn):
+        return False
+    turn.consumed = True
+    turn.succeeded()
+    if turn.memory.get(FLOW) == flow.name:
+        turn.say("flow_back_to")
+        if not offer_again(turn):
+            turn.ask_again()
+    return True
 
 
 def offer(turn: Turn, tool: str, args: dict[str, JSON]) -> None:

@@ -139,7 +139,17 @@ FLOWS: Mapping[str, Mapping[Language, str]] = {
         "en": "Which payment method would you like to use instead? You have:\n{methods}",
         "zh": "请问要改用哪种支付方式？您账户中有：\n{methods}",
     },
-    "flow_method_line": {"en": "- {method}", "zh": "- {method}"},
+    "flow_method_line": {"en": "{n}. {method}", "zh": "{n}. {method}"},
+    "flow_payment_split_no": {"en": "No.", "zh": "不可以。"},
+    "flow_payment_split": {
+        "en": "No: an order is paid with one payment method only, so it can't be split between two.",
+        "zh": "不可以：每个订单只能使用一种支付方式，无法拆分成两种方式支付。",
+    },
+    "flow_payment_split_offer": {
+        "en": "While an order is pending, I can switch the whole order to another of your payment methods: "
+        "just tell me the order number.",
+        "zh": "订单尚未发货时，我可以帮您把整笔订单改用您的另一种支付方式，请告诉我订单号。",
+    },
     "flow_ask_refund": {
         "en": "Where would you like the refund for order {order_id} to go? It can go back to the original "
         "payment method or to a gift card of yours:\n{methods}",
