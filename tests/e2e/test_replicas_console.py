@@ -93,8 +93,8 @@ def test_agent_reply_through_b_reaches_shopper_on_a_within_a_second(
     from websockets.sync.client import connect
 
     a, b = replicas
+    ana = sign_in(b.base_url, "ana")  # an agent signed in first: a handoff waits for a person
     cid, token = waiting_conversation(a.base_url)
-    ana = sign_in(b.base_url, "ana")
     queue = httpx.get(f"{b.base_url}/v1/agent/queue", headers=ana, timeout=30).json()["entries"]
     assert cid in [e["conversation_id"] for e in queue], "replica B sees the queue that replica A filled"
     assert httpx.post(f"{b.base_url}/v1/agent/conversations/{cid}/claim", headers=ana, timeout=30).status_code == 200
@@ -117,8 +117,8 @@ def test_agent_reply_through_b_reaches_shopper_on_a_within_a_second(
 def test_claim_is_atomic_across_replicas(replicas: tuple[ServerProcess, ServerProcess]) -> None:
     a, b = replicas
     for _ in range(3):
-        cid, _ = waiting_conversation(a.base_url)
         ana, bo = sign_in(a.base_url, "ana"), sign_in(b.base_url, "bo")
+        cid, _ = waiting_conversation(a.base_url)
         barrier = threading.Barrier(2)
         statuses: dict[str, int] = {}
 
@@ -142,8 +142,8 @@ def test_no_message_lost_while_replica_a_restarts(replicas: tuple[ServerProcess,
     from websockets.sync.client import connect
 
     a, b = replicas
+    ana = sign_in(b.base_url, "ana")  # an agent signed in first: a handoff waits for a person
     cid, token = waiting_conversation(a.base_url)
-    ana = sign_in(b.base_url, "ana")
     httpx.post(f"{b.base_url}/v1/agent/conversations/{cid}/claim", headers=ana, timeout=30)
     with connect(f"{a.ws_url}/v1/conversations/{cid}/stream?token={token}") as ws:
         frames = frames_until(ws, lambda f: f.get("type") == "state")

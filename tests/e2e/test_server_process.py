@@ -15,7 +15,8 @@ from tests.e2e.conftest import Server
 pytestmark = pytest.mark.timeout(900)
 
 #: Per language: a policy question, a "where is my order" opener, the order-number prompt, a
-#: delivered order's status, and a request for a person.
+#: delivered order's status, a request for a person, what the bot says when nobody can answer, and a
+#: message for the team.
 PHRASES = {
     "en": {
         "policy": "What is your return policy?",
@@ -23,6 +24,8 @@ PHRASES = {
         "asks": "order number",
         "delivered": "delivered",
         "human": "I want to talk to a human",
+        "nobody": "no one from our team",
+        "message": "My parcel arrived damaged, the box was crushed. Please write to",
     },
     "zh": {
         "policy": "你们的退货政策是什么？",
@@ -30,6 +33,8 @@ PHRASES = {
         "asks": "订单号",
         "delivered": "已送达",
         "human": "我要转人工客服",
+        "nobody": "没有人工客服",
+        "message": "包裹送到时外箱被压坏了，请发邮件到",
     },
 }
 
@@ -78,14 +83,18 @@ def test_http_conversation(server: Server, real_order: tuple[str, str], locale: 
         assert email not in status["trace"]["model_input"]
         assert any(call["name"] for call in status["trace"]["tool_calls"]), status["trace"]
 
+        # No agent account on this server (the default): nobody can answer, so the bot says so at once,
+        # takes a message for the team, and the conversation stays with it.
         handoff = say(client, cid, token, words["human"])
-        assert handoff["state"] == "waiting_for_agent", handoff
+        assert handoff["state"] == "bot" and words["nobody"] in text_of(handoff), handoff
+        left = say(client, cid, token, f"{words['message']} {email}")
+        assert left["state"] == "bot" and email in text_of(left), left
 
         transcript = client.get(f"/v1/conversations/{cid}/messages", headers={"Authorization": f"Bearer {token}"})
         body = transcript.json()
-        assert body["state"] == "waiting_for_agent"
+        assert body["state"] == "bot"
         roles = [m["role"] for m in body["messages"]]
-        assert roles.count("shopper") == 4 and "bot" in roles
+        assert roles.count("shopper") == 5 and "bot" in roles
         assert [m["seq"] for m in body["messages"]] == list(range(1, len(roles) + 1))
 
 
@@ -146,10 +155,10 @@ def test_websocket_conversation_and_resume(server: Server, real_order: tuple[str
 
         # Disconnected: the next turn goes over HTTP, then the socket resumes after last_seq.
         with httpx.Client(base_url=server.base_url, timeout=120) as client:
-            assert say(client, cid, token, words["human"])["state"] == "waiting_for_agent"
+            assert say(client, cid, token, words["human"])["state"] == "bot", "no agent account: nobody to wait for"
         async with websockets.connect(f"{stream}&after={last_seq}") as ws:
             first = json.loads(await ws.recv())
-            assert first == {"type": "state", "conversation_id": cid, "state": "waiting_for_agent"}
+            assert first == {"type": "state", "conversation_id": cid, "state": "bot"}
             missed = []
             while True:
                 try:
