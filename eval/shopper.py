@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from bot.text import detect_language
 from bot.types import JSON
 from eval.harness import Chart, SuiteOptions, SuiteResult, suite
 from eval.public_data import percentile
@@ -68,8 +67,9 @@ def play(service: "Service", case: Case) -> Outcome:
             continue
         reply = Reply.of(result)
         outcome.asked, outcome.said = turn.text, reply.text
-        # The shopper expects the language they wrote in (a near tie goes to the case's own language).
-        problems = judge(turn.check, reply, detect_language(turn.text, case.language))
+        # The shopper expects the language the case is written in: a Chinese question naming an English-only
+        # product ("Patio Umbrella（7 ft、red）多少钱？") has more Latin letters than Chinese, and is Chinese.
+        problems = judge(turn.check, reply, case.language, turn.text)
         if problems:
             outcome.problems = problems
             return outcome

@@ -133,9 +133,18 @@ def options_zh(variant: Variant) -> str:
     return "、".join(option_zh(v) for v in variant.options.values())
 
 
+#: Colours a Chinese reply may name in Chinese where the shop has no Chinese name for them (the tau2 shop).
+_COLOURS_ZH = {
+    "green": "绿色", "red": "红色", "blue": "蓝色", "black": "黑色", "white": "白色", "silver": "银色",
+    "yellow": "黄色", "pink": "粉色", "brown": "棕色", "gold": "金色", "purple": "紫色", "orange": "橙色",
+    "grey": "灰色", "gray": "灰色", "beige": "米色",
+}  # fmt: skip
+
+
 def value_forms(value: str) -> tuple[str, ...]:
-    """How a reply may write an option value: as the catalogue spells it, or by the shop's Chinese name."""
-    return tuple(dict.fromkeys((value, option_zh(value))))
+    """How a reply may write an option value: as the catalogue spells it, by the shop's Chinese name, or
+    for a plain colour by its Chinese word."""
+    return tuple(dict.fromkeys((value, option_zh(value), _COLOURS_ZH.get(value.lower(), value))))
 
 
 def in_stock(product: Product) -> list[Variant]:

@@ -158,8 +158,9 @@ class Verdict:
         return not self.problems
 
 
-def judge(check: Check, reply: Reply, language: str) -> list[str]:
-    """Every way the reply misses the check; empty when it holds."""
+def judge(check: Check, reply: Reply, language: str, asked: str = "") -> list[str]:
+    """Every way the reply misses the check; empty when it holds. `asked`: the shopper's message (its
+    Latin words, such as an English product name in a Chinese question, do not make a reply English)."""
     problems: list[str] = []
     if not reply.text.strip():
         return ["no reply"]
@@ -183,10 +184,20 @@ def judge(check: Check, reply: Reply, language: str) -> list[str]:
     for word in check.forbid:
         if _has(said, word):
             problems.append(f"says {word!r}")
-    found = detect_language(reply.text)
+    found = detect_language(_without_catalogue_words(reply.text, reply.cards, asked))
     if found != language:
         problems.append(f"reply in {found}, asked in {language}")
     return problems
+
+
+def _without_catalogue_words(text: str, cards: Sequence[ProductCard], asked: str) -> str:
+    """The reply less the words it takes from the shop's catalogue (the cards' names and options) and from
+    the question: a Chinese reply naming an English-only product is still a Chinese reply."""
+    words = {c.name for c in cards} | {v for c in cards for v in c.options.values()}
+    words |= set(re.findall(r"[A-Za-z][A-Za-z0-9'+-]*(?: [A-Za-z0-9'+-]+)*", asked))
+    for word in sorted(words - {""}, key=len, reverse=True):
+        text = re.sub(re.escape(word), " ", text, flags=re.IGNORECASE)
+    return text
 
 
 def _show(group: Sequence[str]) -> str:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping, MutableMapping, overload
 
+from bot.text import PLACEHOLDER
 from bot.types import Handoff, Understanding
 
 #: Sentiment at or below this hands off: the shopper is past being helped by a bot.
@@ -129,7 +130,7 @@ def should_hand_off(u: Understanding, memory: Mapping[str, str], text: str = "")
     covers "talk to a human/agent/person/representative" and 人工, 转人工, 真人, 客服.
     Low confidence is judged after the engine tried the message (see low_confidence_handoff).
     """
-    if u.intent.label == "human_agent":
+    if u.intent.label == "human_agent" and (not text or _ASKS_FOR_PERSON.search(PLACEHOLDER.sub(" ", text))):
         return Handoff("requested", summary="The shopper asked for a human agent.")
     topic = sensitive_topic(text)
     if topic:
@@ -149,6 +150,15 @@ def should_hand_off(u: Understanding, memory: Mapping[str, str], text: str = "")
             summary=f"The bot could not help {failure_count(memory)} times in a row (last intent {u.intent.label}).",
         )
     return None
+
+
+#: A request for a person names one: the intent model alone also labels "介绍一下Yoga Mat" human_agent.
+_ASKS_FOR_PERSON = re.compile(
+    r"human|person|people|agent|representative|rep\b|someone|somebody|real|staff|manager|supervisor|operator|"
+    r"customer (?:service|care|support)|support|call|phone|speak|talk|live chat|bot\b|robot|machine|"
+    r"人工|真人|客服|转接|转人|经理|主管|人类|电话|找人|活人|工作人员|店员|店主|老板|机器人|人呢|有人",
+    re.IGNORECASE,
+)
 
 
 def _very_negative(u: Understanding) -> bool:

@@ -4,14 +4,23 @@ The words decide, not the intent model's label: a message that names a product (
 in focus with an option, a price or a stock question) is answered by product.py; a browsing question (do you
 sell, a budget, a recommendation, the cheapest) by browse.py; a question about the shop's rules that only
 mentions a product ("can I return the skillet?") is left to the shop's pages.
+
+Matching reads the message as the shopper wrote it (`Turn.raw`): product names are no personal data, and
+the scrubber takes some for names ("Helmet M"). Nothing here reaches a model.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from bot.agent.catalogue import browse, focus, product
 from bot.agent.catalogue.ask import Ask, read
 from bot.agent.catalogue.index import CatalogueIndex, Hit, narrow
+from bot.agent.catalogue.product import attribute_words
 from bot.agent.flows.state import Turn
+from bot.text import detect_language
+from bot.types import Language
 
 __all__ = ["CatalogueIndex", "Hit", "answer"]
 
@@ -19,34 +28,62 @@ __all__ = ["CatalogueIndex", "Hit", "answer"]
 def answer(turn: Turn, index: CatalogueIndex) -> bool:
     """Answer a question about the shop's products; False when the message is not one (the shop's
     pages answer it then)."""
-    ask = read(turn.text)
+    text = turn.raw or turn.text
+    ask = read(text)
     rules_first = ask.policy and not (ask.stock or ask.cheapest or ask.dearest or ask.cheaper or ask.recommend)
-    hits = index.find(turn.text, turn.lang)
+    hits = index.find(text, turn.lang)
     if hits:
+        lang = _language(turn, text, hits)
         if rules_first and not ask.sell:
             return False
-        product.answer(turn, hits, ask)
+        if ask.sell and _not_this(hits[0], text):
+            # "waterproof jackets" is not the fleece jacket: a plain no, and the nearest is that jacket.
+            return browse.answer(turn, index, ask, lang, text)
+        product.answer(turn, hits, ask, lang, text)
         focus.remember(turn.memory, [h.product.product_id for h in hits if h.score >= hits[0].score - 1e-9])
         return True
     if rules_first:
         return False
-    focused = _in_focus(turn, index, ask)
-    if focused is not None and (ask.recommend or ask.cheaper) and ask.back:
-        return browse.answer(turn, index, ask, reference=focused.product)
+    focused = _in_focus(turn, index, ask, text)
     if focused is not None:
-        product.answer(turn, [focused], ask)
+        lang = _language(turn, text, [focused])
+        if (ask.recommend or ask.cheaper) and ask.back:
+            return browse.answer(turn, index, ask, lang, text, reference=focused.product)
+        product.answer(turn, [focused], ask, lang, text)
         return True
-    return browse.answer(turn, index, ask) if ask.browse else False
+    return browse.answer(turn, index, ask, turn.lang, text) if ask.browse else False
 
 
-def _in_focus(turn: Turn, index: CatalogueIndex, ask: Ask) -> Hit | None:
+def _in_focus(turn: Turn, index: CatalogueIndex, ask: Ask, text: str) -> Hit | None:
     """The product in focus, when the message is about it: it names one of its options ("in sage, 45 cm?"),
     or refers back to it with a product question ("how much is it?")."""
     ids = focus.in_focus(turn.memory)
     current = index.live(ids[0]) if ids else None
     if current is None:
         return None
-    hit = narrow(current, turn.text)
+    hit = narrow(current, text)
     if hit.options or (ask.back and (ask.about_product or ask.recommend)):
         return hit
     return None
+
+
+def _not_this(hit: Hit, text: str) -> bool:
+    """The shopper asks for a kind of thing the product only partly is: words beyond its name that neither
+    its options nor its description have."""
+    if hit.score >= 1.0:
+        return False
+    own = " ".join((hit.product.description, hit.product.description_zh)).lower()
+    return any(w not in own for w in attribute_words(text, hit.product))
+
+
+def _language(turn: Turn, text: str, hits: Sequence[Hit]) -> Language:
+    """The shopper's language, judged without the catalogue's own words: "Portable Charger（20000mAh、
+    Wireless、蓝色）多少钱？" is Chinese though most of its letters are the product's English name."""
+    if turn.lang == "zh":
+        return "zh"
+    rest = text
+    for hit in hits:
+        values = {v for variant in hit.product.variants for v in variant.options.values()}
+        for word in sorted({hit.product.name, hit.product.name_zh, *values} - {""}, key=len, reverse=True):
+            rest = re.sub(re.escape(word), " ", rest, flags=re.IGNORECASE)
+    return detect_language(rest, turn.lang)

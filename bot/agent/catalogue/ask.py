@@ -56,6 +56,17 @@ _BUDGET = (
 )
 
 
+#: Words that carry no need or attribute: function words, shopping verbs, politeness (en), and what 吗 / 你们 /
+#: 请问 questions wrap a Chinese need in (as the index's character pairs).
+FILLER = frozenset(
+    "a an the and or of for to in on at with is are was be do does did you u we i my me it its this that these "
+    "those any some have has had can could would will shall should may might what which how much many sell "
+    "sells selling buy get got want need looking look find carry stock offer guys all there here please pls hi "
+    "hello hey thanks tell about more very really just also one ones something anything not no yes "
+    "你们 们卖 卖吗 有卖 有没 没有 请问 吗？ 一下 什么 有吗".split()
+)
+
+
 @dataclass(frozen=True)
 class Ask:
     """The catalogue cues of one message."""

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from bot.agent.catalogue import focus, lines
 from bot.agent.catalogue.ask import Ask
 from bot.agent.catalogue.index import CatalogueIndex, terms
+from bot.agent.catalogue.product import attribute_words
 from bot.agent.flows.state import Turn
 from bot.agent.replies import say
 from bot.types import Language, Product, ProductCard, Reply, Variant
@@ -28,14 +29,17 @@ _CUES = frozenset(
 )
 
 
-def answer(turn: Turn, index: CatalogueIndex, ask: Ask, reference: Product | None = None) -> bool:
-    """Answer a browsing question (`reference`: the product "like this" means); False when it is not one."""
+def answer(
+    turn: Turn, index: CatalogueIndex, ask: Ask, lang: Language, text: str, reference: Product | None = None
+) -> bool:
+    """Answer a browsing question in `lang` (`text`: the message as written; `reference`: the product
+    "like this" means); False when it is not one."""
     if reference is None and ask.sell and not ask.recommend and ask.budget is None:
-        _sell(turn, index)
+        _sell(turn, index, lang, text)
     elif reference is not None or ask.recommend or ask.budget is not None:
-        _recommend(turn, index, ask, reference)
+        _recommend(turn, index, ask, lang, text, reference)
     elif ask.cheapest or ask.dearest:
-        _extremes(turn, index, ask.cheapest)
+        _extremes(turn, index, ask.cheapest, lang, text)
     else:
         return False
     turn.succeeded()
@@ -45,21 +49,29 @@ def answer(turn: Turn, index: CatalogueIndex, ask: Ask, reference: Product | Non
 # --------------------------------------------------------------------------- do you sell
 
 
-def _sell(turn: Turn, index: CatalogueIndex) -> None:
-    lang = turn.lang
-    kinds = index.kinds(turn.text, lines.MAX_LISTED)
+def _sell(turn: Turn, index: CatalogueIndex, lang: Language, text: str) -> None:
+    near = index.kinds(text, lines.MAX_LISTED)
+    # "waterproof jackets": only a jacket whose own text says waterproof is one.
+    kinds = [p for p in near if all(_has(p, w) for w in attribute_words(text, p))]
     _record(turn, "find_products", kinds)
     if kinds:
         text = say("sell_kind", lang, items=lines.items((_product_item(p, lang) for p in kinds), lang))
         _reply(turn, text, [lines.card(p, None, lang) for p in kinds])
         return
-    nearest = [p for p in index.related(turn.text, PICKS * 2) if lines.in_stock(p)][:PICKS]
+    nearest = near[:PICKS] or [p for p in index.related(text, PICKS * 2) if lines.in_stock(p)][:PICKS]
     key = "sell_no" if nearest else "sell_no_nearest_none"
     shown = nearest or _assortment(index, PICKS)
     text = say(
         key, lang, thing=_thing(turn.text, lang), items=lines.items((_product_item(p, lang) for p in shown), lang)
     )
     _reply(turn, text, [lines.card(p, None, lang) for p in shown])
+
+
+def _has(product: Product, word: str) -> bool:
+    own = " ".join(
+        (product.description, product.description_zh, *(v for x in product.variants for v in x.options.values()))
+    )
+    return word in own.lower()
 
 
 def _thing(text: str, lang: Language) -> str:
@@ -75,10 +87,11 @@ def _thing(text: str, lang: Language) -> str:
 # --------------------------------------------------------------------------- recommendations
 
 
-def _recommend(turn: Turn, index: CatalogueIndex, ask: Ask, reference: Product | None) -> None:
-    lang = turn.lang
+def _recommend(
+    turn: Turn, index: CatalogueIndex, ask: Ask, lang: Language, text: str, reference: Product | None
+) -> None:
     limit = ask.budget
-    category = _category(turn.text, index)
+    category = _category(text, index)
     if reference is not None:
         category = category or reference.category
         if limit is None and ask.cheaper:
@@ -88,7 +101,7 @@ def _recommend(turn: Turn, index: CatalogueIndex, ask: Ask, reference: Product |
         p for p in index.products()
         if p.product_id not in exclude and (not category or p.category == category) and lines.in_stock(p, limit)
     ]  # fmt: skip
-    need = " ".join(w for w in terms(turn.text) if w not in _CUES)
+    need = " ".join(w for w in terms(text) if w not in _CUES)
     wanted = {p.product_id: rank for rank, p in enumerate(index.related(need, 50, exclude))} if need else {}
     pool.sort(key=lambda p: (wanted.get(p.product_id, len(wanted)), -lines.lowest(p)))
     picks: list[tuple[Product, Variant]] = []
@@ -154,6 +167,8 @@ def _category(text: str, index: CatalogueIndex) -> str:
 def _reason(product: Product, lang: Language) -> str:
     """One reason to buy it, from its own description: the first sentence, less a leading "The X by Y:"."""
     text = " ".join(lines.description(product, lang).split())
+    if not text:  # a catalogue without descriptions: what its own data says
+        return say("reason_in_stock", lang, count=len(lines.in_stock(product)))
     end = re.search(r"(?<=[.!?。！？])", text)
     sentence = text[: end.start()] if end else text[:160]
     if lang == "en" and ": " in sentence and sentence.startswith("The "):
@@ -165,9 +180,8 @@ def _reason(product: Product, lang: Language) -> str:
 # --------------------------------------------------------------------------- the shop's cheapest and dearest
 
 
-def _extremes(turn: Turn, index: CatalogueIndex, cheapest: bool) -> None:
-    lang = turn.lang
-    category = _category(turn.text, index)
+def _extremes(turn: Turn, index: CatalogueIndex, cheapest: bool, lang: Language, text: str) -> None:
+    category = _category(text, index)
     pool = [p for p in index.products() if lines.in_stock(p) and (not category or p.category == category)]
     pool.sort(key=lines.lowest, reverse=not cheapest)
     shown = [p for p in (index.live(p.product_id) for p in pool[:PICKS]) if p is not None]

@@ -24,7 +24,7 @@ from bot.types import Language, Product, Variant
 REFRESH_S = 1.0
 #: How much of a product's name the text must name (with the name's last word, its kind, always named).
 MIN_SCORE = 0.5
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?[a-z]*")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _IRREGULAR = {"knives": "knife", "shelves": "shelf", "leaves": "leaf", "men": "man", "women": "woman"}
 _STOP = frozenset(
@@ -75,7 +75,7 @@ class CatalogueIndex:
     def find(self, text: str, language: Language | None = None, limit: int = 5) -> list[Hit]:
         """Products the text names, best first, each narrowed by the options the text names; [] for none."""
         self._refresh()
-        words = set(terms(text))
+        words = self._known(terms(text))
         scored: list[tuple[float, int]] = []
         for i in self._candidates(self._names, words):
             score = self._name_score(i, words, text)
@@ -96,7 +96,7 @@ class CatalogueIndex:
         """Products of a kind the text names (the last word of the name: "lamps" names every lamp, 被套 every
         duvet cover), those naming more of the text first, read live."""
         self._refresh()
-        words = set(terms(text))
+        words = self._known(terms(text))
         scored = []
         for i in self._candidates(self._names, words):
             en, en_head, zh, zh_head = self._name_keys[i]
@@ -138,6 +138,20 @@ class CatalogueIndex:
         return hits or self.related(query, limit)
 
     # ------------------------------------------------------------------ matching
+
+    def _known(self, words: list[str]) -> set[str]:
+        """The words, and for one no name has, the longest start of it a name has: a name run into the
+        next word ("Headphonesover-ear", "Kettle1L", "bootss") still names the product."""
+        found = set(words)
+        for word in words:
+            if word in self._names or len(word) < 5:
+                continue
+            for end in range(len(word) - 1, 3, -1):
+                start = _fold(word[:end])
+                if start in self._names:
+                    found.add(start)
+                    break
+        return found
 
     def _candidates(self, postings: Mapping[str, list[int]], words: set[str]) -> set[int]:
         found: set[int] = set()
@@ -190,9 +204,9 @@ class CatalogueIndex:
 def narrow(product: Product, text: str, score: float = 1.0) -> Hit:
     """The product's options the text names and the variants they fit (values matched as whole words, units
     and Chinese value words folded: "1000ml" names "1 L", 白色 names "white")."""
-    for own in (product.name, product.name_zh):  # 亚麻 in 灯塔亚麻被套 names no option
+    for own in (product.name, product.name_zh):  # 亚麻 in 灯塔亚麻被套, the s of "helmets", name no option
         if own:
-            text = re.sub(re.escape(own), " ", text, flags=re.IGNORECASE)
+            text = re.sub(re.escape(own) + r"(?:e?s\b)?", " ", text, flags=re.IGNORECASE)
     said = canonical(text)
     named: dict[str, str] = {}
     for key, values in _option_values(product).items():

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from bot.agent.catalogue import lines
-from bot.agent.catalogue.ask import Ask
+from bot.agent.catalogue.ask import FILLER, Ask
 from bot.agent.catalogue.index import Hit, terms
 from bot.agent.flows.state import Turn
 from bot.agent.replies import say
@@ -23,9 +23,9 @@ _NOT_ATTRIBUTE = frozenset(
 )
 
 
-def answer(turn: Turn, hits: Sequence[Hit], ask: Ask) -> bool:
-    """Answer about the products hit (best first); always True: a named product is always answered."""
-    lang = turn.lang
+def answer(turn: Turn, hits: Sequence[Hit], ask: Ask, lang: Language, text: str) -> bool:
+    """Answer about the products hit (best first) in `lang`; `text` is the message as the shopper wrote it.
+    Always True: a named product is always answered."""
     top = [h for h in hits if h.score >= hits[0].score - 1e-9]
     turn.ctx.record(
         "find_products",
@@ -34,12 +34,12 @@ def answer(turn: Turn, hits: Sequence[Hit], ask: Ask) -> bool:
         [{"product_id": h.product.product_id, "name": h.product.name, "options": dict(h.options)} for h in hits],
     )
     if ask.cheaper and len(top) >= 2:
-        text, cards = _cheaper(top[0].product, top[1].product, lang)
+        said, cards = _cheaper(top[0].product, top[1].product, lang)
     elif len(top) > 1:
-        text, cards = _several(top, lang)
+        said, cards = _several(top, lang)
     else:
-        text, cards = _one(top[0], ask, turn.text, lang)
-    turn.replies.append(Reply(text, products=tuple(cards)))
+        said, cards = _one(top[0], ask, text, lang)
+    turn.replies.append(Reply(said, products=tuple(cards)))
     turn.succeeded()
     return True
 
@@ -68,7 +68,7 @@ def _one(hit: Hit, ask: Ask, text: str, lang: Language) -> tuple[str, list[Produ
         ]
     if ask.stock and not ask.price:
         return _stock(product, lang)
-    asked = _attribute_words(text, product)
+    asked = attribute_words(text, product)
     if asked and not (ask.price or ask.stock or ask.sell) and _YES_NO_QUESTION.search(text.strip().lower()):
         return _attribute(product, asked, lang), [lines.card(product, None, lang)]
     said = _summary(product, lang)
@@ -76,7 +76,7 @@ def _one(hit: Hit, ask: Ask, text: str, lang: Language) -> tuple[str, list[Produ
         first = _sentences(lines.description(product, lang))[:1]
         said = " ".join([*first, said]) if lang == "en" else "".join([*first, said])
     elif ask.sell:
-        said = say("sell_yes", lang) + said
+        said = say("sell_yes", lang) + _summary(product, lang, short=True)
     return said, [lines.card(product, None, lang)]
 
 
@@ -143,26 +143,28 @@ def _under(product: Product, limit: float, lang: Language) -> tuple[str, list[Pr
     return said, []
 
 
-def _summary(product: Product, lang: Language) -> str:
+def _summary(product: Product, lang: Language, short: bool = False) -> str:
+    """Price span and stock, and (unless `short`) every option on offer."""
     name = lines.name(product, lang)
     available = lines.in_stock(product)
     values = {"name": name, "price": lines.price_span(available or product.variants, lang)}
     if not available:
         return say("product_sold_out", lang, offer=lines.offer(product, lang), **values)
-    return say("product_summary", lang, available=len(available), total=len(product.variants),
+    key = "product_summary_short" if short else "product_summary"
+    return say(key, lang, available=len(available), total=len(product.variants),
                offer=lines.offer(product, lang), **values)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- attributes
 
 
-def _attribute_words(text: str, product: Product) -> list[str]:
-    """The words of a yes/no question that are neither the product's name nor its options nor filler:
+def attribute_words(text: str, product: Product) -> list[str]:
+    """The words of a question that are neither the product's name nor its options nor filler:
     "waterproof" in "is the picnic blanket waterproof?"."""
     known = set(terms(" ".join((product.name, product.name_zh))))
     for variant in product.variants:
         known.update(terms(" ".join(variant.options.values())))
-    return [w for w in terms(text) if w not in known and w not in _NOT_ATTRIBUTE and len(w) > 1]
+    return [w for w in terms(text) if w not in known and w not in _NOT_ATTRIBUTE and w not in FILLER and len(w) > 1]
 
 
 def _attribute(product: Product, asked: list[str], lang: Language) -> str:

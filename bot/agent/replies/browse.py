@@ -23,6 +23,7 @@ BROWSE: Mapping[str, Mapping[Language, str]] = {
         "en": "{name}, ${price:.2f} ({options}): {reason}",
         "zh": "{name}，${price:.2f}（{options}）：{reason}",
     },
+    "reason_in_stock": {"en": "in stock in {count} options", "zh": "{count} 个规格有货"},
     "recommend_none": {
         "en": "Sorry, nothing in stock fits that{within}. The most affordable things we have in stock: {items}.",
         "zh": "抱歉，没有符合条件{within}的有货商品。目前有货、价格最实惠的有：{items}。",

@@ -52,6 +52,10 @@ PRODUCTS: Mapping[str, Mapping[Language, str]] = {
         "en": "The {name} costs {price}; {available} of {total} options are in stock. It comes in {offer}.",
         "zh": "{name}售价 {price}，{total} 个规格中有 {available} 个有货。可选：{offer}。",
     },
+    "product_summary_short": {
+        "en": "The {name} costs {price}; {available} of {total} options are in stock.",
+        "zh": "{name}售价 {price}，{total} 个规格中有 {available} 个有货。",
+    },
     "product_sold_out": {
         "en": "The {name} ({price}) is out of stock in every option right now. It comes in {offer}.",
         "zh": "{name}（{price}）目前所有规格都缺货。可选：{offer}。",
