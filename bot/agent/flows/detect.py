@@ -197,16 +197,19 @@ _ASPECTS: Sequence[tuple[OrderAspect, re.Pattern[str]]] = (
             r"\bwhat (was|were|did i (order|buy|get))\b.{0,10}\bin\b|\bwhat did i (order|buy|get)\b"
             r"|\bwhat('s| is| are) in (that|this|the|my) (order|package|parcel)\b"
             r"|\b(items|products|things) (in|on|of) (it|that|this|the|my)\b"
-            r"|里面有什么|里有什么|有什么东西|买了什么|包含什么|都有什么|有哪些(商品|东西)|什么商品",
+            r"|里面有什么|里有什么|有什么东西|买了什么|包含什么|都有什么|有哪些(商品|东西)|什么商品"
+            r"|里面(是|有)(什么|啥|哪些)|买的(是)?(什么|啥)|买了(啥|哪些)|有啥东西",
             _I,
         ),
     ),
     (
         "arrival",
         re.compile(
-            r"\b(arrive|arrives|arriving|arrival|get here|be here|delivery date|eta)\b"
+            r"\b(arrive|arrives|arriving|arrival|gets? here|be here|reach(es)? (me|us)|delivery date|eta)\b"
             r"|\bwhen\b.{0,40}\b(deliver(ed)?|come|ship(ped)?|get it|receive)\b"
-            r"|什么时候(到|能到|送到|送达|发货|寄到)|多久(到|能到|送到)|几天(到|能到)|何时(到|送达)",
+            r"|\bhow long\b.{0,12}\b(until|till|before)\b.{0,20}\b(it|they|my order|the order|the package)\b"
+            r"|(什么|啥)时候(到|能到|送到|送达|发货|寄到|能收到|收到)|多久(到|能到|送到|能收到|收到)|几天(到|能到|能收到)"
+            r"|何时(到|送达)",
             _I,
         ),
     ),

@@ -173,6 +173,14 @@ def test_an_unverified_follow_up_asks_for_proof(pii: PiiScrubber, demo: SqliteSh
         ("快递单号是多少", "tracking"),
         ("那个订单里有什么", "items"),
         ("发货了吗", "status"),
+        ("how long until it gets here?", "arrival"),
+        ("ok and what's the tracking number?", "tracking"),
+        ("what was in that order again?", "items"),
+        ("what's in the package?", "items"),
+        ("那快递单号是多少？", "tracking"),
+        ("这个订单里买了什么？", "items"),
+        ("里面是什么？", "items"),
+        ("那这个订单啥时候能收到？", "arrival"),
     ],
 )
 def test_follow_ups_are_recognised(text: str, aspect: str) -> None:
@@ -187,6 +195,8 @@ def test_follow_ups_are_recognised(text: str, aspect: str) -> None:
         "What's in it?",
         "How long does shipping take?",
         "When will my refund arrive?",
+        "How long until the refund arrives?",
+        "How long do I have to return it?",
         "What items do you sell?",
         "物流政策是什么",
         "多久能到",
