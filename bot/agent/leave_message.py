@@ -17,6 +17,7 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from bot.agent.handoff_policy import sensitive_topic
 from bot.text import CJK, EMAIL_PLACEHOLDER, PLACEHOLDER
 from bot.types import Understanding
 
@@ -134,6 +135,10 @@ def next_step(offer: Offer, text: str, u: Understanding) -> Next:
 
 
 def _another_question(text: str, u: Understanding) -> bool:
+    """A question for the bot, not a message: never a sensitive topic (a charge they did not make, an injury, a
+    legal threat), which is exactly what the team should read, and would only be handed off again."""
+    if sensitive_topic(text):
+        return False
     answerable = u.intent.label in _ANSWERABLE and u.intent.confidence >= _CONFIDENT
     return answerable or _QUESTION.search(text) is not None
 

@@ -67,6 +67,12 @@ def test_another_question_goes_to_the_engine_and_drops_the_offer(text: str, u: U
     assert next_step(OFFER, text, u).offer is None
 
 
+def test_a_sensitive_topic_is_a_message_for_the_team_not_another_question() -> None:
+    step = next_step(OFFER, "I was charged twice for my order, why?", understood("payment"))
+    assert step.step == "ask_email" and step.offer is not None
+    assert step.offer.lines == ("I was charged twice for my order, why?",)
+
+
 @pytest.mark.parametrize("text", ["no thanks", "Never mind.", "nvm", "不用了", "算了"])
 def test_no_thanks_drops_the_offer(text: str) -> None:
     step = next_step(OFFER, text, understood("other"))
