@@ -265,6 +265,9 @@ class HandoffDesk:
         )
 
     def _availability_notice(self, locale: str) -> str:
+        """What the shopper is told when the conversation joins the queue. A turn wired to the desk hands off
+        only when someone can answer (see nobody()); the closed and nobody-online notices are for a handoff
+        opened otherwise, one that raced a sign-out, or a turn without the desk."""
         if not self.directory.accounts:
             return ""  # no human desk configured: the existing waiting state says enough
         waiting = len(self.store.list_ids("waiting_for_agent"))
