@@ -144,6 +144,9 @@ def measure(products: int, queries: int, builder: IndexBuilder | None) -> dict[s
     shop = FakeShop(users=(), orders=(), products=generate_catalogue(products))
     started = time.perf_counter()
     index = builder(shop) if builder is not None else None
+    products_of = getattr(index, "products", None)
+    if callable(products_of):
+        products_of()  # an index that builds on first use builds now, inside the build time
     build_s = time.perf_counter() - started
     ctx = ToolContext(shop, shop, FakeRetriever(), None, {}, catalogue=index)
     asked = shopper_queries(list(shop.products.values()), queries)
@@ -181,14 +184,24 @@ def load_builder(spec: str | None) -> IndexBuilder | None:
 
 @suite("bench-catalogue")
 def bench_suite(options: SuiteOptions) -> SuiteResult:
+    from bot.agent.catalogue.index import CatalogueIndex
+
     sizes = (SMOKE_PRODUCTS,) if options.smoke else (SMALL_PRODUCTS, FULL_PRODUCTS)
     queries = SMOKE_QUERIES if options.smoke else QUERIES
-    metrics = run_bench(sizes, queries, None)
+    # The service's index at every size; the backend scan (the tools' fallback) side by side at the smallest,
+    # where it is still quick to measure.
+    metrics = {f"index_{k}": v for k, v in run_bench(sizes, queries, CatalogueIndex).items()}
+    metrics.update({f"scan_{k}": v for k, v in run_bench(sizes[:1], queries, None).items()})
+    small = sizes[0]
+    metrics[f"n{small}_scan_over_index_p95"] = round(
+        metrics[f"scan_n{small}_p95_ms"] / max(metrics[f"index_n{small}_p95_ms"], 1e-3), 1
+    )
     notes = [
         f"A lookup: search_products + get_variant_details over {queries} generated shopper queries "
         f"(both languages, about 1 in 10 for things the shop does not sell); catalogue sizes {list(sizes)}.",
-        "Index: none wired here (the tools' backend scan); `python -m eval.bench_catalogue --index module:function` "
-        "measures an index builder.",
+        "Index: the service's CatalogueIndex (bot/agent/catalogue/index.py), built on the first lookup; the scan "
+        f"of the backend measured beside it at {small:,} products. "
+        "`python -m eval.bench_catalogue --index module:function` measures another index builder.",
         f"Target: a lookup p95 <= {TARGET_P95_MS:g} ms at {FULL_PRODUCTS:,} products.",
     ]
     return SuiteResult(name="bench-catalogue", metrics=metrics, notes=notes)

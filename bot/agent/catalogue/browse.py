@@ -25,7 +25,7 @@ _THING_ZH = re.compile(r"(?:卖|有)(?:没有)?(.+?)(?:吗|么|嘛|不)?[？?。
 #: Words of a recommendation request that say nothing about the need ("something under 30 dollars").
 _CUES = frozenset(
     "recommend recommendation suggest suggestion idea ideas looking something anything dollar dollars buck bucks "
-    "budget gift present nice good great cool under below less than me please thanks any".split()
+    "budget nice good great cool under below less than me please thanks any".split()
 )
 
 
@@ -174,7 +174,7 @@ def _reason(product: Product, lang: Language) -> str:
     if lang == "en" and ": " in sentence and sentence.startswith("The "):
         tail = sentence.split(": ", 1)[1]
         sentence = tail[:1].upper() + tail[1:]
-    return sentence
+    return sentence.rstrip(".。")
 
 
 # --------------------------------------------------------------------------- the shop's cheapest and dearest

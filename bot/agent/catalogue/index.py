@@ -60,6 +60,9 @@ class CatalogueIndex:
         self._names: dict[str, list[int]] = {}
         self._name_keys: list[tuple[frozenset[str], str, frozenset[str], str]] = []
         self._docs: dict[str, list[int]] = {}
+        self._heads: dict[str, list[int]] = {}
+        """A name's last word (its kind: lamp, 被套) -> the products: a name is found only with its kind."""
+        self._zh_starts: dict[str, list[int]] = {}
 
     # ------------------------------------------------------------------ the interface
 
@@ -77,7 +80,7 @@ class CatalogueIndex:
         self._refresh()
         words = self._known(terms(text))
         scored: list[tuple[float, int]] = []
-        for i in self._candidates(self._names, words):
+        for i in self._candidates(self._heads, words) | self._whole_zh(text):
             score = self._name_score(i, words, text)
             if score >= MIN_SCORE:
                 scored.append((score, i))
@@ -98,7 +101,7 @@ class CatalogueIndex:
         self._refresh()
         words = self._known(terms(text))
         scored = []
-        for i in self._candidates(self._names, words):
+        for i in self._candidates(self._heads, words):
             en, en_head, zh, zh_head = self._name_keys[i]
             if (en_head and en_head in words) or (zh_head and zh_head in words):
                 scored.append((len((en | zh) & words), i))
@@ -159,6 +162,15 @@ class CatalogueIndex:
             found.update(postings.get(word, ()))
         return found
 
+    def _whole_zh(self, text: str) -> set[int]:
+        """Products whose whole Chinese name the text holds (found by its first character pair)."""
+        found = set()
+        for pair in _pairs(text):
+            for i in self._zh_starts.get(pair, ()):
+                if self._products[i].name_zh in text:
+                    found.add(i)
+        return found
+
     def _name_score(self, i: int, words: set[str], text: str) -> float:
         en, en_head, zh, zh_head = self._name_keys[i]
         best = 0.0
@@ -187,6 +199,8 @@ class CatalogueIndex:
 
     def _build(self, products: list[Product]) -> None:
         names: dict[str, list[int]] = defaultdict(list)
+        heads: dict[str, list[int]] = defaultdict(list)
+        zh_starts: dict[str, list[int]] = defaultdict(list)
         docs: dict[str, list[int]] = defaultdict(list)
         keys: list[tuple[frozenset[str], str, frozenset[str], str]] = []
         for i, product in enumerate(products):
@@ -195,18 +209,24 @@ class CatalogueIndex:
             keys.append((frozenset(en), en[-1] if en else "", frozenset(zh), zh[-1] if zh else ""))
             for word in set(en) | set(zh):
                 names[word].append(i)
+            for head in {en[-1] if en else "", zh[-1] if zh else ""} - {""}:
+                heads[head].append(i)
+            if zh:
+                zh_starts[zh[0]].append(i)
             text = " ".join((product.name, product.name_zh, product.category, product.description))
             for word in set(terms(text)) - _STOP:
                 docs[word].append(i)
         self._products, self._names, self._name_keys, self._docs = products, dict(names), keys, dict(docs)
+        self._heads, self._zh_starts = dict(heads), dict(zh_starts)
 
 
 def narrow(product: Product, text: str, score: float = 1.0) -> Hit:
     """The product's options the text names and the variants they fit (values matched as whole words, units
     and Chinese value words folded: "1000ml" names "1 L", 白色 names "white")."""
-    for own in (product.name, product.name_zh):  # 亚麻 in 灯塔亚麻被套, the s of "helmets", name no option
+    text = text.lower() + " "
+    for own in (product.name.lower(), product.name_zh):  # 亚麻 in 灯塔亚麻被套, the s of "helmets", name no option
         if own:
-            text = re.sub(re.escape(own) + r"(?:e?s\b)?", " ", text, flags=re.IGNORECASE)
+            text = text.replace(own + "es ", " ").replace(own + "s ", " ").replace(own, " ")
     said = canonical(text)
     named: dict[str, str] = {}
     for key, values in _option_values(product).items():
