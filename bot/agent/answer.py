@@ -38,6 +38,9 @@ OTHER_SOURCE_RATIO = 0.8
 MAX_SENTENCES = 3
 #: Passages whose sentences are considered (the retriever's best first).
 MAX_PASSAGES = 8
+#: When none of those states the asked kind of fact (a phone number for "what's your phone number?"), the
+#: sentences that do of the passages down to this rank are considered too.
+FACT_PASSAGES = 12
 #: Extra weight of the question-term share found in the sentence itself (rather than only in its
 #: section heading or list lead-in, which count for the coverage too).
 BODY_WEIGHT = 0.3
@@ -97,7 +100,10 @@ _HOW = re.compile(
     r"\bhow (?:long|much|many|soon|fast|quickly|often)\b|多久|多长时间|多长|几天|几点|多少钱"
     # "Is express shipping available?" asks whether there is express shipping: any sentence about it answers,
     # not one that happens to say "available" too.
-    r"|\b(?:available|availability|offer(?:ed|s)?|provide[sd]?)\b",
+    r"|\b(?:available|availability|offer(?:ed|s)?|provide[sd]?)\b"
+    # "what's your phone number?" asks for a phone number: "Phone: +1 (800) 555-0142", not "the phone number on
+    # the order".
+    r"|(?<=phone)\s+numbers?\b|(?<=mail)\s+address(?:es)?\b",
     re.IGNORECASE,
 )
 
@@ -107,7 +113,7 @@ EN_STOPWORDS = frozenset(
     "which who whom how when where why can could would should will shall may might must please any "
     "some all no so than too very just also into out up down over under again then once here "
     "they them their he she his her get got tell know want like need us am take takes "
-    "policy policies rule rules".split()
+    "policy policies rule rules item items thing things something anything stuff".split()
 )
 ZH_STOPWORDS = frozenset(
     "的 了 吗 呢 吧 啊 是 我 你 您 他 她 它 我们 你们 在 有 和 与 及 或 就 都 也 还 要 想 请 请问 "
@@ -115,6 +121,8 @@ ZH_STOPWORDS = frozenset(
     "个 对 为 从 到 说 问 里 上 下 你们 吗 政策 规定".split()
 )
 
+#: Words a shopper and the shop's pages use for the same thing: "send it back" / "ship the items back".
+EN_SYNONYMS = {"send": "ship", "sending": "ship", "sent": "ship", "sends": "ship"}
 #: Words a Chinese shopper and the shop's policies use for the same thing ("收到货" / "签收").
 ZH_SYNONYMS = {
     "签收": "收到",
@@ -184,16 +192,14 @@ def compose_answer(
     wanted = question_kinds(question)
     listing = bool(_LISTING.search(question))
     conditional_question = conditional_sentence(question) or bool(_WHAT_IF.search(question))
-    candidates = [
-        _Candidate(pi, s, terms(s.text), terms(s.lead), fact_kinds(s.text))
-        for pi, passage in enumerate(relevant[:MAX_PASSAGES])
-        for s in split_sentences(passage.text, heading=_heading(passage.section))
-        if not s.meta
-    ]
+    candidates = _candidates(relevant[:MAX_PASSAGES])
+    if wanted and not any(wanted & c.facts for c in candidates):
+        further = _candidates(relevant[:FACT_PASSAGES])
+        candidates += [c for c in further if c.pi >= MAX_PASSAGES and wanted & c.facts]
     if not candidates:
         return None
-    headings = [terms(p.section) for p in relevant[:MAX_PASSAGES]]
-    titles = [terms(p.title) for p in relevant[:MAX_PASSAGES]]
+    headings = [terms(p.section) for p in relevant[:FACT_PASSAGES]]
+    titles = [terms(p.title) for p in relevant[:FACT_PASSAGES]]
     weight = _idf(q_terms, [c.terms | c.lead_terms for c in candidates])
     total = sum(weight.values()) or 1.0
 
@@ -258,6 +264,16 @@ def compose_answer(
     return Answer(
         joiner.join(parts), citations, language, best=best.sentence.text, best_lead=best.sentence.lead, parts=parts
     )
+
+
+def _candidates(passages: Sequence[Passage]) -> list[_Candidate]:
+    """Every candidate sentence of the passages (page-tour sentences left out), with its terms and facts."""
+    return [
+        _Candidate(pi, s, terms(s.text), terms(s.lead), fact_kinds(s.text))
+        for pi, passage in enumerate(passages)
+        for s in split_sentences(passage.text, heading=_heading(passage.section))
+        if not s.meta
+    ]
 
 
 def _heading(section: str) -> str:
@@ -379,7 +395,7 @@ def terms(text: str) -> frozenset[str]:
     """Content terms: stemmed English words and jieba words of Chinese, stopwords removed. Every English
     negation reads "not" ("what can't be returned?" asks for what "cannot be returned")."""
     lowered = _NEGATION.sub(" not ", text.lower())
-    found = {_stem(w) for w in _EN_WORD.findall(lowered) if w not in EN_STOPWORDS and len(w) > 1}
+    found = {EN_SYNONYMS.get(w, _stem(w)) for w in _EN_WORD.findall(lowered) if w not in EN_STOPWORDS and len(w) > 1}
     for run in re.findall(f"[{HAN}]+", text):
         for pattern, word in _ZH_WORDS:
             run = pattern.sub(word, run)

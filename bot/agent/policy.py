@@ -15,7 +15,9 @@ from bot.text import PLACEHOLDER
 from bot.types import Language, Passage, Reply
 
 #: Passages fetched for an answer (the composer reads the best few by relevance).
-SEARCH_K = 8
+SEARCH_K = 12
+#: Passages fetched by the search on a Chinese question's terms (a few: it only brings the page the other missed).
+TERMS_K = 6
 #: The memory key of the page topic last answered ("shipping"): a follow-up that names none stays on it.
 TOPIC_KEY = "policy_topic"
 #: A follow-up names at most this many content terms of its own ("And how much does it cost?").
@@ -30,6 +32,31 @@ _LEAD_IN = re.compile(
     r"|if i (?:don't|do not|dont) \w+(?: (?:it|them))?,\s*)",
     re.IGNORECASE,
 )
+
+
+#: Shopper spellings the search does not know ("whats", "cant", "u"): written out.
+_SPELLINGS = {
+    "whats": "what is",
+    "hows": "how is",
+    "wheres": "where is",
+    "whens": "when is",
+    "cant": "can't",
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "wont": "won't",
+    "isnt": "isn't",
+    "arent": "aren't",
+    "didnt": "didn't",
+    "im": "I'm",
+    "u": "you",
+    "ur": "your",
+    "pls": "please",
+    "plz": "please",
+    "thx": "thanks",
+    "ppl": "people",
+    "yr": "your",
+}
+_SPELLING = re.compile(r"\b(?:" + "|".join(_SPELLINGS) + r")\b", re.IGNORECASE)
 
 
 def answer(turn: Turn) -> None:
@@ -106,7 +133,7 @@ def find_answer(
         # sentence choice reads them (不可 商品 退货) find that page too.
         read = " ".join(sorted(terms(own or query)))
         if read:
-            searches.append(tools.search_knowledge(ctx, read, language, k=SEARCH_K, kind="policy"))
+            searches.append(tools.search_knowledge(ctx, read, language, k=TERMS_K, kind="policy"))
     pages = _merged(*searches)
     same = [p for p in pages if p.language == language]
     composed = compose_answer(own or query, same, language=language, lenient=True, yes_no=yes_no)
@@ -136,7 +163,7 @@ def question(text: str, vault: Mapping[str, str] | None = None) -> str:
 
     A place name the scrubber took for PII ("Can you ship to <LOCATION_1>?" with Canada) is put back:
     it is what the question is about, and a bare place name identifies nobody. Street addresses
-    (with digits) and every other kind stay out of the search.
+    (with digits) and every other kind stay out of the search. Shopper spellings ("whats", "u") are written out.
     """
 
     def keep_places(m: re.Match[str]) -> str:
@@ -145,6 +172,7 @@ def question(text: str, vault: Mapping[str, str] | None = None) -> str:
         return f" {value} " if place and len(value) <= 40 else " "
 
     query = PLACEHOLDER.sub(keep_places, text).strip()
+    query = _SPELLING.sub(lambda m: _SPELLINGS[m.group(0).lower()], query)
     while True:
         shorter = _LEAD_IN.sub("", query, count=1).strip()
         if shorter == query or not shorter:

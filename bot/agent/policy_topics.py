@@ -120,11 +120,16 @@ TOPICS: tuple[Topic, ...] = (
             r"credit card",
             r"debit card",
             r"checkout",
-            r"currency",
-            r"dollars?",
         ),
-        ("支付", "付款", "付钱", "信用卡", "银行卡", "借记卡", "货币", "币种", "美元"),
+        ("支付", "付款", "付钱", "信用卡", "银行卡", "借记卡"),
         "payment methods 支付方式",
+    ),
+    Topic(
+        "currency",
+        (r"currenc(?:y|ies)", r"usd", r"us dollars?", r"euros?", r"pounds?", r"yuan", r"rmb"),
+        ("货币", "币种", "美元", "人民币", "欧元", "英镑"),
+        "prices in US dollars 以美元计价",
+        main=False,
     ),
     Topic(
         "crypto",
@@ -143,9 +148,9 @@ TOPICS: tuple[Topic, ...] = (
     Topic("gift_cards", (r"gift ?cards?",), ("礼品卡", "礼卡", "购物卡"), "gift cards 礼品卡"),
     Topic(
         "discounts",
-        (r"discount", r"coupon", r"promo(?:tion)? codes?", r"voucher"),
+        (r"discount(?:s|ed)?", r"coupons?", r"promo(?:tion)?(?: codes?)?", r"vouchers?"),
         ("优惠码", "优惠券", "折扣码", "折扣", "优惠"),
-        "discount code 折扣码 优惠",
+        "discount code 优惠码 折扣",
         main=False,
     ),
     Topic(
@@ -219,16 +224,29 @@ def expand(question: str, keys: list[str] | None = None, *, script: str | None =
     chosen = topics_of(question) if keys is None else keys
     zh = bool(re.search(r"[\u4e00-\u9fff]", question))
     named = set(topics_of(question))
+    literal = script is not None  # the sentence choice: a topic named in the pages' own words adds no others
     # A page topic the question names itself gets only the other language's words (for a page written once):
-    # its own language's words would pull in every sentence of the page ("退款" into "退货期是多久？").
+    # its own language's words would pull in every sentence of the page ("退款" into "退货期是多久？"). So does a
+    # topic the question names in the pages' own words ("Puerto Rico", "优惠码"): the table's other words for it
+    # ("Alaska Hawaii", "折扣") would choose the sentences that name those; the search keeps them (a page written
+    # only in the other language is found by them).
     extra = " ".join(
-        _other_script(_BY_KEY[k].words, zh) if _BY_KEY[k].main and k in named else _BY_KEY[k].words
+        _other_script(_BY_KEY[k].words, zh)
+        if k in named and (_BY_KEY[k].main or (literal and _in_own_words(question, _BY_KEY[k])))
+        else _BY_KEY[k].words
         for k in chosen
         if k in _BY_KEY
     )
     if script is not None:
         extra = " ".join(w for w in extra.split() if bool(re.search(r"[\u4e00-\u9fff]", w)) == (script == "zh"))
     return f"{question} {extra}".strip() if extra else question
+
+
+def _in_own_words(question: str, topic: Topic) -> bool:
+    """Whether every word the question names the topic with is one of the topic's own words."""
+    words = topic.words.lower()
+    found = [m.group(0).lower() for m in _EN[topic.key].finditer(question)] + [w for w in topic.zh if w in question]
+    return bool(found) and all(w in words for w in found)
 
 
 def topic_words(key: str) -> str:

@@ -25,7 +25,7 @@ _META = re.compile(
     re.IGNORECASE,
 )
 
-#: What kind of fact a question asks for ("duration", "money", "contact", "hours"), and (_FACTS) the patterns
+#: What kind of fact a question asks for ("duration", "money", "contact", "phone", "hours"), and (_FACTS) the patterns
 #: of sentences that state one.
 _QUESTION_CUES: dict[str, re.Pattern[str]] = {
     "duration": re.compile(
@@ -38,10 +38,9 @@ _QUESTION_CUES: dict[str, re.Pattern[str]] = {
         r"|谁出|谁付|谁承担|多少钱|运费|费用|价格|收费|包邮|免费|多少(?!天|个?工作日|小时|周|个月|年)",
         re.IGNORECASE,
     ),
-    "contact": re.compile(
-        r"\bcontact\b|\breach (?:you|us)\b|\bphone\b|\be-?mail\b|\bcall\b|联系|电话|邮箱|邮件|客服",
-        re.IGNORECASE,
-    ),
+    "contact": re.compile(r"\bcontact\b|\breach (?:you|us)\b|\be-?mail\b|联系|邮箱|邮件|客服", re.IGNORECASE),
+    # A phone number, not any way to reach the shop: an email address does not answer "what's your phone number?".
+    "phone": re.compile(r"\b(?:tele)?phone\b|\bcall\b|\bnumber to call\b|电话|打电话|热线", re.IGNORECASE),
     "hours": re.compile(r"\bhours\b|\bopen\b|\bbusiness days?\b|几点|工作时间|营业|上班|服务时间", re.IGNORECASE),
 }
 _NUMBER_RANGE = r"\d+(?:\.\d+)?\s*(?:[–—-]\s*\d+\s*)?"
@@ -54,6 +53,7 @@ _FACTS: dict[str, re.Pattern[str]] = {
     ),
     "money": re.compile(r"\$\s?\d|\d+(?:\.\d+)?\s*(?:美元|dollars?\b|usd\b)|\bfree\b|免费|免运费|全免", re.IGNORECASE),
     "contact": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d\s().-]{8,}\d"),
+    "phone": re.compile(r"\+?\d[\d\s().-]{8,}\d"),
     "hours": re.compile(r"\b\d{1,2}:\d{2}\b|\bmonday\b|\bfriday\b|24 hours|周一|周五|24 小时", re.IGNORECASE),
 }
 _CONDITIONAL = re.compile(r"^(?:(?:if|unless|when|once|while)\b|如果|若|除非|一旦)", re.IGNORECASE)

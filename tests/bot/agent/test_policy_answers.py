@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.agent import policy_topics
 from bot.agent.answer import compose_answer, terms
 from bot.agent.policy import question
+from bot.agent.sentences import fact_kinds, question_kinds
 from bot.types import Passage
 
 
@@ -74,3 +75,21 @@ def test_a_yes_no_question_is_decided_by_the_rule_not_by_a_number() -> None:
     assert other is not None and other.best.startswith("Refunds")
     listed = compose_answer("what cant be returned?", [page])
     assert listed is not None and "final sale" in listed.best.lower()
+
+
+def test_shopper_spellings_are_written_out() -> None:
+    assert question("whats your phone number") == "what is your phone number"
+    assert question("can u ship to canada") == "can you ship to canada"
+
+
+def test_a_place_named_in_the_pages_words_adds_no_other_places_to_the_sentence_choice() -> None:
+    keys = policy_topics.topics_of("do you ship to puerto rico")
+    assert "Alaska" in policy_topics.expand("do you ship to puerto rico", keys)  # the search: a zh page too
+    assert "Alaska" not in policy_topics.expand("do you ship to puerto rico", keys, script="en")
+    assert "prices in US dollars" in policy_topics.expand("what currency are your prices in", script="en")
+
+
+def test_a_phone_question_wants_a_phone_number_not_an_email() -> None:
+    assert question_kinds("what is your phone number") == frozenset({"phone"})
+    assert "phone" in fact_kinds("Phone: +1 (800) 555-0142, Monday to Friday.")
+    assert "phone" not in fact_kinds("Email support@harborgoods.example.")
