@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
-from bot.agent.catalogue.words import canonical, value_pattern
+from bot.agent.option_words import canonical, value_pattern
 from bot.ports import InventoryBackend
 from bot.types import Language, Product, Variant
 

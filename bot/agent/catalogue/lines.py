@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from bot.agent.catalogue.words import zh_word
+from bot.agent.option_words import zh_word
 from bot.agent.replies import say
 from bot.types import Language, Product, ProductCard, Variant
 

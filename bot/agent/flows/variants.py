@@ -6,76 +6,9 @@ import re
 from collections.abc import Mapping, Sequence
 
 from bot.agent.flows.detect import choice, wants_all
+from bot.agent.option_words import zh_words
 from bot.types import OrderItem, Product, Variant
 
-#: Chinese words shoppers use for option values of the catalogue (several words may name one value).
-OPTION_WORDS_ZH: Mapping[str, tuple[str, ...]] = {
-    "white": ("白色", "白"),
-    "black": ("黑色", "黑"),
-    "grey": ("灰色", "灰"),
-    "navy": ("藏青色", "藏青", "海军蓝", "深蓝"),
-    "blue": ("蓝色", "蓝"),
-    "sage": ("鼠尾草绿", "灰绿", "绿色"),
-    "green": ("绿色", "绿"),
-    "red": ("红色", "红"),
-    "yellow": ("黄色", "黄"),
-    "pink": ("粉色", "粉红"),
-    "brown": ("棕色", "咖啡色"),
-    "purple": ("紫色", "紫"),
-    "orange": ("橙色", "橘色"),
-    "sand": ("沙色", "米色"),
-    "terracotta": ("陶土色", "陶土"),
-    "brass": ("黄铜色", "黄铜", "铜色"),
-    "oak": ("橡木",),
-    "walnut": ("胡桃木",),
-    "metal": ("金属",),
-    "ceramic": ("陶瓷",),
-    "glass": ("玻璃",),
-    "linen": ("亚麻",),
-    "paper": ("纸",),
-    "bamboo": ("竹",),
-    "canvas": ("帆布",),
-    "leather": ("皮革", "真皮"),
-    "wood": ("木质", "木"),
-    "aluminium": ("铝",),
-    "concrete": ("水泥",),
-    "seagrass": ("海草",),
-    "rattan": ("藤",),
-    "jute": ("黄麻",),
-    "stainless steel": ("不锈钢",),
-    "damascus steel": ("大马士革钢",),
-    "small": ("小号",),
-    "medium": ("中号",),
-    "large": ("大号",),
-    "S": ("小号", "S码"),
-    "M": ("中号", "M码"),
-    "L": ("大号", "L码"),
-    "XL": ("加大", "特大号", "XL码"),
-    "soft": ("软",),
-    "firm": ("硬",),
-    "twin": ("单人",),
-    "queen": ("双人",),
-    "king": ("特大",),
-    "standard": ("标准",),
-    "hand": ("毛巾",),
-    "bath": ("浴巾",),
-    "sheet": ("大浴巾",),
-    "battery": ("电池",),
-    "solar": ("太阳能",),
-    "natural": ("原色",),
-    "carbonised": ("碳化色",),
-    "round": ("圆形",),
-    "rectangular": ("长方形",),
-    "plain": ("平边",),
-    "juice groove": ("导流槽",),
-    "pre-seasoned": ("预开锅",),
-    "enamelled": ("搪瓷",),
-    "sea salt": ("海盐",),
-    "cedar": ("雪松",),
-    "fig": ("无花果",),
-    "jasmine": ("茉莉",),
-    "sandalwood": ("檀香",),
-}
 _BIGGER = re.compile(r"\b(bigger|larger|one size up|size up)\b|大一号|大一码|大一点|更大", re.IGNORECASE)
 _SMALLER = re.compile(r"\b(smaller|one size down|size down)\b|小一号|小一码|小一点|更小", re.IGNORECASE)
 _SIZE_ORDER = ("XS", "S", "M", "L", "XL", "small", "medium", "large", "twin", "queen", "king")
@@ -92,7 +25,7 @@ def mentioned_values(text: str, values: Sequence[str]) -> set[str]:
                 found.add(value)
         elif re.search(rf"(?<![a-z0-9]){re.escape(value.lower())}(?![a-z0-9])", lowered):
             found.add(value)
-        if any(word in text for word in OPTION_WORDS_ZH.get(value, ())):
+        if any(word in text for word in zh_words(value)):
             found.add(value)
     # "navy" is also "深蓝": do not read it as "blue" too when both are possible.
     if {"navy", "blue"} <= found and not re.search(r"(?<![a-z])blue\b|(?<!深|海军)蓝", lowered):

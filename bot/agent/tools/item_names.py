@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.agent.option_words import zh_word
 from bot.agent.replies import options_text
-from bot.agent.replies.orders import OPTION_WORDS_ZH
 from bot.ports import InventoryBackend
 from bot.types import JSON, Language
 
@@ -44,4 +44,4 @@ def item_text(
 
 
 def _zh(word: str) -> str:
-    return OPTION_WORDS_ZH.get(word.strip().lower(), word)
+    return zh_word(word)

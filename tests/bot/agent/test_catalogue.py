@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from bot.agent.catalogue.ask import budget, read
 from bot.agent.catalogue.index import CatalogueIndex, narrow
-from bot.agent.catalogue.words import canonical
 from bot.agent.embedded import EmbeddedEngine
+from bot.agent.option_words import canonical
 from bot.privacy.scrubber import PiiScrubber
 from bot.testing.fakes import FakeRetriever, FakeShop
 from bot.types import Conversation, Product, Variant
