@@ -60,6 +60,13 @@ _POLICY = re.compile(
     r"|\bis it possible\b|\bwindow\b|\bfees?\b|\bcost\b|\bfree\b|政策|规定|多久|几天|多少天|运费|费用|手续费|规则|流程",
     _I,
 )
+#: A yes/no question about what the rules allow in a case, not about the shopper's own order: "can I cancel my
+#: order while it's still pending?", 已经发货的订单还能取消吗, 待处理的订单可以取消吗.
+_RULE_CASE = re.compile(
+    r"\b(?:can|could|may) (?:i|we)\b.{0,40}\b(?:while|once|after|before|if|when|even if)\b"
+    r"|(?<![我这那])的订单(?:还|也)?(?:能|可以|能不能|可不可以|是否)",
+    _I,
+)
 _MINE = re.compile(
     r"\bmy (order|items?|package|purchase)\b|\bthe order\b|\bthis order\b|我的订单|这个订单|这单|订单", _I
 )
@@ -127,14 +134,14 @@ def action_of(text: str, u: Understanding | None = None) -> str | None:
 def is_request(text: str, has_order_id: bool) -> bool:
     """An instruction to act ("please cancel my order", "我要退货") rather than a rules question
     ("can I return something I don't like?", "退货政策是什么")."""
-    if _POLICY.search(text) and not has_order_id:
+    if is_policy_question(text) and not has_order_id:
         return False
     return bool(_REQUEST.search(text) or has_order_id or _MINE.search(text))
 
 
 def is_policy_question(text: str) -> bool:
-    """Asks about the shop's rules ("what's your return policy?")."""
-    return bool(_POLICY.search(text))
+    """Asks about the shop's rules ("what's your return policy?", "can I cancel while it's pending?")."""
+    return bool(_POLICY.search(text) or _RULE_CASE.search(text))
 
 
 def is_no(text: str) -> bool:
