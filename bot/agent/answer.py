@@ -90,8 +90,16 @@ _ZH_WORDS = (
     (re.compile(r"(?<![更调])换(?![货成个一])"), "换货"),
     (re.compile(r"不能|不可以|不可|不支持|无法|不允许|不予|不接受"), "不可"),
 )
-#: Words jieba may cut across (see _cut).
-_ZH_KEEP = ("退货", "换货", "运费", "退款")
+#: Words jieba may cut across or into a part they share with their opposite (see _cut), and the parts that go
+#: when they are kept: 待处理 (pending) and 已处理 (processed) are not one "处理".
+_ZH_KEEP: dict[str, tuple[str, ...]] = {
+    "退货": ("货运", "货运费", "货运单"),
+    "换货": ("货运", "货运费", "货运单"),
+    "运费": (),
+    "退款": (),
+    "待处理": ("处理",),
+    "已处理": ("处理",),
+}
 _NEGATION = re.compile(r"\b(?:\w+n[’']t|cannot|cant|dont|doesnt|isnt|arent|wont|didnt)\b")
 _EN_WORD = re.compile(r"[a-z0-9]+")
 #: The words that only say what kind of fact is wanted ("how long", "多久") or ask whether there is one
@@ -113,7 +121,8 @@ EN_STOPWORDS = frozenset(
     "which who whom how when where why can could would should will shall may might must please any "
     "some all no so than too very just also into out up down over under again then once here "
     "they them their he she his her get got tell know want like need us am take takes "
-    "policy policies rule rules item items thing things something anything stuff".split()
+    "policy policies rule rules item items thing things something anything stuff while still already yet even ever "
+    "whether".split()
 )
 ZH_STOPWORDS = frozenset(
     "的 了 吗 呢 吧 啊 是 我 你 您 他 她 它 我们 你们 在 有 和 与 及 或 就 都 也 还 要 想 请 请问 "
@@ -417,14 +426,17 @@ def _stem(word: str) -> str:
         return word  # address, express
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"  # deliveries -> delivery
+    stripped = ""
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            word = word[: -len(suffix)]
+            word, stripped = word[: -len(suffix)], suffix
             break
     if len(word) > 3 and word.endswith("e"):
         word = word[:-1]  # exchange, exchanges, exchanged -> exchang
     if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
         word = word[:-1]  # shipp -> ship
+    elif stripped in ("ed", "ing") and len(word) > 5 and word.endswith("ll"):
+        word = word[:-1]  # cancelled, cancelling -> cancel (full, fill keep theirs)
     return word
 
 
@@ -439,7 +451,8 @@ def _cut(run: str) -> tuple[str, ...]:
     longer = [w for w in words if len(w) > 1]
     # jieba reads "换货运费" as 换 / 货运 / 运费: the shop's own words are kept whole, and the freight word
     # they were cut into goes.
-    kept = [w for w in _ZH_KEEP if w in run and w not in longer]
+    kept = [w for w in _ZH_KEEP if w in run]
     if kept:
-        longer = [w for w in longer if not w.startswith("货运")] + kept
+        parts = {p for w in kept for p in _ZH_KEEP[w]}
+        longer = [w for w in longer if w not in parts and w not in kept] + kept
     return tuple(longer or words)

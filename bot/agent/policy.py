@@ -61,7 +61,7 @@ _SPELLING = re.compile(r"\b(?:" + "|".join(_SPELLINGS) + r")\b", re.IGNORECASE)
 
 def answer(turn: Turn) -> None:
     """Answer the message from the shop's pages, cited; say so plainly when they do not answer it."""
-    query = question(turn.text, turn.ctx.vault)
+    asked = query = question(turn.text, turn.ctx.vault)
     action = action_of(turn.text)
     topic = FLOW_WORDS[action][turn.lang].topic if action else ""
     if topic and topic not in query:
@@ -74,7 +74,7 @@ def answer(turn: Turn) -> None:
     widened = policy_topics.expand(query, keys)
     with turn.stage("retrieval"):
         own = policy_topics.expand(query, keys, script=turn.lang)
-        composed = find_answer(turn.ctx, widened, turn.lang, own=own, yes_no=polarity.is_yes_no(query))
+        composed = find_answer(turn.ctx, widened, turn.lang, own=own, yes_no=polarity.is_yes_no(asked))
     if turn.u.intent.label == "complaint":
         turn.say("complaint")
     if composed is None:
@@ -87,7 +87,7 @@ def answer(turn: Turn) -> None:
     topic = topic or policy_topics.main_topic(composed.citations[0].source.split(".")[0] if composed.citations else "")
     if topic:
         turn.memory[TOPIC_KEY] = topic
-    text = reply_text(query, composed, turn.lang)
+    text = reply_text(asked, composed, turn.lang)  # the shopper's question: "取消订单" added ends no question
     if composed.language != turn.lang:
         text = say("other_language", turn.lang) + "\n" + text
     turn.replies.append(Reply(text, citations=composed.citations))

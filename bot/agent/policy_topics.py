@@ -25,6 +25,9 @@ class Topic:
     """Added to the question: the pages' own words for the topic, English and Chinese."""
     main: bool = True
     """A page topic that a follow-up question ("And how much does it cost?") stays on."""
+    renames: bool = False
+    """The pages name it in other words than the shopper's (an order that "has shipped" is "processed"): the
+    sentence choice reads the pages' words instead of the shopper's, which match other sentences ("发货前")."""
 
 
 TOPICS: tuple[Topic, ...] = (
@@ -173,6 +176,19 @@ TOPICS: tuple[Topic, ...] = (
         "order cancel 订单 取消",
     ),
     Topic(
+        "shipped",
+        # An order that has shipped is "processed" in the pages (the order statuses).
+        (
+            r"(?:already|been|has|have|was|is) (?:been )?(?:shipped|sent|dispatched)",
+            r"on (?:its|the) way",
+            r"in transit",
+        ),
+        ("已发货", "已经发货", "发货了", "已经寄出", "已寄出", "发出了", "在路上", "运输中"),
+        "processed 已处理",
+        main=False,
+        renames=True,
+    ),
+    Topic(
         "privacy",
         (r"privacy", r"personal (?:data|information|info)", r"my data", r"cookies?", r"delete my"),
         ("隐私", "个人信息", "个人数据", "数据"),
@@ -239,7 +255,18 @@ def expand(question: str, keys: list[str] | None = None, *, script: str | None =
     )
     if script is not None:
         extra = " ".join(w for w in extra.split() if bool(re.search(r"[\u4e00-\u9fff]", w)) == (script == "zh"))
+        for k in chosen:
+            if k in _BY_KEY and _BY_KEY[k].renames:
+                question = _without_triggers(question, _BY_KEY[k])
     return f"{question} {extra}".strip() if extra else question
+
+
+def _without_triggers(question: str, topic: Topic) -> str:
+    """The question without the words that named the topic."""
+    question = _EN[topic.key].sub(" ", question)
+    for w in sorted(topic.zh, key=len, reverse=True):
+        question = question.replace(w, " ")
+    return question
 
 
 def _in_own_words(question: str, topic: Topic) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.agent import policy_topics
 from bot.agent.answer import compose_answer, terms
+from bot.agent.flows.detect import is_policy_question, is_request
 from bot.agent.policy import question
 from bot.agent.sentences import fact_kinds, question_kinds
 from bot.types import Passage
@@ -93,3 +94,11 @@ def test_a_phone_question_wants_a_phone_number_not_an_email() -> None:
     assert question_kinds("what is your phone number") == frozenset({"phone"})
     assert "phone" in fact_kinds("Phone: +1 (800) 555-0142, Monday to Friday.")
     assert "phone" not in fact_kinds("Email support@harborgoods.example.")
+
+
+def test_what_the_rules_allow_in_a_case_is_a_question_not_a_request() -> None:
+    cases = ("can i cancel my order while it's still pending", "已经发货的订单还能取消吗", "待处理的订单可以取消吗？")
+    for text in cases:
+        assert is_policy_question(text) and not is_request(text, False), text
+    for text in ("please cancel my order", "我的订单可以取消吗", "Can you cancel it if it has not shipped yet?"):
+        assert is_request(text, False), text
