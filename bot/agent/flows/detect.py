@@ -64,7 +64,10 @@ _POLICY = re.compile(
 #: order while it's still pending?", 已经发货的订单还能取消吗, 待处理的订单可以取消吗.
 _RULE_CASE = re.compile(
     r"\b(?:can|could|may) (?:i|we)\b.{0,40}\b(?:while|once|after|before|if|when|even if)\b"
-    r"|(?<![我这那])的订单(?:还|也)?(?:能|可以|能不能|可不可以|是否)",
+    r"|(?<![我这那])的订单(?:还|也)?(?:能|可以|能不能|可不可以|是否)"
+    # A case the shopper imagines, or when the rules say to get in touch: "if I order at noon today, ...",
+    # "when should I contact you?"
+    r"|^\s*if i (?:order|buy|place an order)\b|\bshould i (?:contact|call|email|e-mail|reach out|get in touch)\b",
     _I,
 )
 _MINE = re.compile(

@@ -102,3 +102,5 @@ def test_what_the_rules_allow_in_a_case_is_a_question_not_a_request() -> None:
         assert is_policy_question(text) and not is_request(text, False), text
     for text in ("please cancel my order", "我的订单可以取消吗", "Can you cancel it if it has not shipped yet?"):
         assert is_request(text, False), text
+    assert is_policy_question("if I order at noon today when does it leave the warehouse?")
+    assert is_policy_question("my parcel hasn't moved in days, when should i contact you")
