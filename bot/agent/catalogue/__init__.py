@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.agent.catalogue import browse, focus, product
+from bot.agent.catalogue import browse, focus, lines, product
 from bot.agent.catalogue.ask import Ask, read
-from bot.agent.catalogue.index import CatalogueIndex, Hit, narrow
+from bot.agent.catalogue.index import CatalogueIndex, Hit, narrow, terms
 from bot.agent.catalogue.product import attribute_words
+from bot.agent.flows.detect import choice
 from bot.agent.flows.state import Turn
 from bot.text import detect_language
 from bot.types import Language
@@ -50,19 +51,24 @@ def answer(turn: Turn, index: CatalogueIndex) -> bool:
         if (ask.recommend or ask.cheaper) and ask.back:
             return browse.answer(turn, index, ask, lang, text, reference=focused.product)
         product.answer(turn, [focused], ask, lang, text)
+        focus.remember(turn.memory, [focused.product.product_id])
         return True
     return browse.answer(turn, index, ask, turn.lang, text) if ask.browse else False
 
 
 def _in_focus(turn: Turn, index: CatalogueIndex, ask: Ask, text: str) -> Hit | None:
     """The product in focus, when the message is about it: it names one of its options ("in sage, 45 cm?"),
-    or refers back to it with a product question ("how much is it?")."""
-    ids = focus.in_focus(turn.memory)
-    current = index.live(ids[0]) if ids else None
-    if current is None:
+    or refers back to it with a product question ("how much is it?"). Of several in focus (a list just
+    shown), the one it picks ("the second one", "the pebble one"), else the first."""
+    shown = [p for p in (index.live(i) for i in focus.in_focus(turn.memory)[: lines.MAX_LISTED]) if p is not None]
+    if not shown:
         return None
+    picked = choice(text, len(shown)) if len(shown) > 1 else None
+    words = set(terms(text))
+    named = [p for p in shown if words & set(terms(f"{p.name} {p.name_zh}"))]
+    current = shown[picked] if picked is not None else named[0] if len(named) == 1 else shown[0]
     hit = narrow(current, text)
-    if hit.options or (ask.back and (ask.about_product or ask.recommend)):
+    if hit.options or ((ask.back or picked is not None or len(named) == 1) and (ask.about_product or ask.recommend)):
         return hit
     return None
 

@@ -102,6 +102,8 @@ def _recommend(
         if p.product_id not in exclude and (not category or p.category == category) and lines.in_stock(p, limit)
     ]  # fmt: skip
     need = " ".join(w for w in terms(text) if w not in _CUES)
+    if reference is not None:  # like this: its own kind first ("canvas tote bag"), then its category
+        need = f"{reference.name} {need}"
     wanted = {p.product_id: rank for rank, p in enumerate(index.related(need, 50, exclude))} if need else {}
     pool.sort(key=lambda p: (wanted.get(p.product_id, len(wanted)), -lines.lowest(p)))
     picks: list[tuple[Product, Variant]] = []
@@ -150,7 +152,7 @@ def _within(limit: float | None, category: str, lang: Language) -> str:
     if category:
         parts.append(say("recommend_in", lang, category=category))
     if limit is not None:
-        parts.append(say("recommend_within", lang, limit=limit))
+        parts.append(say("recommend_within", lang, limit=f"{limit:g}" if limit == int(limit) else f"{limit:.2f}"))
     return "".join(parts)
 
 
@@ -171,10 +173,7 @@ def _reason(product: Product, lang: Language) -> str:
         return say("reason_in_stock", lang, count=len(lines.in_stock(product)))
     end = re.search(r"(?<=[.!?。！？])", text)
     sentence = text[: end.start()] if end else text[:160]
-    if lang == "en" and ": " in sentence and sentence.startswith("The "):
-        tail = sentence.split(": ", 1)[1]
-        sentence = tail[:1].upper() + tail[1:]
-    return sentence.rstrip(".。")
+    return lines.without_name(sentence, product).rstrip(".。")
 
 
 # --------------------------------------------------------------------------- the shop's cheapest and dearest

@@ -23,6 +23,15 @@ def description(product: Product, lang: Language) -> str:
     return product.description_zh if lang == "zh" and product.description_zh else product.description
 
 
+def without_name(sentence: str, product: Product) -> str:
+    """A description's sentence less its lead-in naming the product ("The X by Harbor Goods: a ..." -> "A ..."),
+    so products of one kind that share a sentence read alike."""
+    if ": " in sentence and sentence.lower().startswith(("the " + product.name.lower(), product.name.lower())):
+        tail = sentence.split(": ", 1)[1]
+        return tail[:1].upper() + tail[1:]
+    return sentence
+
+
 def options(values: Mapping[str, str], lang: Language) -> str:
     """Option values as a shopper reads them: "white, king" / "白色、特大"."""
     if lang == "zh":

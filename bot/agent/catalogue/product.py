@@ -35,6 +35,8 @@ def answer(turn: Turn, hits: Sequence[Hit], ask: Ask, lang: Language, text: str)
     )
     if ask.cheaper and len(top) >= 2:
         said, cards = _cheaper(top[0].product, top[1].product, lang)
+    elif len(top) > 1 and _is_attribute_question(top[0].product, ask, text):
+        said, cards = _attribute_of_several(top, text, lang)
     elif len(top) > 1:
         said, cards = _several(top, lang)
     else:
@@ -68,12 +70,11 @@ def _one(hit: Hit, ask: Ask, text: str, lang: Language) -> tuple[str, list[Produ
         ]
     if ask.stock and not ask.price:
         return _stock(product, lang)
-    asked = attribute_words(text, product)
-    if asked and not (ask.price or ask.stock or ask.sell) and _YES_NO_QUESTION.search(text.strip().lower()):
-        return _attribute(product, asked, lang), [lines.card(product, None, lang)]
+    if _is_attribute_question(product, ask, text):
+        return _attribute(product, attribute_words(text, product), lang), [lines.card(product, None, lang)]
     said = _summary(product, lang)
     if ask.about:
-        first = _sentences(lines.description(product, lang))[:1]
+        first = [lines.without_name(s, product) for s in _sentences(lines.description(product, lang))[:1]]
         said = " ".join([*first, said]) if lang == "en" else "".join([*first, said])
     elif ask.sell:
         said = say("sell_yes", lang) + _summary(product, lang, short=True)
@@ -167,14 +168,44 @@ def attribute_words(text: str, product: Product) -> list[str]:
     return [w for w in terms(text) if w not in known and w not in _NOT_ATTRIBUTE and w not in FILLER and len(w) > 1]
 
 
+def _is_attribute_question(product: Product, ask: Ask, text: str) -> bool:
+    """A yes/no question about something the product's name and options do not say ("waterproof?")."""
+    if ask.price or ask.stock or ask.sell or not _YES_NO_QUESTION.search(text.strip().lower()):
+        return False
+    return bool(attribute_words(text, product))
+
+
 def _attribute(product: Product, asked: list[str], lang: Language) -> str:
     name = lines.name(product, lang)
+    sentence = _deciding_sentence(product, asked, lang)
+    if sentence:
+        return say("product_says", lang, name=name, sentence=sentence)
     sentences = _sentences(lines.description(product, lang))
-    for sentence in sentences:
+    return say("product_says_nothing", lang, name=name, sentence=" ".join(sentences[:2]) or name)
+
+
+def _deciding_sentence(product: Product, asked: list[str], lang: Language) -> str:
+    """The description's sentence about what is asked (a word of it, or its first five letters:
+    "waterproof" finds "water-resistant"), or ""."""
+    for sentence in _sentences(lines.description(product, lang)):
         lowered = sentence.lower()
         if any(w in lowered or (len(w) >= 6 and w[:5] in lowered) for w in asked):
-            return say("product_says", lang, name=name, sentence=sentence)
-    return say("product_says_nothing", lang, name=name, sentence=" ".join(sentences[:2]) or name)
+            return lines.without_name(sentence, product)
+    return ""
+
+
+def _attribute_of_several(hits: Sequence[Hit], text: str, lang: Language) -> tuple[str, list[ProductCard]]:
+    """One attribute of several products the question names alike ("is the picnic blanket waterproof?" in a shop
+    with four): each one's deciding sentence, said once for those that share it."""
+    by_sentence: dict[str, list[Product]] = {}
+    for hit in hits[: lines.MAX_LISTED]:
+        sentence = _deciding_sentence(hit.product, attribute_words(text, hit.product), lang)
+        by_sentence.setdefault(sentence, []).append(hit.product)
+    parts = []
+    for sentence, products in by_sentence.items():
+        names = say("names_sep", lang).join(lines.name(p, lang) for p in products)
+        parts.append(say("products_say" if sentence else "products_say_nothing", lang, names=names, sentence=sentence))
+    return " ".join(parts), [lines.card(h.product, None, lang) for h in hits[: lines.MAX_LISTED]]
 
 
 def _sentences(text: str) -> list[str]:

@@ -17,7 +17,7 @@ BROWSE: Mapping[str, Mapping[Language, str]] = {
     },
     "sell_kind": {"en": "Yes, we have these: {items}.", "zh": "有的，我们有这些：{items}。"},
     "recommend": {"en": "Here are a few I'd suggest{within}: {items}.", "zh": "为您推荐{within}：{items}。"},
-    "recommend_within": {"en": " under ${limit:g}", "zh": "（${limit:g} 以内）"},
+    "recommend_within": {"en": " under ${limit}", "zh": "（${limit} 以内）"},
     "recommend_in": {"en": " from {category}", "zh": "（{category}）"},
     "recommend_item": {
         "en": "{name}, ${price:.2f} ({options}): {reason}",

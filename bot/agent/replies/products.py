@@ -90,6 +90,12 @@ PRODUCTS: Mapping[str, Mapping[Language, str]] = {
         "en": "The {name}'s description does not say. It reads: {sentence}",
         "zh": "{name}的商品说明没有提到这一点。说明如下：{sentence}",
     },
+    "products_say": {"en": "From the descriptions of the {names}: {sentence}", "zh": "{names}的商品说明：{sentence}"},
+    "products_say_nothing": {
+        "en": "The descriptions of the {names} do not say.",
+        "zh": "{names}的商品说明没有提到这一点。",
+    },
+    "names_sep": {"en": ", ", "zh": "、"},
     "sell_yes": {"en": "Yes, we do. ", "zh": "有的。"},
     # Several products named at once.
     "products_several": {"en": "We have {count} that match: {items}.", "zh": "有 {count} 款符合：{items}。"},

@@ -191,3 +191,29 @@ def test_like_this_but_cheaper(pii: PiiScrubber) -> None:
     chat.send("anything like this but cheaper?")
     names = [c.name for c in chat.last.replies[0].products]
     assert "Harbor Cast Iron Skillet" in names and "Pebble Cast Iron Skillet" not in names
+
+
+def test_one_of_a_list_just_shown_is_picked_by_its_name_or_its_place(pii: PiiScrubber) -> None:
+    chat = _chat(pii)
+    chat.send("how much is the cast iron skillet?")
+    assert "Pebble Cast Iron Skillet" in chat.send("the pebble one, is it in stock?")
+    chat = _chat(pii)
+    chat.send("how much is the cast iron skillet?")
+    assert "Pebble Cast Iron Skillet" in chat.send("how much is the second one?")
+
+
+def test_an_attribute_of_several_products_is_said_once_for_those_that_share_it(pii: PiiScrubber) -> None:
+    shop = FakeShop(products=(*PRODUCTS, _other_blanket()))
+    chat = Chat(EmbeddedEngine(shop, shop, FakeRetriever()), pii, Conversation(id="c1"), no_email_in_tools=True)
+    reply = chat.send("is the picnic blanket waterproof?")
+    assert reply.count("water-resistant backing") == 1 and "Pebble Picnic Blanket" in reply
+
+
+def _other_blanket() -> Product:
+    return Product(
+        "p_blanket_2",
+        "Pebble Picnic Blanket",
+        (Variant("k2", {"color": "sage"}, True, 47.0, 3),),
+        description="The Pebble Picnic Blanket: a water-resistant backing keeps the damp grass out. Rolls up.",
+        category="Outdoor",
+    )
