@@ -82,11 +82,19 @@ _LISTING = re.compile(
     r"|cant|not)\b|哪些|哪几|什么方式|几种",
     re.IGNORECASE,
 )
+#: A question about a whole policy, not one of its facts: "what is your return policy?", "退货政策是什么？".
+_OVERVIEW = re.compile(
+    r"\bwhat(?:'s| is| are)\s+(?:your|the)\s+(?:\w+\s+){0,2}polic(?:y|ies)\b"
+    r"|^\s*(?:\w+\s+){1,2}polic(?:y|ies)\s*\??\s*$"
+    r"|政策(?:是什么|是怎样的|是怎么样的|怎么样|有哪些)|什么(?:样的)?政策",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 #: Chinese shoppers write the verb alone ("能退吗", "可以换吗") and say "no" in many ways ("不能", "不支持"):
 #: each reads as the pages' own word.
 _ZH_WORDS = (
-    (re.compile(r"退(?![货款回还])"), "退货"),
+    (re.compile(r"退(?![货款回还到入出])"), "退货"),
+    (re.compile(r"(?<![出收])发(?![货出送起现生布表票])"), "发货"),
     (re.compile(r"(?<![更调])换(?![货成个一])"), "换货"),
     (re.compile(r"不能|不可以|不可|不支持|无法|不允许|不予|不接受"), "不可"),
 )
@@ -97,6 +105,7 @@ _ZH_KEEP: dict[str, tuple[str, ...]] = {
     "换货": ("货运", "货运费", "货运单"),
     "运费": (),
     "退款": (),
+    "退货期": ("期是",),
     "待处理": ("处理",),
     "已处理": ("处理",),
 }
@@ -111,7 +120,9 @@ _HOW = re.compile(
     r"|\b(?:available|availability|offer(?:ed|s)?|provide[sd]?)\b"
     # "what's your phone number?" asks for a phone number: "Phone: +1 (800) 555-0142", not "the phone number on
     # the order".
-    r"|(?<=phone)\s+numbers?\b|(?<=mail)\s+address(?:es)?\b",
+    r"|(?<=phone)\s+numbers?\b|(?<=mail)\s+address(?:es)?\b"
+    # "request an exchange" is to exchange: the sentence of the window, not one that says "exchange request".
+    r"|\b(?:request|apply for|ask for|submit)\b(?=\s+(?:a |an |the |my )?(?:return|exchange|refund|warranty|cancel))",
     re.IGNORECASE,
 )
 
@@ -141,6 +152,9 @@ ZH_SYNONYMS = {
     "付款": "支付",
     "付钱": "支付",
     "全免": "免费",
+    "检查": "检验",
+    "尺码": "尺寸",
+    "码数": "尺寸",
     "费全免": "免费",
 }
 
@@ -176,6 +190,7 @@ def compose_answer(
     bar: float | None = None,
     lenient: bool = False,
     yes_no: bool = False,
+    focus: frozenset[str] = frozenset(),
 ) -> Answer | None:
     """The best 1-3 sentences of the relevant passages, or None when nothing relevant was found.
 
@@ -190,7 +205,9 @@ def compose_answer(
     relevance bar from MIN_PASSAGE_SCORES (`bar` sets another); `lenient` lets a passage a little under it
     count when it holds most of the question's terms in its own language (a question widened with the
     pages' own words, see policy_topics). For a `yes_no` question the sentence stating the rule decides, not
-    one that happens to hold a number: no CONCRETE_BONUS.
+    one that happens to hold a number: no CONCRETE_BONUS. `focus` are the terms that name what the question is
+    about (换货 in "衣服尺码不合适可以换吗？"): they weigh like its rarest term, as a sentence without them (one
+    about returns for the wrong size) answers another question however rare the words it shares.
     """
     if bar is None:
         bar = min_passage_score(language or ("zh" if CJK.search(question) else "en"))
@@ -201,15 +218,22 @@ def compose_answer(
     wanted = question_kinds(question)
     listing = bool(_LISTING.search(question))
     conditional_question = conditional_sentence(question) or bool(_WHAT_IF.search(question))
+    overview = bool(_OVERVIEW.search(question)) and not wanted
     candidates = _candidates(relevant[:MAX_PASSAGES])
     if wanted and not any(wanted & c.facts for c in candidates):
         further = _candidates(relevant[:FACT_PASSAGES])
         candidates += [c for c in further if c.pi >= MAX_PASSAGES and wanted & c.facts]
+    elif overview:
+        further = _candidates(relevant[:FACT_PASSAGES])
+        candidates += [c for c in further if c.pi >= MAX_PASSAGES and fact_kinds(relevant[c.pi].section)]
     if not candidates:
         return None
     headings = [terms(p.section) for p in relevant[:FACT_PASSAGES]]
     titles = [terms(p.title) for p in relevant[:FACT_PASSAGES]]
     weight = _idf(q_terms, [c.terms | c.lead_terms for c in candidates])
+    if weight:
+        top = max(weight.values())
+        weight.update({t: top for t in focus & weight.keys() if weight[t] > 0})
     total = sum(weight.values()) or 1.0
 
     def share(found: frozenset[str]) -> float:
@@ -221,7 +245,8 @@ def compose_answer(
         # The question's terms found in the sentence, its list's lead-in or its section heading:
         # "What does the warranty not cover?" is answered by the items under that heading.
         covered = share(c.terms | c.lead_terms | headings[c.pi])
-        asked_fact = bool(wanted & c.facts)
+        # "What is your return policy?": the rule the page names in a heading ("The 30-day return window").
+        asked_fact = bool(wanted & c.facts) or (overview and bool(c.facts) and bool(fact_kinds(relevant[c.pi].section)))
         if not (covered or asked_fact):
             continue
         value = (

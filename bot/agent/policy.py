@@ -74,7 +74,8 @@ def answer(turn: Turn) -> None:
     widened = policy_topics.expand(query, keys)
     with turn.stage("retrieval"):
         own = policy_topics.expand(query, keys, script=turn.lang)
-        composed = find_answer(turn.ctx, widened, turn.lang, own=own, yes_no=polarity.is_yes_no(asked))
+        focus = terms(policy_topics.naming_words(own))
+        composed = find_answer(turn.ctx, widened, turn.lang, own=own, yes_no=polarity.is_yes_no(asked), focus=focus)
     if turn.u.intent.label == "complaint":
         turn.say("complaint")
     if composed is None:
@@ -115,7 +116,12 @@ def reply_text(query: str, composed: Answer, language: Language) -> str:
 
 
 def find_answer(
-    ctx: ToolContext, query: str, language: Language, own: str | None = None, yes_no: bool = False
+    ctx: ToolContext,
+    query: str,
+    language: Language,
+    own: str | None = None,
+    yes_no: bool = False,
+    focus: frozenset[str] = frozenset(),
 ) -> Answer | None:
     """The answer from the shop's pages: in the shopper's language when those answer, else from a page in
     the other language (the shop may have written it only once). Policy pages first; the catalogue's
@@ -123,7 +129,8 @@ def find_answer(
 
     `query` (the question widened with both languages' topic words) is searched; `own`, the question with
     only its own language's words, chooses the sentences of pages in the shopper's language; `yes_no` says
-    the question asks for a yes or a no (the widened question cannot say: it is written in both scripts)."""
+    the question asks for a yes or a no (the widened question cannot say: it is written in both scripts);
+    `focus` the terms naming its page topic (see compose_answer)."""
     other: Language = "en" if language == "zh" else "zh"
     bar = min_passage_score(language)
     searches = [tools.search_knowledge(ctx, query, language, k=SEARCH_K, kind="policy"),
@@ -136,7 +143,7 @@ def find_answer(
             searches.append(tools.search_knowledge(ctx, read, language, k=TERMS_K, kind="policy"))
     pages = _merged(*searches)
     same = [p for p in pages if p.language == language]
-    composed = compose_answer(own or query, same, language=language, lenient=True, yes_no=yes_no)
+    composed = compose_answer(own or query, same, language=language, lenient=True, yes_no=yes_no, focus=focus)
     if composed is not None:
         return composed
     foreign = [p for p in pages if p.language == other]

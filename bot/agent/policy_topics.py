@@ -128,6 +128,22 @@ TOPICS: tuple[Topic, ...] = (
         "payment methods 支付方式",
     ),
     Topic(
+        "cards",
+        (
+            r"amex",
+            r"american express",
+            r"visa",
+            r"mastercard",
+            r"master card",
+            r"discover",
+            r"credit cards?",
+            r"debit cards?",
+        ),  # fmt: skip
+        ("信用卡", "借记卡", "银行卡", "运通", "万事达", "维萨"),
+        "credit and debit cards Visa Mastercard American Express Discover 信用卡 借记卡",
+        main=False,
+    ),
+    Topic(
         "currency",
         (r"currenc(?:y|ies)", r"usd", r"us dollars?", r"euros?", r"pounds?", r"yuan", r"rmb"),
         ("货币", "币种", "美元", "人民币", "欧元", "英镑"),
@@ -267,6 +283,15 @@ def _without_triggers(question: str, topic: Topic) -> str:
     for w in sorted(topic.zh, key=len, reverse=True):
         question = question.replace(w, " ")
     return question
+
+
+def naming_words(question: str) -> str:
+    """The question's own words that name its page topics ("可以换" in "衣服尺码不合适可以换吗？")."""
+    found: list[str] = []
+    for t in TOPICS:
+        if t.main:
+            found += [m.group(0) for m in _EN[t.key].finditer(question)] + [w for w in t.zh if w in question]
+    return " ".join(found)
 
 
 def _in_own_words(question: str, topic: Topic) -> bool:
