@@ -232,8 +232,8 @@ def compose_answer(
     titles = [terms(p.title) for p in relevant[:FACT_PASSAGES]]
     weight = _idf(q_terms, [c.terms | c.lead_terms for c in candidates])
     if weight:
-        top = max(weight.values())
-        weight.update({t: top for t in focus & weight.keys() if weight[t] > 0})
+        rarest = max(weight.values())
+        weight.update({t: rarest for t in focus & weight.keys() if weight[t] > 0})
     total = sum(weight.values()) or 1.0
 
     def share(found: frozenset[str]) -> float:
