@@ -136,6 +136,11 @@ def _available(item: Mapping[str, Any]) -> tuple[bool, int | None]:
 
 def _variant_values(value: Any, product_id: str, price: float) -> tuple[Variant, ...]:
     """Variants as data: objects keep their sku, options, price and stock; plain names become one option."""
+    if isinstance(value, str) and value.strip()[:1] in ("[", "{"):
+        try:  # a CSV cell holding the variants as JSON
+            value = json.loads(value)
+        except ValueError:
+            pass
     if isinstance(value, str):
         value = [part.strip() for part in re.split(r"[;|]", value) if part.strip()]
     if isinstance(value, Mapping):

@@ -155,7 +155,7 @@ def should_hand_off(u: Understanding, memory: Mapping[str, str], text: str = "")
 #: A request for a person names one: the intent model alone also labels "介绍一下Yoga Mat" human_agent.
 _ASKS_FOR_PERSON = re.compile(
     r"human|person|people|agent|representative|rep\b|someone|somebody|real|staff|manager|supervisor|operator|"
-    r"customer (?:service|care|support)|support|call|phone|speak|talk|live chat|bot\b|robot|machine|"
+    r"customer (?:service|care|support)|support|call|phone|speak|talk|live chat|bot\b|robot|"
     r"人工|真人|客服|转接|转人|经理|主管|人类|电话|找人|活人|工作人员|店员|店主|老板|机器人|人呢|有人",
     re.IGNORECASE,
 )

@@ -44,6 +44,10 @@ def test_a_record_keeps_its_variants_prices_and_stock() -> None:
     plain = record_product({"id": "7", "title": "Mug", "price": "9", "variants": "red; blue"}, FieldMapping(), row=2)
     assert [v.options for v in plain.variants] == [{"option": "red"}, {"option": "blue"}]
     assert all(v.price == 9.0 and v.available for v in plain.variants)
+    cell = '[{"sku": "H-R", "options": {"color": "red"}, "price": 24, "stock": 3}]'  # variants as JSON in a CSV cell
+    assert record_product({"id": "9", "title": "Hat", "variants": cell}, FieldMapping(), row=4).variants == (
+        Variant("H-R", {"color": "red"}, True, 24.0, 3),
+    )
     chinese = record_product({"id": "8", "title": "竹制砧板", "description": "天然竹子。"}, FieldMapping(), row=3)
     assert chinese.name_zh == "竹制砧板" and chinese.description_zh == "天然竹子。"
     assert chinese.variants == (Variant("8", {}, True, 0.0),)

@@ -33,6 +33,8 @@ def answer(turn: Turn, index: CatalogueIndex) -> bool:
     ask = read(text)
     rules_first = ask.policy and not (ask.stock or ask.cheapest or ask.dearest or ask.cheaper or ask.recommend)
     hits = index.find(text, turn.lang)
+    if not hits and (ask.about_product or ask.sell or product.yes_no_question(text)):
+        hits = index.find(text, turn.lang, loose=True)  # "is the beanie machine washable?": the one beanie
     if hits:
         lang = _language(turn, text, hits)
         if rules_first and not ask.sell:

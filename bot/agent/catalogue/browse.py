@@ -128,7 +128,7 @@ def _recommend(
         reason = _reason(product, lang)
         parts.append(
             say("recommend_item", lang, name=lines.name(product, lang), price=variant.price,
-                options=lines.options(variant.options, lang), reason=reason)
+                options=lines.options(variant.options, lang, product), reason=reason)
         )  # fmt: skip
         cards.append(lines.card(product, variant, lang, reason))
     _reply(turn, say("recommend", lang, within=within, items=lines.items(parts, lang)), cards)

@@ -56,7 +56,7 @@ class CatalogueIndex:
         self.inventory = inventory
         self._products: list[Product] = []
         self._checked = 0.0
-        self._fingerprint: tuple[int, str, str] | None = None
+        self._fingerprint: int | None = None
         self._names: dict[str, list[int]] = {}
         self._name_keys: list[tuple[frozenset[str], str, frozenset[str], str]] = []
         self._docs: dict[str, list[int]] = {}
@@ -75,15 +75,18 @@ class CatalogueIndex:
         """The product as the backend has it now (current stock)."""
         return self.inventory.get_product(product_id)
 
-    def find(self, text: str, language: Language | None = None, limit: int = 5) -> list[Hit]:
-        """Products the text names, best first, each narrowed by the options the text names; [] for none."""
+    def find(self, text: str, language: Language | None = None, limit: int = 5, loose: bool = False) -> list[Hit]:
+        """Products the text names, best first, each narrowed by the options the text names; [] for none.
+        `loose`: when no name is named well enough, those whose kind alone is named ("the beanie", "the lamp")."""
         self._refresh()
         words = self._known(terms(text))
         scored: list[tuple[float, int]] = []
         for i in self._candidates(self._heads, words) | self._whole_zh(text):
             score = self._name_score(i, words, text)
-            if score >= MIN_SCORE:
+            if score >= MIN_SCORE or (loose and score > 0):
                 scored.append((score, i))
+        if loose and any(score >= MIN_SCORE for score, _ in scored):
+            scored = [(score, i) for score, i in scored if score >= MIN_SCORE]
         scored.sort(key=lambda si: (-si[0], -len(self._products[si[1]].name)))
         found: list[Hit] = []
         for score, i in scored:
@@ -191,8 +194,8 @@ class CatalogueIndex:
             return
         self._checked = now
         products = self.inventory.list_products()
-        ends = (products[0].product_id, products[-1].product_id) if products else ("", "")
-        fingerprint = (len(products), *ends)
+        # Names and kinds are what the index holds (stock is read live): a renamed product rebuilds it.
+        fingerprint = hash(tuple((p.product_id, p.name, p.name_zh, p.category, len(p.description)) for p in products))
         if fingerprint != self._fingerprint:
             self._build(list(products))
             self._fingerprint = fingerprint
@@ -263,6 +266,8 @@ def _fold(word: str) -> str:
         return _IRREGULAR[word]
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("ie"):  # "beanie" and "beanies" fold alike, as "battery" and "batteries"
+        return word[:-2] + "y"
     if len(word) > 4 and word.endswith("es") and word[-3] in "sxh":
         return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):

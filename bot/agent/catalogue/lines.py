@@ -32,9 +32,15 @@ def without_name(sentence: str, product: Product) -> str:
     return sentence
 
 
-def options(values: Mapping[str, str], lang: Language) -> str:
+def _translated(product: Product | None, lang: Language) -> bool:
+    """Option words read in Chinese where the catalogue itself speaks Chinese (a product with a Chinese name);
+    an English-only catalogue's values are shown as it spells them, like its names."""
+    return lang == "zh" and (product is None or bool(product.name_zh))
+
+
+def options(values: Mapping[str, str], lang: Language, product: Product | None = None) -> str:
     """Option values as a shopper reads them: "white, king" / "白色、特大"."""
-    if lang == "zh":
+    if _translated(product, lang):
         return "、".join(zh_word(v) for v in values.values())
     return ", ".join(values.values())
 
@@ -46,8 +52,10 @@ def offer(product: Product, lang: Language) -> str:
         for key, value in variant.options.items():
             if value not in by_key.setdefault(key, []):
                 by_key[key].append(value)
-    if lang == "zh":
+    if _translated(product, lang):
         return "；".join(f"{zh_word(k)}：{'、'.join(zh_word(v) for v in vs)}" for k, vs in by_key.items())
+    if lang == "zh":
+        return "；".join(f"{k}：{'、'.join(vs)}" for k, vs in by_key.items())
     return "; ".join(f"{k}: {', '.join(vs)}" for k, vs in by_key.items())
 
 
@@ -61,9 +69,10 @@ def left(variant: Variant, lang: Language) -> str:
     return say("stock_left", lang, count=variant.stock) if variant.stock is not None else ""
 
 
-def variant_item(variant: Variant, lang: Language) -> str:
+def variant_item(variant: Variant, lang: Language, product: Product | None = None) -> str:
     stock = say("in_stock" if variant.available else "out_of_stock", lang)
-    return say("variant_item", lang, options=options(variant.options, lang), price=variant.price, stock=stock)
+    shown = options(variant.options, lang, product)
+    return say("variant_item", lang, options=shown, price=variant.price, stock=stock)
 
 
 def items(parts: Iterable[str], lang: Language) -> str:

@@ -39,6 +39,7 @@ def answer(turn: Turn, hits: Sequence[Hit], ask: Ask, lang: Language, text: str)
         said, cards = _attribute_of_several(top, text, lang)
     elif len(top) > 1:
         said, cards = _several(top, lang)
+        said = say("sell_yes", lang) + said if ask.sell else said
     else:
         said, cards = _one(top[0], ask, text, lang)
     turn.replies.append(Reply(said, products=tuple(cards)))
@@ -60,7 +61,7 @@ def _one(hit: Hit, ask: Ask, text: str, lang: Language) -> tuple[str, list[Produ
         pool = lines.in_stock(product) or list(product.variants)
         pick = (min if ask.cheapest else max)(pool, key=lambda v: v.price)
         key = "product_cheapest" if ask.cheapest else "product_dearest"
-        said = say(key, lang, name=name, options=lines.options(pick.options, lang), price=pick.price)
+        said = say(key, lang, name=name, options=lines.options(pick.options, lang, product), price=pick.price)
         return said, [lines.card(product, pick, lang)]
     if ask.budget is not None:
         return _under(product, ask.budget, lang)
@@ -83,10 +84,10 @@ def _one(hit: Hit, ask: Ask, text: str, lang: Language) -> tuple[str, list[Produ
 
 def _named_options(hit: Hit, ask: Ask, lang: Language) -> tuple[str, list[ProductCard]]:
     product, name = hit.product, lines.name(hit.product, lang)
-    asked = lines.options(hit.options, lang)
+    asked = lines.options(hit.options, lang, product)
     variant = hit.variant
     if variant is not None:
-        opts = lines.options(variant.options, lang)
+        opts = lines.options(variant.options, lang, product)
         if ask.stock:
             key = "variant_in_stock" if variant.available else "variant_out"
         else:
@@ -102,13 +103,13 @@ def _named_options(hit: Hit, ask: Ask, lang: Language) -> tuple[str, list[Produc
     available = [v for v in fitting if v.available]
     if ask.stock:
         if available:
-            listed = lines.items((lines.variant_item(v, lang) for v in available[: lines.MAX_LISTED]), lang)
+            listed = lines.items((lines.variant_item(v, lang, product) for v in available[: lines.MAX_LISTED]), lang)
             said = say("fitting_in_stock", lang, name=name, asked=asked, count=len(available), total=len(fitting),
                        items=listed)  # fmt: skip
         else:
             said = say("fitting_out", lang, name=name, asked=asked) + _closest(product, hit.options, None, lang)
     else:
-        listed = lines.items((lines.variant_item(v, lang) for v in fitting[: lines.MAX_LISTED]), lang)
+        listed = lines.items((lines.variant_item(v, lang, product) for v in fitting[: lines.MAX_LISTED]), lang)
         said = say("fitting_prices", lang, name=name, asked=asked, total=len(fitting), items=listed)
     return said, [lines.card(product, v, lang) for v in (available or fitting)[: lines.MAX_LISTED]]
 
@@ -117,7 +118,7 @@ def _closest(product: Product, wanted: Mapping[str, str], skip: Variant | None, 
     near = lines.closest(product, wanted, skip)
     if not near:
         return say("nothing_else_in_stock", lang)
-    return say("closest_in_stock", lang, items=lines.items((lines.variant_item(v, lang) for v in near), lang))
+    return say("closest_in_stock", lang, items=lines.items((lines.variant_item(v, lang, product) for v in near), lang))
 
 
 def _stock(product: Product, lang: Language) -> tuple[str, list[ProductCard]]:
@@ -125,7 +126,7 @@ def _stock(product: Product, lang: Language) -> tuple[str, list[ProductCard]]:
     name, available = lines.name(product, lang), lines.in_stock(product)
     if not available:
         return say("product_out", lang, name=name, offer=lines.offer(product, lang)), [lines.card(product, None, lang)]
-    listed = lines.items((lines.variant_item(v, lang) for v in available[: lines.MAX_LISTED]), lang)
+    listed = lines.items((lines.variant_item(v, lang, product) for v in available[: lines.MAX_LISTED]), lang)
     said = say("product_in_stock", lang, name=name, count=len(available), total=len(product.variants), items=listed)
     return said, [lines.card(product, v, lang) for v in available[: lines.MAX_LISTED]]
 
@@ -134,12 +135,12 @@ def _under(product: Product, limit: float, lang: Language) -> tuple[str, list[Pr
     name = lines.name(product, lang)
     fitting = sorted(lines.in_stock(product, limit), key=lambda v: v.price)
     if fitting:
-        listed = lines.items((lines.variant_item(v, lang) for v in fitting[: lines.MAX_LISTED]), lang)
+        listed = lines.items((lines.variant_item(v, lang, product) for v in fitting[: lines.MAX_LISTED]), lang)
         said = say("product_under", lang, name=name, limit=limit, items=listed)
         return said, [lines.card(product, v, lang) for v in fitting[: lines.MAX_LISTED]]
     pool = lines.in_stock(product) or list(product.variants)
     pick = min(pool, key=lambda v: v.price)
-    said = say("product_none_under", lang, name=name, limit=limit, options=lines.options(pick.options, lang),
+    said = say("product_none_under", lang, name=name, limit=limit, options=lines.options(pick.options, lang, product),
                price=pick.price)  # fmt: skip
     return said, []
 
@@ -168,9 +169,14 @@ def attribute_words(text: str, product: Product) -> list[str]:
     return [w for w in terms(text) if w not in known and w not in _NOT_ATTRIBUTE and w not in FILLER and len(w) > 1]
 
 
+def yes_no_question(text: str) -> bool:
+    """ "Is it ...?", "does it ...?", "...吗？"."""
+    return bool(_YES_NO_QUESTION.search(text.strip().lower()))
+
+
 def _is_attribute_question(product: Product, ask: Ask, text: str) -> bool:
     """A yes/no question about something the product's name and options do not say ("waterproof?")."""
-    if ask.price or ask.stock or ask.sell or not _YES_NO_QUESTION.search(text.strip().lower()):
+    if ask.price or ask.stock or ask.sell or not yes_no_question(text):
         return False
     return bool(attribute_words(text, product))
 
@@ -220,7 +226,7 @@ def _several(hits: Sequence[Hit], lang: Language) -> tuple[str, list[ProductCard
     for hit in hits[: lines.MAX_LISTED]:
         product = hit.product
         if hit.variant is not None:
-            parts.append(f"{lines.name(product, lang)} {lines.variant_item(hit.variant, lang)}")
+            parts.append(f"{lines.name(product, lang)} {lines.variant_item(hit.variant, lang, product)}")
             continue
         available = lines.in_stock(product)
         parts.append(

@@ -154,6 +154,11 @@ def test_a_follow_up_about_the_product_in_focus(pii: PiiScrubber) -> None:
     assert chat.send("is it in stock in navy?").startswith("Yes")
 
 
+def test_a_product_named_by_its_kind_alone_when_nothing_is_named_better(pii: PiiScrubber) -> None:
+    assert "Dishwasher safe" in _chat(pii).send("is the bottle dishwasher safe?")
+    assert CatalogueIndex(_shop()).find("is the bottle dishwasher safe?") == []  # only a loose lookup finds it
+
+
 def test_a_question_about_the_rules_that_names_a_product_is_left_to_the_pages(pii: PiiScrubber) -> None:
     chat = _chat(pii)
     chat.send("Can I return the harbor picnic blanket?")
