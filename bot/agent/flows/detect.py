@@ -67,7 +67,8 @@ _RULE_CASE = re.compile(
     r"|(?<![我这那])的订单(?:还|也)?(?:能|可以|能不能|可不可以|是否)"
     # A case the shopper imagines, or when the rules say to get in touch: "if I order at noon today, ...",
     # "when should I contact you?"
-    r"|^\s*if i (?:order|buy|place an order)\b|\bshould i (?:contact|call|email|e-mail|reach out|get in touch)\b",
+    r"|^\s*if i (?:order|buy|place an order)\b|\bshould i (?:contact|call|email|e-mail|reach out|get in touch)\b"
+    r"|\bhow (?:fast|soon|quickly)\b|\bwhat (?:if|happens (?:if|when|now))\b",
     _I,
 )
 _MINE = re.compile(

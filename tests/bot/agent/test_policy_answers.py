@@ -104,3 +104,4 @@ def test_what_the_rules_allow_in_a_case_is_a_question_not_a_request() -> None:
         assert is_request(text, False), text
     assert is_policy_question("if I order at noon today when does it leave the warehouse?")
     assert is_policy_question("my parcel hasn't moved in days, when should i contact you")
+    assert is_policy_question("refund to gift card how fast") and not is_request("refund to gift card how fast", False)
