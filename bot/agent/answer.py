@@ -142,7 +142,15 @@ ZH_STOPWORDS = frozenset(
 )
 
 #: Words a shopper and the shop's pages use for the same thing: "send it back" / "ship the items back".
-EN_SYNONYMS = {"send": "ship", "sending": "ship", "sent": "ship", "sends": "ship"}
+EN_SYNONYMS = {
+    "send": "ship",
+    "sending": "ship",
+    "sent": "ship",
+    "sends": "ship",
+    "deliver": "ship",
+    "delivers": "ship",
+    "deliveries": "ship",
+}
 #: Words a Chinese shopper and the shop's policies use for the same thing ("收到货" / "签收").
 ZH_SYNONYMS = {
     "签收": "收到",
