@@ -115,6 +115,38 @@ def test_widget_speaks_chinese(server: Server, browser: object) -> None:
     context.close()
 
 
+def test_a_shopper_asks_the_real_engine_for_gifts_and_sees_cards(server: Server, browser: object) -> None:
+    """A recommendation from the demo catalogue comes back as cards in the widget, every one in stock and within
+    the budget; a follow-up about the second one is answered about that product."""
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(viewport={"width": 1200, "height": 760}, locale="en-US")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{server.base_url}/?locale=en")
+    page.get_by_role("button", name="Open chat").click()
+    box = page.get_by_role("textbox", name="Type your message")
+    box.fill("looking for a gift under $40, any ideas?")
+    box.press("Enter")
+    log = page.get_by_role("log")
+    cards = log.get_by_role("list", name="Products").first
+    expect(cards).to_be_visible(timeout=120_000)
+    shown = cards.locator(".card")
+    assert 1 <= shown.count() <= 3
+    assert cards.locator(".card.unavailable").count() == 0
+    prices = [float(t.strip().lstrip("$")) for t in cards.locator(".price").all_inner_texts()]
+    assert prices and all(p <= 40 for p in prices), prices
+    second = shown.nth(min(1, shown.count() - 1)).locator(".name").inner_text()
+
+    box.fill("how much is the second one?")
+    box.press("Enter")
+    expect(log.locator(".msg.bot[data-seq]").last).to_contain_text(second, timeout=120_000)
+    assert errors == []
+    context.close()
+
+
 def _card_script(conversation: Conversation, text: str) -> tuple[tuple[Reply, ...], ConversationState]:
     """A recommendation with one real card and one whose catalogue text tries to be HTML and script."""
     hostile = ProductCard("p_x", '<img src=x onerror="window.pwned=1">', 5.0, url="javascript:window.pwned=1")
