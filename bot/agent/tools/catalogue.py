@@ -60,7 +60,10 @@ def recommend_products(ctx: ToolContext, query: str, max_price: float | None = N
     """In-stock products for a need ("a gift for a coffee lover"), cheapest matching variant first, each with
     one reason taken from its own description (never invented)."""
     picks: list[JSON] = []
-    for product in _search(ctx, query, max_price, MAX_RESULTS * 2):
+    found = _search(ctx, query, max_price, MAX_RESULTS * 2)
+    if not found:  # a need no name or description shares ("a gift"): what the shop has within the budget
+        found = _within(ctx, max_price, MAX_RESULTS * 2)
+    for product in found:
         product = _live(ctx, product)
         in_stock = [v for v in product.variants if v.available and (max_price is None or v.price <= max_price)]
         if not in_stock:
@@ -152,6 +155,17 @@ def _search(ctx: ToolContext, query: str, max_price: float | None, limit: int) -
     if max_price is not None:
         found = [p for p in found if any(v.price <= max_price for v in p.variants)]
     return found[:limit]
+
+
+def _within(ctx: ToolContext, max_price: float | None, limit: int) -> list[Product]:
+    """Products with a variant in stock at or under max_price, the dearest such first (the best the budget buys)."""
+    priced = []
+    for product in ctx.inventory.list_products():
+        fitting = [v.price for v in product.variants if v.available and (max_price is None or v.price <= max_price)]
+        if fitting:
+            priced.append((max(fitting), product))
+    priced.sort(key=lambda pp: -pp[0])
+    return [p for _, p in priced[:limit]]
 
 
 def _scan(ctx: ToolContext, query: str, limit: int) -> list[Product]:

@@ -149,3 +149,11 @@ def test_an_answer_with_a_model_control_token_never_reaches_the_shopper(
     reply = c.send("Do you sell t-shirts?")
     assert "<|" not in reply
     assert c.last.engine == "embedded"
+
+
+def test_a_need_no_product_text_shares_still_gets_what_the_budget_buys(shop: SqliteShop) -> None:
+    ctx = ToolContext(shop, shop, FakeRetriever(), None, {})
+    result = as_data(call_tool(ctx, "recommend_products", {"query": "a nice gift", "max_price": 25}).call.result)
+    picks = result["recommendations"]
+    assert result["matched"] and picks
+    assert all(p["variant"]["price"] <= 25 and p["variant"]["available"] for p in picks)
