@@ -81,7 +81,8 @@ def _not_this(hit: Hit, text: str) -> bool:
     if hit.score >= 1.0:
         return False
     own = " ".join((hit.product.description, hit.product.description_zh)).lower()
-    return any(w not in own for w in attribute_words(text, hit.product))
+    # English words only: a Chinese question's character pairs ("美元", "以内") are not things asked for.
+    return any(w not in own for w in attribute_words(text, hit.product) if w.isascii() and w.isalpha() and len(w) > 2)
 
 
 def _language(turn: Turn, text: str, hits: Sequence[Hit]) -> Language:

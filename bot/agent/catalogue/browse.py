@@ -21,7 +21,7 @@ _THING_EN = re.compile(
     r"(?:sell|have|carry|stock|offer|got)\s+(?:any\s+|some\s+|the\s+)?"
     r"(.+?)(?:\s+(?:here|at all|in stock|now))?\s*[?.!]*$"
 )
-_THING_ZH = re.compile(r"(?:卖|有)(?:没有)?(.+?)(?:吗|么|嘛|不)?[？?。！!]*$")
+_THING_ZH = re.compile(r"(?:有卖|在卖|卖|有)(?:没有)?(.+?)(?:吗|么|嘛|不)?[？?。！!]*$")
 #: Words of a recommendation request that say nothing about the need ("something under 30 dollars").
 _CUES = frozenset(
     "recommend recommendation suggest suggestion idea ideas looking something anything dollar dollars buck bucks "

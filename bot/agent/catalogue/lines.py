@@ -75,6 +75,13 @@ def variant_item(variant: Variant, lang: Language, product: Product | None = Non
     return say("variant_item", lang, options=shown, price=variant.price, stock=stock)
 
 
+def named_variant_item(product: Product, variant: Variant, lang: Language) -> str:
+    """One variant with its product's name: "Pebble Insulated Water Bottle in sage, 1000ml, $27.56 (in stock)"."""
+    stock = say("in_stock" if variant.available else "out_of_stock", lang)
+    shown = options(variant.options, lang, product)
+    return say("named_variant_item", lang, name=name(product, lang), options=shown, price=variant.price, stock=stock)
+
+
 def items(parts: Iterable[str], lang: Language) -> str:
     return say("catalogue_sep", lang).join(parts)
 

@@ -37,6 +37,8 @@ def answer(turn: Turn, hits: Sequence[Hit], ask: Ask, lang: Language, text: str)
         said, cards = _cheaper(top[0].product, top[1].product, lang)
     elif len(top) > 1 and _is_attribute_question(top[0].product, ask, text):
         said, cards = _attribute_of_several(top, text, lang)
+    elif len(top) > 1 and ask.budget is not None:
+        said, cards = _under_several(top, ask.budget, lang)
     elif len(top) > 1:
         said, cards = _several(top, lang)
         said = say("sell_yes", lang) + said if ask.sell else said
@@ -226,7 +228,7 @@ def _several(hits: Sequence[Hit], lang: Language) -> tuple[str, list[ProductCard
     for hit in hits[: lines.MAX_LISTED]:
         product = hit.product
         if hit.variant is not None:
-            parts.append(f"{lines.name(product, lang)} {lines.variant_item(hit.variant, lang, product)}")
+            parts.append(lines.named_variant_item(product, hit.variant, lang))
             continue
         available = lines.in_stock(product)
         parts.append(
@@ -235,6 +237,21 @@ def _several(hits: Sequence[Hit], lang: Language) -> tuple[str, list[ProductCard
         )  # fmt: skip
     said = say("products_several", lang, count=len(parts), items=lines.items(parts, lang))
     return said, [lines.card(h.product, h.variant, lang) for h in hits[: lines.MAX_LISTED]]
+
+
+def _under_several(hits: Sequence[Hit], limit: float, lang: Language) -> tuple[str, list[ProductCard]]:
+    """Several products named alike, under a price: their in-stock variants at or under it, cheapest first."""
+    fitting = sorted(
+        ((v, h.product) for h in hits for v in lines.in_stock(h.product, limit)), key=lambda vp: vp[0].price
+    )[: lines.MAX_LISTED]
+    if not fitting:
+        cheapest = min(hits, key=lambda h: lines.lowest(h.product)).product
+        pick = min(lines.in_stock(cheapest) or list(cheapest.variants), key=lambda v: v.price)
+        name, opts = lines.name(cheapest, lang), lines.options(pick.options, lang, cheapest)
+        return say("product_none_under", lang, name=name, limit=limit, options=opts, price=pick.price), []
+    parts = [lines.named_variant_item(p, v, lang) for v, p in fitting]
+    said = say("several_under", lang, limit=limit, items=lines.items(parts, lang))
+    return said, [lines.card(p, v, lang) for v, p in fitting]
 
 
 def _cheaper(first: Product, second: Product, lang: Language) -> tuple[str, list[ProductCard]]:

@@ -85,6 +85,14 @@ PRODUCTS: Mapping[str, Mapping[Language, str]] = {
         "en": "No, no {name} in stock is under ${limit:g}; the cheapest in stock is {options} at ${price:.2f}.",
         "zh": "抱歉，{name}没有 ${limit:g} 以内的有货规格；有货的最便宜规格是{options}，售价 ${price:.2f}。",
     },
+    "several_under": {
+        "en": "Yes, in stock under ${limit:g}: {items}.",
+        "zh": "有的，${limit:g} 以内的有货商品：{items}。",
+    },
+    "named_variant_item": {
+        "en": "{name} in {options}, ${price:.2f} ({stock})",
+        "zh": "{name}（{options}）${price:.2f}（{stock}）",
+    },
     "product_says": {"en": "From the {name}'s description: {sentence}", "zh": "{name}的商品说明：{sentence}"},
     "product_says_nothing": {
         "en": "The {name}'s description does not say. It reads: {sentence}",

@@ -222,3 +222,10 @@ def _other_blanket() -> Product:
         description="The Pebble Picnic Blanket: a water-resistant backing keeps the damp grass out. Rolls up.",
         category="Outdoor",
     )
+
+
+def test_several_products_named_alike_under_a_price(pii: PiiScrubber) -> None:
+    chat = _chat(pii)
+    reply = chat.send("有没有50美元以内的铸铁平底锅？")
+    assert "港湾铸铁平底锅" in reply and "$39.00" in reply and "卵石铸铁平底锅" not in reply
+    assert [c.price for c in chat.last.replies[0].products] == [39.0]
