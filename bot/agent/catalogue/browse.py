@@ -195,7 +195,10 @@ def _extremes(turn: Turn, index: CatalogueIndex, cheapest: bool, lang: Language,
 
 def _assortment(index: CatalogueIndex, count: int) -> list[Product]:
     """A few in-stock products from different categories: what the shop sells, when nothing is near."""
-    pool = sorted((p for p in index.products() if lines.in_stock(p)), key=lambda p: (p.category, p.name))
+    # The best-stocked, then the most affordable, of each category: a fair picture of the shop.
+    pool = sorted(
+        (p for p in index.products() if lines.in_stock(p)), key=lambda p: (-len(lines.in_stock(p)), lines.lowest(p))
+    )
     return _varied(pool)[:count]
 
 
