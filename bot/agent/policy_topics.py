@@ -86,6 +86,21 @@ TOPICS: tuple[Topic, ...] = (
         main=False,
     ),
     Topic(
+        "dispatch",
+        # When an order leaves: the pages say it is "handed to the carrier" and "leaves our warehouse".
+        (
+            r"dispatch(?:es|ed)?",
+            r"ship (?:\w+ )?out",
+            r"send (?:\w+ )?out",
+            r"leaves? (?:the|your) warehouse",
+            r"processing time",
+            r"handling time",
+        ),  # fmt: skip
+        ("多久发货", "几天发货", "什么时候发货", "发货时间", "出库"),
+        "handed to the carrier leave our warehouse 交给承运商 发货",
+        main=False,
+    ),
+    Topic(
         "express",
         (r"express", r"expedited", r"overnight", r"faster shipping"),
         ("加急", "特快", "快速配送"),
@@ -138,7 +153,7 @@ TOPICS: tuple[Topic, ...] = (
             r"discover",
             r"credit cards?",
             r"debit cards?",
-        ),  # fmt: skip
+        ),
         ("信用卡", "借记卡", "银行卡", "运通", "万事达", "维萨"),
         "credit and debit cards Visa Mastercard American Express Discover 信用卡 借记卡",
         main=False,
