@@ -68,7 +68,7 @@ _RULE_CASE = re.compile(
     # A case the shopper imagines, or when the rules say to get in touch: "if I order at noon today, ...",
     # "when should I contact you?"
     r"|^\s*if i (?:order|buy|place an order)\b|\bshould i (?:contact|call|email|e-mail|reach out|get in touch)\b"
-    r"|\bhow (?:fast|soon|quickly)\b|\bwhat (?:if|happens (?:if|when|now))\b",
+    r"|\bhow (?:fast|soon|quickly)\b|\bwhat (?:if|happens (?:if|when|now))\b|\bafter i (?:place|order|buy|pay)\b",
     _I,
 )
 _MINE = re.compile(
