@@ -95,7 +95,7 @@ TOPICS: tuple[Topic, ...] = (
             r"leaves? (?:the|your) warehouse",
             r"processing time",
             r"handling time",
-        ),  # fmt: skip
+        ),
         ("多久发货", "几天发货", "什么时候发货", "发货时间", "出库"),
         "handed to the carrier leave our warehouse 交给承运商 发货",
         main=False,
