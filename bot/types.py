@@ -337,7 +337,9 @@ class Passage:
 
 
 # --------------------------------------------------------------------------- commerce
-# Field names follow the tau2-bench retail data model so its databases load without mapping.
+# Field names follow the tau2-bench retail data model so its databases load without mapping, and each
+# value's to_json() is its tau2 record, key order included: what the retail tools show and what the
+# shop backends store and serve (connectors.commerce.records reads records back and adds the demo extras).
 
 
 @dataclass(frozen=True)
@@ -349,6 +351,16 @@ class Address:
     country: str
     zip: str
 
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "address1": self.address1,
+            "address2": self.address2,
+            "city": self.city,
+            "country": self.country,
+            "state": self.state,
+            "zip": self.zip,
+        }
+
 
 @dataclass(frozen=True)
 class PaymentMethod:
@@ -358,6 +370,14 @@ class PaymentMethod:
     last_four: str = ""
     balance: float | None = None
     """Gift cards only."""
+
+    def to_json(self) -> dict[str, JSON]:
+        rec: dict[str, JSON] = {"source": self.source, "id": self.id}
+        if self.source == "credit_card":
+            rec.update(brand=self.brand, last_four=self.last_four)
+        elif self.source == "gift_card":
+            rec["balance"] = self.balance
+        return rec
 
 
 @dataclass(frozen=True)
@@ -370,6 +390,16 @@ class ShopUser:
     payment_methods: tuple[PaymentMethod, ...] = ()
     order_ids: tuple[str, ...] = ()
 
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "user_id": self.user_id,
+            "name": {"first_name": self.first_name, "last_name": self.last_name},
+            "address": self.address.to_json(),
+            "email": self.email,
+            "payment_methods": {pm.id: pm.to_json() for pm in self.payment_methods},
+            "orders": list(self.order_ids),
+        }
+
 
 @dataclass(frozen=True)
 class Variant:
@@ -379,6 +409,17 @@ class Variant:
     price: float
     stock: int | None = None
     """Units on hand when the backend tracks them; None when it only knows available or not."""
+
+    def to_json(self) -> dict[str, JSON]:
+        rec: dict[str, JSON] = {
+            "item_id": self.item_id,
+            "options": dict(self.options),
+            "available": self.available,
+            "price": self.price,
+        }
+        if self.stock is not None:
+            rec["stock"] = self.stock
+        return rec
 
 
 @dataclass(frozen=True)
@@ -390,6 +431,14 @@ class Product:
     description: str = ""
     description_zh: str = ""
     category: str = ""
+
+    def to_json(self) -> dict[str, JSON]:
+        """tau2's three keys; the Chinese and descriptive extras are left to the store's record."""
+        return {
+            "name": self.name,
+            "product_id": self.product_id,
+            "variants": {v.item_id: v.to_json() for v in self.variants},
+        }
 
 
 @dataclass(frozen=True)
@@ -441,3 +490,43 @@ class Order:
     return_items: tuple[str, ...] | None = None
     """Item ids of a requested return (sorted, duplicates kept)."""
     return_payment_method_id: str | None = None
+
+    def to_json(self) -> dict[str, JSON]:
+        """All 14 tau2 order keys, the optional ones null when unset (plus created_at when known)."""
+        rec: dict[str, JSON] = {
+            "order_id": self.order_id,
+            "user_id": self.user_id,
+            "address": self.address.to_json(),
+            "items": [
+                {
+                    "name": i.name,
+                    "product_id": i.product_id,
+                    "item_id": i.item_id,
+                    "price": i.price,
+                    "options": dict(i.options),
+                }
+                for i in self.items
+            ],
+            "status": self.status,
+            "fulfillments": [
+                {"tracking_id": list(f.tracking_ids), "item_ids": list(f.item_ids)} for f in self.fulfillments
+            ],
+            "payment_history": [
+                {"transaction_type": p.transaction_type, "amount": p.amount, "payment_method_id": p.payment_method_id}
+                for p in self.payment_history
+            ],
+            "cancel_reason": self.cancel_reason,
+            "exchange_items": _ids(self.exchange_items),
+            "exchange_new_items": _ids(self.exchange_new_items),
+            "exchange_payment_method_id": self.exchange_payment_method_id,
+            "exchange_price_difference": self.exchange_price_difference,
+            "return_items": _ids(self.return_items),
+            "return_payment_method_id": self.return_payment_method_id,
+        }
+        if self.created_at:
+            rec["created_at"] = self.created_at
+        return rec
+
+
+def _ids(values: tuple[str, ...] | None) -> JSON:
+    return None if values is None else list(values)

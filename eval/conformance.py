@@ -25,6 +25,7 @@ from bot.agent.tools.context import ToolContext
 from bot.agent.tools.registry import WRITE_TOOLS, call_tool
 from bot.testing.fakes import FakeRetriever
 from bot.types import JSON, Customer, ToolCall
+from connectors.commerce.records import OPTIONAL_ORDER_KEYS
 from connectors.commerce.sqlite_shop import SqliteShop
 from connectors.commerce.tau2 import load_tau2_json
 from eval.harness import SuiteOptions, SuiteResult, suite
@@ -32,15 +33,6 @@ from eval.harness import SuiteOptions, SuiteResult, suite
 TAU2_DIR = Path("/work/shared/data/tau2_retail")
 CORRECTIONS = Path(__file__).parent / "data" / "tau2_corrections.json"
 SMOKE_TASKS = ("0", "3", "20", "36", "40", "64", "69", "83", "87", "105")
-OPTIONAL_ORDER_KEYS = (
-    "cancel_reason",
-    "exchange_items",
-    "exchange_new_items",
-    "exchange_payment_method_id",
-    "exchange_price_difference",
-    "return_items",
-    "return_payment_method_id",
-)
 
 Record = dict[str, JSON]
 

@@ -95,10 +95,8 @@ class Rig:
         return {"embedded": handler(embedded), "llm": handler(llm)}
 
     def snapshot(self) -> str:
-        from bot.agent.tools.tau2_json import order_record, user_record
-
-        orders = [order_record(o) for o in map(self.shop.get_order, all_orders()) if o is not None]
-        users = [user_record(u) for u in map(self.shop.get_user, PERSONAL) if u is not None]
+        orders = [o.to_json() for o in map(self.shop.get_order, all_orders()) if o is not None]
+        users = [u.to_json() for u in map(self.shop.get_user, PERSONAL) if u is not None]
         return json.dumps([orders, users], sort_keys=True, default=str)
 
     @contextmanager

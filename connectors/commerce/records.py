@@ -251,54 +251,23 @@ def order_from_record(value: JSON, where: str = "order") -> Order:
 
 
 # --------------------------------------------------------------------------- domain -> record
-# Key order follows tau2's serialisation; extras appear only when set, so tau2 records map back
-# to exactly themselves.
+# A value's tau2 record is its to_json() (bot.types); the store's record adds what the demo data carries
+# beyond tau2, and only when set, so tau2 records map back to exactly themselves.
 
-
-def address_to_record(a: Address) -> JSONObject:
-    return {
-        "address1": a.address1,
-        "address2": a.address2,
-        "city": a.city,
-        "country": a.country,
-        "state": a.state,
-        "zip": a.zip,
-    }
-
-
-def payment_method_to_record(pm: PaymentMethod) -> JSONObject:
-    rec: JSONObject = {"source": pm.source, "id": pm.id}
-    if pm.source == "credit_card":
-        rec.update(brand=pm.brand, last_four=pm.last_four)
-    if pm.source == "gift_card":
-        rec["balance"] = pm.balance
-    return rec
-
-
-def user_to_record(u: ShopUser) -> JSONObject:
-    return {
-        "user_id": u.user_id,
-        "name": {"first_name": u.first_name, "last_name": u.last_name},
-        "address": address_to_record(u.address),
-        "email": u.email,
-        "payment_methods": {pm.id: payment_method_to_record(pm) for pm in u.payment_methods},
-        "orders": list(u.order_ids),
-    }
-
-
-def variant_to_record(v: Variant) -> JSONObject:
-    rec: JSONObject = {"item_id": v.item_id, "options": dict(v.options), "available": v.available, "price": v.price}
-    if v.stock is not None:
-        rec["stock"] = v.stock
-    return rec
+OPTIONAL_ORDER_KEYS = (
+    "cancel_reason",
+    "exchange_items",
+    "exchange_new_items",
+    "exchange_payment_method_id",
+    "exchange_price_difference",
+    "return_items",
+    "return_payment_method_id",
+)
+"""The seven optional tau2 order fields, in tau2's key order."""
 
 
 def product_to_record(p: Product) -> JSONObject:
-    rec: JSONObject = {
-        "name": p.name,
-        "product_id": p.product_id,
-        "variants": {v.item_id: variant_to_record(v) for v in p.variants},
-    }
+    rec = p.to_json()
     extras = {"name_zh": p.name_zh, "description": p.description, "description_zh": p.description_zh}
     rec.update({k: v for k, v in extras.items() if v})
     if p.category:
@@ -307,43 +276,8 @@ def product_to_record(p: Product) -> JSONObject:
 
 
 def order_to_record(o: Order) -> JSONObject:
-    rec: JSONObject = {
-        "order_id": o.order_id,
-        "user_id": o.user_id,
-        "address": address_to_record(o.address),
-        "items": [
-            {
-                "name": i.name,
-                "product_id": i.product_id,
-                "item_id": i.item_id,
-                "price": i.price,
-                "options": dict(i.options),
-            }
-            for i in o.items
-        ],
-        "status": o.status,
-        "fulfillments": [{"tracking_id": list(f.tracking_ids), "item_ids": list(f.item_ids)} for f in o.fulfillments],
-        "payment_history": [
-            {"transaction_type": p.transaction_type, "amount": p.amount, "payment_method_id": p.payment_method_id}
-            for p in o.payment_history
-        ],
-    }
-    if o.created_at:
-        rec["created_at"] = o.created_at
-    for key, value in _order_extras(o).items():
-        if value is not None:
-            rec[key] = value
+    """tau2's keys, created_at when known, then the optional fields that are set."""
+    rec = o.to_json()
+    optional = {key: rec.pop(key) for key in OPTIONAL_ORDER_KEYS}
+    rec.update({key: value for key, value in optional.items() if value is not None})
     return rec
-
-
-def _order_extras(o: Order) -> dict[str, JSON]:
-    """The seven optional tau2 order fields, in tau2's key order."""
-    return {
-        "cancel_reason": o.cancel_reason,
-        "exchange_items": None if o.exchange_items is None else list(o.exchange_items),
-        "exchange_new_items": None if o.exchange_new_items is None else list(o.exchange_new_items),
-        "exchange_payment_method_id": o.exchange_payment_method_id,
-        "exchange_price_difference": o.exchange_price_difference,
-        "return_items": None if o.return_items is None else list(o.return_items),
-        "return_payment_method_id": o.return_payment_method_id,
-    }

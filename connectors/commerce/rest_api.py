@@ -12,12 +12,7 @@ from pydantic import BaseModel
 from bot.errors import ActionRefused, ConfigError
 from bot.ports import InventoryBackend, OrderActions, OrderBackend
 from bot.types import JSON, Address, Order, ShopUser
-from connectors.commerce.records import (
-    order_to_record,
-    product_to_record,
-    user_to_record,
-    variant_to_record,
-)
+from connectors.commerce.records import order_to_record, product_to_record
 
 T = TypeVar("T")
 
@@ -86,7 +81,7 @@ def shop_router(shop: ShopBackend, token: str | None = None, actions: OrderActio
 
     @router.get("/customers/{user_id}", response_model=None)
     def get_customer(user_id: str) -> dict[str, JSON]:
-        return user_to_record(_found(shop.get_user(user_id), f"customer {user_id}"))
+        return _found(shop.get_user(user_id), f"customer {user_id}").to_json()
 
     @router.get("/customers", response_model=None)
     def find_customer(
@@ -126,7 +121,7 @@ def shop_router(shop: ShopBackend, token: str | None = None, actions: OrderActio
     def get_stock(item_id: str) -> dict[str, JSON]:
         product, found_id = _found(shop.find_variant(item_id), f"item {item_id}")
         variant = next(v for v in product.variants if v.item_id == found_id)
-        return {"product_id": product.product_id, "name": product.name, **variant_to_record(variant)}
+        return {"product_id": product.product_id, "name": product.name, **variant.to_json()}
 
     return router
 
@@ -137,7 +132,7 @@ def _write_routes(router: APIRouter, actions: OrderActions) -> None:
             value = write()
         except ActionRefused as exc:
             raise HTTPException(409, exc.message) from None
-        return user_to_record(value) if isinstance(value, ShopUser) else order_to_record(value)
+        return value.to_json() if isinstance(value, ShopUser) else order_to_record(value)
 
     @router.post("/orders/{order_id}/cancel", response_model=None)
     def cancel(order_id: str, body: CancelBody, preview: bool = False) -> dict[str, JSON]:

@@ -12,7 +12,6 @@ from bot.errors import ActionRefused, BackendError
 from bot.types import JSON, Address, Order, Product, ShopUser
 from connectors.commerce.records import (
     RecordError,
-    address_to_record,
     order_from_record,
     product_from_record,
     user_from_record,
@@ -176,7 +175,7 @@ class RestShop:
         return self._order_post(order_id, "cancel", {"reason": reason}, preview)
 
     def modify_pending_order_address(self, order_id: str, address: Address, *, preview: bool = False) -> Order:
-        return self._order_post(order_id, "address", address_to_record(address), preview)
+        return self._order_post(order_id, "address", address.to_json(), preview)
 
     def modify_pending_order_payment(self, order_id: str, payment_method_id: str, *, preview: bool = False) -> Order:
         return self._order_post(order_id, "payment", {"payment_method_id": payment_method_id}, preview)
@@ -194,7 +193,7 @@ class RestShop:
 
     def modify_user_address(self, user_id: str, address: Address, *, preview: bool = False) -> ShopUser:
         path = f"/customers/{quote(user_id, safe='')}/address"
-        return self._post(path, address_to_record(address), preview, user_from_record)
+        return self._post(path, address.to_json(), preview, user_from_record)
 
     def return_delivered_order_items(
         self, order_id: str, item_ids: Sequence[str], payment_method_id: str, *, preview: bool = False

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from bot.errors import ActionRefused
 from bot.types import JSON, Address
-from connectors.commerce.records import JSONObject, address_to_record
+from connectors.commerce.records import JSONObject
 
 CANCEL_REASONS = ("no longer needed", "ordered by mistake")
 ITEM_MODIFIED = "pending (item modified)"
@@ -192,7 +192,7 @@ def modify_pending_order_address(db: RecordReader, order_id: str, address: Addre
     order = _order(db, order_id)
     if "pending" not in str(order["status"]):
         raise ActionRefused("Non-pending order cannot be modified")
-    order["address"] = address_to_record(address)
+    order["address"] = address.to_json()
     return Changes(order, orders={str(order["order_id"]): order})
 
 
@@ -260,7 +260,7 @@ def modify_pending_order_items(
 
 def modify_user_address(db: RecordReader, user_id: str, address: Address) -> Changes:
     user = _user(db, user_id)
-    user["address"] = address_to_record(address)
+    user["address"] = address.to_json()
     return Changes(user, users={str(user["user_id"]): user})
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from bot.agent.tools.context import ToolContext
 from bot.agent.tools.describe import describe
 from bot.agent.tools.registry import BACKEND_DOWN, WRITE_TOOLS, call_tool
-from bot.agent.tools.tau2_json import order_record
 from bot.errors import BackendError
 from bot.types import JSON, Language, ToolCall, now
 
@@ -163,4 +162,4 @@ def _before(ctx: ToolContext, arguments: Mapping[str, JSON]) -> JSON:
     if order is None or order.user_id != ctx.customer.customer_id:
         return None
 
-    return order_record(order)
+    return order.to_json()

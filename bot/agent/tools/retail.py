@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable, Sequence
 
 from bot.agent.tools.context import ToolContext, resolve
-from bot.agent.tools.tau2_json import order_record, product_record, user_record, variant_record
 from bot.errors import ActionRefused
 from bot.ports import OrderActions
 from bot.types import JSON, Address, Customer, Order, ShopUser
@@ -93,18 +92,18 @@ def find_user_id_by_name_zip(ctx: ToolContext, first_name: str, last_name: str, 
 
 
 def get_user_details(ctx: ToolContext, user_id: str | None = None) -> JSON:
-    return user_record(_own_user(ctx, user_id))
+    return _own_user(ctx, user_id).to_json()
 
 
 def get_order_details(ctx: ToolContext, order_id: str) -> JSON:
-    return order_record(_own_order(ctx, order_id))
+    return _own_order(ctx, order_id).to_json()
 
 
 def get_product_details(ctx: ToolContext, product_id: str) -> JSON:
     product = ctx.inventory.get_product(product_id)
     if product is None:
         raise ToolError("Product not found")
-    return product_record(product)
+    return product.to_json()
 
 
 def get_item_details(ctx: ToolContext, item_id: str) -> JSON:
@@ -112,7 +111,7 @@ def get_item_details(ctx: ToolContext, item_id: str) -> JSON:
     variant = next((v for v in found[0].variants if v.item_id == found[1]), None) if found else None
     if variant is None:
         raise ToolError("Item not found")
-    return variant_record(variant)
+    return variant.to_json()
 
 
 def list_all_product_types(ctx: ToolContext) -> JSON:
@@ -145,7 +144,7 @@ def _order_write(ctx: ToolContext, order_id: str, write: Callable[[OrderActions,
     order = _own_order(ctx, order_id)
     actions = _write_port(ctx)
     try:
-        return order_record(write(actions, order.order_id))
+        return write(actions, order.order_id).to_json()
     except ActionRefused as exc:
         raise ToolError(exc.message) from None
 
@@ -194,7 +193,7 @@ def modify_user_address(
     user = _own_user(ctx, user_id)
     actions = _write_port(ctx)
     try:
-        return user_record(actions.modify_user_address(user.user_id, _real_address(ctx, address), preview=preview))
+        return actions.modify_user_address(user.user_id, _real_address(ctx, address), preview=preview).to_json()
     except ActionRefused as exc:
         raise ToolError(exc.message) from None
 
