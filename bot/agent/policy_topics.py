@@ -242,6 +242,14 @@ TOPICS: tuple[Topic, ...] = (
         "contact support 联系 客服",
     ),
     Topic(
+        "contact_ways",
+        # "How do I contact you?": the pages list the ways ("Email: ...", "Phone: ..."), and rarely say "contact".
+        (r"contact (?:you|u|us)", r"reach (?:you|u|us)", r"get in touch", r"contact details", r"contact info"),
+        ("联系你们", "联系方式", "怎么联系", "如何联系"),
+        "email phone 电子邮件 电话",
+        main=False,
+    ),
+    Topic(
         "weekend",
         (r"weekends?", r"saturday", r"sunday"),
         ("周末", "星期六", "星期天", "周六", "周日"),
