@@ -7,7 +7,7 @@ import shutil
 import threading
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import pytest
 
@@ -15,6 +15,9 @@ from bot.testing.service import MUG, FakeService
 from bot.testing.spawn import free_port
 from bot.types import Conversation, ConversationState, ProductCard, Reply
 from tests.e2e.conftest import Server
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Locator, Page
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -42,15 +45,35 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-def test_widget_chat_survives_a_reload(server: Server, browser: object, tmp_path: Path) -> None:
-    from playwright.sync_api import Browser, expect
+def _english_page(
+    browser: object, base_url: str, width: int = 1200, height: int = 760
+) -> tuple[BrowserContext, Page, list[str]]:
+    """The shop's front page in English in a fresh context, with the page's script errors collected (each test
+    ends asserting there were none)."""
+    from playwright.sync_api import Browser
 
     assert isinstance(browser, Browser)
-    context = browser.new_context(viewport={"width": 1200, "height": 760}, locale="en-US")
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{server.base_url}/?locale=en")
+    page.goto(f"{base_url}/?locale=en")
+    return context, page, errors
+
+
+def _open_and_send(page: Page, text: str) -> Locator:
+    """Open the English widget and send `text` with Enter; the message box, for what the shopper says next."""
+    page.get_by_role("button", name="Open chat").click()
+    box = page.get_by_role("textbox", name="Type your message")
+    box.fill(text)
+    box.press("Enter")
+    return box
+
+
+def test_widget_chat_survives_a_reload(server: Server, browser: object, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    context, page, errors = _english_page(browser, server.base_url)
     expect(page.get_by_text("Calm things for a coastal home.")).to_be_visible()
 
     page.get_by_role("button", name="Open chat").click()
@@ -118,18 +141,10 @@ def test_widget_speaks_chinese(server: Server, browser: object) -> None:
 def test_a_shopper_asks_the_real_engine_for_gifts_and_sees_cards(server: Server, browser: object) -> None:
     """A recommendation from the demo catalogue comes back as cards in the widget, every one in stock and within
     the budget; a follow-up about the second one is answered about that product."""
-    from playwright.sync_api import Browser, expect
+    from playwright.sync_api import expect
 
-    assert isinstance(browser, Browser)
-    context = browser.new_context(viewport={"width": 1200, "height": 760}, locale="en-US")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{server.base_url}/?locale=en")
-    page.get_by_role("button", name="Open chat").click()
-    box = page.get_by_role("textbox", name="Type your message")
-    box.fill("looking for a gift under $40, any ideas?")
-    box.press("Enter")
+    context, page, errors = _english_page(browser, server.base_url)
+    box = _open_and_send(page, "looking for a gift under $40, any ideas?")
     log = page.get_by_role("log")
     cards = log.get_by_role("list", name="Products").first
     expect(cards).to_be_visible(timeout=120_000)
@@ -175,18 +190,10 @@ def fake_server() -> Iterator[str]:
 
 
 def test_widget_renders_product_cards_on_a_narrow_screen(fake_server: str, browser: object) -> None:
-    from playwright.sync_api import Browser, expect
+    from playwright.sync_api import expect
 
-    assert isinstance(browser, Browser)
-    context = browser.new_context(viewport={"width": 340, "height": 640}, locale="en-US")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{fake_server}/?locale=en")
-    page.get_by_role("button", name="Open chat").click()
-    box = page.get_by_role("textbox", name="Type your message")
-    box.fill("Recommend me a mug")
-    box.press("Enter")
+    context, page, errors = _english_page(browser, fake_server, width=340, height=640)
+    box = _open_and_send(page, "Recommend me a mug")
 
     cards = page.get_by_role("list", name="Products").first
     expect(cards).to_be_visible(timeout=30_000)
