@@ -105,3 +105,33 @@ def test_what_the_rules_allow_in_a_case_is_a_question_not_a_request() -> None:
     assert is_policy_question("if I order at noon today when does it leave the warehouse?")
     assert is_policy_question("my parcel hasn't moved in days, when should i contact you")
     assert is_policy_question("refund to gift card how fast") and not is_request("refund to gift card how fast", False)
+
+
+def test_an_overview_question_is_answered_by_the_rule_a_heading_names() -> None:
+    fee = Passage(
+        "p1", "For any other reason, a $6.95 return label fee is deducted from your refund.", "r.md", "Costs", score=0.6
+    )
+    window = Passage(
+        "p2", "You can return items within 30 days of the delivery date.", "r.md", "The 30-day return window", score=0.5
+    )
+    answer = compose_answer("what is your return policy?", [fee, window])
+    assert answer is not None and "30 days" in answer.best
+
+
+def test_the_words_naming_the_topic_weigh_like_the_rarest() -> None:
+    exchanges = "An exchange swaps an item for another size. Exchange shipping is free. Exchanges are quick."
+    pages = [
+        Passage("p1", "A wrong size return costs a fee.", "r.md", "Returns", score=0.5),
+        Passage("p2", exchanges, "e.md", "Exchanges", score=0.6),
+    ]
+    asked = "can I exchange the wrong size"
+    plain = compose_answer(asked, pages)
+    assert plain is not None and plain.best.startswith("A wrong size")  # "wrong" is rare, "exchange" is not
+    focused = compose_answer(asked, pages, focus=terms("exchange"))
+    assert focused is not None and focused.best.startswith("An exchange")
+
+
+def test_topics_give_the_pages_words_for_dispatch_and_ways_to_reach_the_shop() -> None:
+    assert "handed to the carrier" in policy_topics.expand("how fast do you ship orders out", script="en")
+    assert "email phone" in policy_topics.expand("how do I contact you?", script="en")
+    assert "电子邮件" in policy_topics.expand("怎么联系你们？", script="zh")
