@@ -200,7 +200,8 @@ class KnowledgeBase:
         """The Retriever port. Passage.score is relevance in [0, 1]; compare with `relevance_thresholds[lang]`.
         The parts of every score (fused RRF, dense cosine, BM25 coverage) are on `retriever.search_scored`."""
         self.sync()
-        return self.retriever.search(query, k=k, kind=kind, language=language, customer_id=customer_id)
+        scored = self.retriever.search_scored(query, k=k, kind=kind, language=language, customer_id=customer_id)
+        return [s.passage for s in scored]
 
     @property
     def relevance_thresholds(self) -> dict[Language, float]:

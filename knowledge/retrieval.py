@@ -3,7 +3,7 @@
 Scores, precisely:
 
 - Ranking is by reciprocal rank fusion, sum of 1 / (rrf_k + rank) over the dense and BM25 lists,
-  then reordered by the language preference (see `HybridRetriever.search`).
+  then reordered by the language preference (see `HybridRetriever.search_scored`).
 - `Passage.score` is the passage's **relevance** in [0, 1]: the mean of its dense cosine
   similarity to the query (clipped at 0) and its BM25 coverage (the idf-weighted share of the
   query's distinct terms found in it); BM25 coverage alone when dense search does not apply to
@@ -13,7 +13,8 @@ Scores, precisely:
   the best passage scores below `thresholds_for(embedder)[lang]` (lang: the query's language;
   the bars are calibrated per model, see THRESHOLDS_BY_MODEL).
   Because ranking is by fusion, threshold on the best score of the list, not only the first.
-- The raw parts (fused RRF value, dense cosine, BM25 coverage) are on `search_scored()`.
+- The raw parts (fused RRF value, dense cosine, BM25 coverage) are on each ScoredPassage of
+  `search_scored()`; the Retriever port (knowledge.KnowledgeBase.search) returns its passages.
 
 When the embedder declares the languages it understands (MiniLM: English only) dense search is
 skipped for queries in other languages and limited to chunks in its languages: a vector made of
@@ -182,24 +183,6 @@ class HybridRetriever:
 
     # ------------------------------------------------------------------ search
 
-    def search(
-        self,
-        query: str,
-        *,
-        k: int = 5,
-        kind: DocKind | None = None,
-        language: Language | None = None,
-        customer_id: str | None = None,
-    ) -> list[Passage]:
-        """Best passages first; each Passage.score is its relevance in [0, 1] (see the module doc).
-
-        `language` is a preference: passages in that language whose relevance reaches the
-        threshold come first; when it has none, the best passages of other languages lead.
-        Order passages only with customer_id, and only that customer's.
-        """
-        scored = self.search_scored(query, k=k, kind=kind, language=language, customer_id=customer_id)
-        return [s.passage for s in scored]
-
     def search_scored(
         self,
         query: str,
@@ -209,7 +192,13 @@ class HybridRetriever:
         language: Language | None = None,
         customer_id: str | None = None,
     ) -> list[ScoredPassage]:
-        """Like `search`, with the parts of every score."""
+        """Best passages first, with the parts of every score; each Passage.score is its relevance in [0, 1]
+        (see the module doc).
+
+        `language` is a preference: passages in that language whose relevance reaches the
+        threshold come first; when it has none, the best passages of other languages lead.
+        Order passages only with customer_id, and only that customer's.
+        """
         if not query.strip() or k <= 0 or (kind == "order" and not customer_id):
             return []
         with self._lock:
