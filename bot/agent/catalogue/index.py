@@ -20,8 +20,10 @@ from bot.agent.option_words import canonical, value_pattern
 from bot.ports import InventoryBackend
 from bot.types import Language, Product, Variant
 
-#: How often (seconds at most) the index checks whether the backend's products changed.
+#: How often (seconds at most) the index of a large catalogue checks whether the backend's products changed;
+#: one of at most SMALL_CATALOGUE products is checked on every lookup (a product uploaded a moment ago is found).
 REFRESH_S = 1.0
+SMALL_CATALOGUE = 2_000
 #: How much of a product's name the text must name (with the name's last word, its kind, always named).
 MIN_SCORE = 0.5
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?[a-z]*")
@@ -190,7 +192,8 @@ class CatalogueIndex:
 
     def _refresh(self) -> None:
         now = time.monotonic()
-        if self._fingerprint is not None and now - self._checked < REFRESH_S:
+        large = len(self._products) > SMALL_CATALOGUE
+        if self._fingerprint is not None and large and now - self._checked < REFRESH_S:
             return
         self._checked = now
         products = self.inventory.list_products()
