@@ -98,6 +98,9 @@ _ZH_WORDS = (
     (re.compile(r"(?<![更调])换(?![货成个一])"), "换货"),
     (re.compile(r"不能|不可以|不可|不支持|无法|不允许|不予|不接受"), "不可"),
 )
+#: The kinds of fact only a sentence stating one answers (a "when" question may be answered by "when you
+#: place your order", with no duration in it).
+_DETAILS = frozenset({"phone", "contact"})
 #: Words jieba may cut across or into a part they share with their opposite (see _cut), and the parts that go
 #: when they are kept: 待处理 (pending) and 已处理 (processed) are not one "处理".
 _ZH_KEEP: dict[str, tuple[str, ...]] = {
@@ -288,6 +291,10 @@ def compose_answer(
     scored = _asked_fact_first(scored, wanted)
     chosen = _pick(scored, [p.source for p in relevant], max_sentences)
     best = chosen[0]
+    if wanted & best.facts & _DETAILS:
+        # A question for a phone number or an address is answered by the sentences stating one: "Phone: +1 (800)
+        # 555-0142", not also "We verify your identity with the email, phone number or zip code on the order".
+        chosen = [best, *[c for c in chosen[1:] if wanted & c.facts]]
     follow = _follow_up(chosen[0], candidates)
     if follow is not None and max_sentences > 1 and follow not in chosen:
         chosen = [chosen[0], follow, *chosen[1 : max_sentences - 1]]

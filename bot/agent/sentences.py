@@ -165,7 +165,8 @@ def _item(piece: str, lead: str, position: int, group: int = -1, heading: bool =
         return Sentence(piece, position=position, meta=meta, group=group)
     zh = bool(CJK.search(piece)) or bool(CJK.search(lead))
     short = (_HEADING_FRAGMENT_CHARS if heading else _FRAGMENT_CHARS)["zh" if zh else "en"]
-    if len(piece) >= short:
+    # An item that goes on with its lead-in's sentence ("please have: - the email address ...") reads with it.
+    if len(piece) >= short and not (piece[:1].islower() and not heading):
         return Sentence(piece, lead=lead, position=position, meta=meta, group=group)
     return Sentence(with_lead(lead, piece), lead=lead, position=position, meta=meta, group=group)
 

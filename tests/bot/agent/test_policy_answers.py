@@ -135,3 +135,15 @@ def test_topics_give_the_pages_words_for_dispatch_and_ways_to_reach_the_shop() -
     assert "handed to the carrier" in policy_topics.expand("how fast do you ship orders out", script="en")
     assert "email phone" in policy_topics.expand("how do I contact you?", script="en")
     assert "电子邮件" in policy_topics.expand("怎么联系你们？", script="zh")
+
+
+def test_a_phone_answer_is_the_phone_number_alone() -> None:
+    page = Passage(
+        "p1",
+        "Phone: +1 (800) 555-0142, Monday to Friday.\n\nWe verify your identity with the phone number on the order.",
+        "contact.en.md",
+        "Contact",
+        score=0.6,
+    )
+    answer = compose_answer("what is your phone number", [page])
+    assert answer is not None and answer.text == "Phone: +1 (800) 555-0142, Monday to Friday."
