@@ -14,6 +14,7 @@ from bot.types import (
     DocKind,
     EngineName,
     Event,
+    Handoff,
     Handshake,
     Inbound,
     Language,
@@ -211,7 +212,8 @@ class Scrubber(Protocol):
 
 
 class Engine(Protocol):
-    """Decides one turn from the scrubbed text and what nlu understood."""
+    """Decides one turn from the scrubbed text and what nlu understood, and composes the handoffs the turn's
+    handoff policy decides (bot/agent/turn.py, decide_turn): the engine reports, the turn decides."""
 
     @property
     def name(self) -> EngineName:
@@ -229,7 +231,23 @@ class Engine(Protocol):
         scrubbed_text: str,
         understanding: Understanding,
         history: Sequence[Message],
-    ) -> Decision: ...
+    ) -> Decision:
+        """The answer to the message; what the handoff policy reads after it is in Decision.counted,
+        transfers and failed."""
+        ...
+
+    def hand_off(
+        self,
+        conversation: Conversation,
+        scrubbed_text: str,
+        understanding: Understanding,
+        handoff: Handoff,
+        decided: Decision | None = None,
+    ) -> Decision:
+        """The turn's decision when the policy hands off: the shopper told in their language, the summary for
+        the agent, the dialogue state left for when the bot gets the conversation back. `decided`: the
+        engine's own decision for this message when the policy judged after it; None when before it."""
+        ...
 
 
 class Channel(Protocol):

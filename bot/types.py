@@ -186,6 +186,14 @@ class Decision:
     None means the engine the TurnHandler called."""
     timings_ms: Mapping[str, float] = field(default_factory=dict)
     """Time spent inside decide() per stage (retrieval, tools, composition ...), merged into the trace."""
+    # What the turn's handoff policy reads after the engine (bot/agent/handoff_policy.py, outcome()):
+    # the engine reports, the turn decides.
+    counted: bool = False
+    """The engine kept its failure and low-confidence counters in `memory` for this message: judge them."""
+    transfers: tuple[str, ...] = ()
+    """The summaries of the model's calls for a person this turn (transfer_to_human_agents)."""
+    failed: str | None = None
+    """Set when the engine failed with nothing to answer (its model failed, no fallback): why, for the agent."""
 
 
 @dataclass(frozen=True)

@@ -6,19 +6,20 @@ import json
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, field, replace
 
-from bot.agent import catalogue, handoff_policy, policy
+from bot.agent import catalogue, policy
 from bot.agent.catalogue import CatalogueIndex
 from bot.agent.flows import WRITE_FLOWS, WriteFlow, writes
 from bot.agent.flows.detect import action_of, is_no, is_policy_question, is_request
 from bot.agent.flows.outcome import describe_result
 from bot.agent.flows.state import ASKED, FLOW, FLOW_KEYS, OFFER, ORDER_ID, PROPOSED, Turn
 from bot.agent.flows.status import follows_up, order_status
-from bot.agent.handoff_policy import Attempt, forget, remember_turn
+from bot.agent.handoff_policy import forget, remember_turn
 from bot.agent.replies import FLOW_WORDS, handoff_phrase
 from bot.agent.tools import ToolContext
 from bot.agent.tools.confirm import PENDING_KEY, is_explicit_yes, resolve
 from bot.ports import InventoryBackend, OrderActions, OrderBackend, Retriever
 from bot.text import PLACEHOLDER
+from bot.timing import Timings
 from bot.types import (
     Conversation,
     Decision,
@@ -63,33 +64,60 @@ class EmbeddedEngine:
         history: Sequence[Message],
     ) -> Decision:
         memory = dict(conversation.memory)
-        ctx = ToolContext(
-            orders=self.orders, inventory=self.inventory, retriever=self.retriever, customer=conversation.customer,
-            vault=conversation.vault, actions=self.actions, state=memory, conversation_id=conversation.id,
-            catalogue=self._index,
-        )  # fmt: skip
-        raw = PLACEHOLDER.sub(lambda m: conversation.vault.get(m.group(0), m.group(0)), scrubbed_text)
-        turn = Turn(ctx=ctx, u=understanding, text=scrubbed_text, raw=raw, memory=memory)
+        turn = self._turn(conversation, scrubbed_text, understanding, memory)
         with turn.timings.rest("composition"):  # what the tools and the search did not take
-            # Judged before routing too: a shopper who asks for a person gets one, and no flow or pending
-            # write runs on that message.
-            handoff = handoff_policy.decide(understanding, memory, scrubbed_text)
-            if handoff is None:
-                self._route(turn)
-                remember_turn(understanding, memory, understood=turn.consumed)
-                handoff = handoff_policy.decide(understanding, memory, scrubbed_text, Attempt(counted=True))
-            if handoff is not None:
-                self._hand_off(turn, handoff)
+            self._route(turn)
+            # The counters the turn's handoff policy judges after this message (Decision.counted).
+            remember_turn(understanding, memory, understood=turn.consumed)
             memory["last_intent"] = understanding.intent.label
         return Decision(
             replies=tuple(turn.replies),
-            tool_calls=tuple(ctx.calls),
+            tool_calls=tuple(turn.ctx.calls),
+            memory=memory,
+            customer=turn.customer,
+            engine="embedded",
+            timings_ms=dict(turn.timings),
+            counted=True,
+        )
+
+    def hand_off(
+        self,
+        conversation: Conversation,
+        scrubbed_text: str,
+        understanding: Understanding,
+        handoff: Handoff,
+        decided: Decision | None = None,
+    ) -> Decision:
+        """The handoff the turn's policy decided, before routing (`decided` None: no flow or pending write ran
+        on the message) or after it, on this engine's own decision (`decided`)."""
+        memory = dict(decided.memory if decided is not None else conversation.memory)
+        turn = self._turn(conversation, scrubbed_text, understanding, memory)
+        if decided is not None:
+            turn.customer = decided.customer
+            turn.timings = Timings(decided.timings_ms)
+        with turn.timings.stage("composition"):
+            self._hand_off(turn, handoff)
+            memory["last_intent"] = understanding.intent.label
+        return Decision(
+            replies=tuple(turn.replies),
+            tool_calls=decided.tool_calls if decided is not None else (),
             handoff=turn.handoff,
             memory=memory,
             customer=turn.customer,
             engine="embedded",
             timings_ms=dict(turn.timings),
         )
+
+    def _turn(
+        self, conversation: Conversation, scrubbed_text: str, understanding: Understanding, memory: dict[str, str]
+    ) -> Turn:
+        ctx = ToolContext(
+            orders=self.orders, inventory=self.inventory, retriever=self.retriever, customer=conversation.customer,
+            vault=conversation.vault, actions=self.actions, state=memory, conversation_id=conversation.id,
+            catalogue=self._index,
+        )  # fmt: skip
+        raw = PLACEHOLDER.sub(lambda m: conversation.vault.get(m.group(0), m.group(0)), scrubbed_text)
+        return Turn(ctx=ctx, u=understanding, text=scrubbed_text, raw=raw, memory=memory)
 
     # ------------------------------------------------------------------ routing
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Mapping, MutableMapping, overload
 
 from bot.text import PLACEHOLDER
-from bot.types import Handoff, Understanding
+from bot.types import Decision, Handoff, Understanding
 
 #: Sentiment at or below this hands off: the shopper is past being helped by a bot.
 NEGATIVE_SENTIMENT = -0.8
@@ -84,6 +84,13 @@ class Failure:
     """The engine failed: it raised, or its model did with nothing to fall back on."""
 
     summary: str = ""
+
+
+def outcome(decision: Decision) -> Attempt | Failure:
+    """What the engine's decision reports about its attempt at the message, as decide() reads it after the engine."""
+    if decision.failed is not None:
+        return Failure(decision.failed)
+    return Attempt(counted=decision.counted, transfers=decision.transfers)
 
 
 @overload

@@ -1,7 +1,9 @@
 """One shopper turn: scrub -> understand -> decide -> guard -> restore -> store + publish.
 
-A handoff the engine decides is applied here, or, when the desk says no person can answer, turned into an
-offer to take a message (bot/agent/leave_message.py): the conversation then stays with the bot."""
+Handoff is decided here and nowhere else (decide_turn): the handoff policy judges before the engine and after it,
+the engine only composes the handoff (its words, its summary for the agent, the dialogue state it leaves). The
+turn applies it, or, when the desk says no person can answer, turns it into an offer to take a message
+(bot/agent/leave_message.py): the conversation then stays with the bot."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import logging
 import threading
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 
 from bot import timing
@@ -133,7 +135,7 @@ class TurnHandler:
         decision = answer.decision
         memory = dict(decision.memory)
         replies = answer.replies
-        # The turn applies the engine's handoff: the state changes here, and only here.
+        # The turn applies the handoff decide_turn decided: the state changes here, and only here.
         handoff = decision.handoff
         nobody = self.desk.nobody(now()) if handoff and self.desk is not None else None
         if handoff and nobody:
@@ -217,12 +219,11 @@ class TurnHandler:
         history: Sequence[Message],
         holds_slot: bool,
     ) -> Decision:
-        """The engine's decision; a failing engine fails towards a human, never towards silence."""
+        """The turn's decision (decide_turn); a failing engine fails towards a human, never towards silence."""
         try:
             # An engine that mostly waits on the network gives its slot to another turn meanwhile.
             waiting = self.slots.released() if holds_slot and self.engine.waits_on_network else nullcontext()
-            with waiting:
-                return self.engine.decide(conversation, scrubbed, understanding, history)
+            return decide_turn(self.engine, conversation, scrubbed, understanding, history, waiting=waiting)
         except Exception:
             log.exception("engine %s failed on conversation %s", self.engine.name, conversation.id)
             return Decision(
@@ -251,6 +252,34 @@ class TurnHandler:
 
     def _record(self, message: Message) -> Message:
         return record(self.store, self.bus, message)
+
+
+def decide_turn(
+    engine: Engine,
+    conversation: Conversation,
+    scrubbed: str,
+    understanding: Understanding,
+    history: Sequence[Message],
+    *,
+    waiting: AbstractContextManager[object] | None = None,
+) -> Decision:
+    """The one place that decides handoff: the policy judges, the engine composes what the policy decided.
+
+    Before the engine: a request for a person (or a sensitive topic, strong upset, the failures so far) hands
+    off without the engine trying the message, so no flow or pending write runs on it. After it: the policy
+    reads what the engine's decision reports (the counters it kept, the model's transfers, a failure it had
+    nothing to answer with). `waiting` is held while the engine decides (the turn slot given up meanwhile).
+    """
+    u = understanding
+    handoff = handoff_policy.decide(u, conversation.memory, scrubbed)
+    if handoff is not None:
+        return engine.hand_off(conversation, scrubbed, u, handoff)
+    with waiting or nullcontext():
+        decision = engine.decide(conversation, scrubbed, u, history)
+    handoff = handoff_policy.decide(u, decision.memory, scrubbed, handoff_policy.outcome(decision))
+    if handoff is not None:
+        return engine.hand_off(conversation, scrubbed, u, handoff, decision)
+    return decision
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from bot.types import (
     EngineName,
     Event,
     Fulfillment,
+    Handoff,
     Language,
     Message,
     Order,
@@ -290,6 +291,20 @@ class ScriptedEngine:
         if self.decisions:
             return self.decisions.pop(0)
         return Decision(replies=(Reply("(no more scripted decisions)"),), memory=conversation.memory)
+
+    def hand_off(
+        self,
+        conversation: Conversation,
+        scrubbed_text: str,
+        understanding: Understanding,
+        handoff: Handoff,
+        decided: Decision | None = None,
+    ) -> Decision:
+        """The next scripted decision composes the handoff the turn's policy decided (its own handoff, when it
+        has one, stands); recorded in `seen` like a decide()."""
+        if decided is None:
+            decided = self.decide(conversation, scrubbed_text, understanding, ())
+        return decided if decided.handoff is not None else replace(decided, handoff=handoff)
 
 
 # --------------------------------------------------------------------------- bus

@@ -12,8 +12,7 @@ from langchain_core.runnables import Runnable
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
-from bot.agent import handoff_policy
-from bot.agent.handoff_policy import FAILURES_KEY, Attempt, Failure
+from bot.agent.handoff_policy import FAILURES_KEY
 from bot.agent.llm.prompt import data_block, history_messages, instructions, leaks_instructions, rescrub
 from bot.agent.llm.scrub import TurnScrubber
 from bot.agent.llm.stream import DeltaFn, DeltaStream
@@ -35,6 +34,7 @@ from bot.types import (
     Message,
     Passage,
     Reply,
+    ToolCall,
     Understanding,
 )
 
@@ -127,9 +127,6 @@ class LlmEngine:
             catalogue=self.catalogue,
         )  # fmt: skip
         memory["last_intent"] = understanding.intent.label
-        handoff = handoff_policy.decide(understanding, memory, scrubbed_text)
-        if handoff is not None:
-            return _hand_off(ctx, handoff, lang, f"handoff_{handoff.reason}")
         resolution = resolve(ctx, scrubbed_text)
         if resolution is not None and resolution.reason == "confirmed":
             return _resolved(ctx, resolution, lang)
@@ -147,21 +144,39 @@ class LlmEngine:
             log.warning("llm engine failed on %s (%s: %s); falling back", conversation.id, type(exc).__name__, exc)
             return self._fall_back(conversation, session, scrubbed_text, understanding, history)
         customer = session.verified
-        attempt = Attempt(transfers=tuple(session.ctx.handoffs))
-        handoff = handoff_policy.decide(understanding, memory, scrubbed_text, attempt)
-        if handoff is not None:
-            decision = _hand_off(session.ctx, handoff, lang, "handoff_requested", customer)
-        elif session.statement:
-            memory[FAILURES_KEY] = "0"
+        memory[FAILURES_KEY] = "0"
+        if session.statement:
             decision = _decision(session.ctx, (Reply(session.statement),), customer=customer)
         else:
-            memory[FAILURES_KEY] = "0"
             # Values behind this turn's own placeholders (from tool results) go back in; the output
             # guard then judges the reply as if the model had written them.
             answer = turn.restore_added(text.strip())
             reply = Reply(answer, _citations(text, session.passages), products=tuple(session.products[:MAX_CARDS]))
             decision = _decision(session.ctx, (reply,), customer=customer)
-        return replace(decision, timings_ms=dict(session.timings))
+        # The model's calls for a person: the turn's handoff policy hands off on them (model_transfer).
+        return replace(decision, timings_ms=dict(session.timings), transfers=tuple(session.ctx.handoffs))
+
+    def hand_off(
+        self,
+        conversation: Conversation,
+        scrubbed_text: str,
+        understanding: Understanding,
+        handoff: Handoff,
+        decided: Decision | None = None,
+    ) -> Decision:
+        """The handoff the turn's policy decided: before any model call (`decided` None), on the model's own
+        transfer, on a model failure with no fallback, or on the fallback's answer (the fallback's own handoff)."""
+        if decided is not None and decided.engine == "embedded" and self.fallback is not None:
+            return self.fallback.hand_off(conversation, scrubbed_text, understanding, handoff, decided)
+        lang = understanding.language
+        if decided is None:
+            memory = {**conversation.memory, "last_intent": understanding.intent.label}
+            return _hand_off(memory, (), handoff, lang, verified=conversation.customer is not None)
+        # As before this engine's handoff moved to the turn: a failed model's turn keeps no verification.
+        customer = None if decided.failed is not None else decided.customer
+        verified = (decided.customer or conversation.customer) is not None
+        decision = _hand_off(dict(decided.memory), decided.tool_calls, handoff, lang, verified, customer)
+        return replace(decision, timings_ms=decided.timings_ms)
 
     # ------------------------------------------------------------------ the tool loop
 
@@ -264,8 +279,14 @@ class LlmEngine:
     ) -> Decision:
         lang, ctx = understanding.language, session.ctx
         if self.fallback is None:
-            failed = handoff_policy.decide(understanding, ctx.state, text, Failure("The language model failed."))
-            return _hand_off(ctx, failed, lang, "")
+            # Nothing to answer with: the turn's handoff policy hands off (engine_error).
+            return Decision(
+                replies=(Reply(say("engine_failed", lang)),),
+                tool_calls=tuple(ctx.calls),
+                memory=ctx.state,
+                customer=session.verified,
+                failed="The language model failed.",
+            )
         # What the failed attempt already settled (a dropped proposal, a verified shopper) stands.
         ctx.state.pop("pending_action", None)
         start = replace(conversation, memory=dict(ctx.state), customer=session.verified or conversation.customer)
@@ -322,19 +343,30 @@ def _decision(ctx: ToolContext, replies: tuple[Reply, ...], customer: Customer |
 
 
 def _hand_off(
-    ctx: ToolContext, handoff: Handoff, lang: Language, phrase: str, customer: Customer | None = None
+    memory: dict[str, str],
+    tool_calls: tuple[ToolCall, ...],
+    handoff: Handoff,
+    lang: Language,
+    verified: bool,
+    customer: Customer | None = None,
 ) -> Decision:
     details = [handoff.summary, f"Language: {lang}."]
-    details.append("The shopper is verified." if (customer or ctx.customer) else "The shopper is not verified.")
-    ctx.state.pop(FAILURES_KEY, None)
-    text = handoff_phrase(phrase.removeprefix("handoff_"), lang) if phrase else say("engine_failed", lang)
+    details.append("The shopper is verified." if verified else "The shopper is not verified.")
+    memory.pop(FAILURES_KEY, None)
     return Decision(
-        replies=(Reply(text),),
-        tool_calls=tuple(ctx.calls),
+        replies=(Reply(_handoff_text(handoff.reason, lang)),),
+        tool_calls=tool_calls,
         handoff=replace(handoff, summary=" ".join(d for d in details if d)),
-        memory=ctx.state,
+        memory=memory,
         customer=customer,
     )
+
+
+def _handoff_text(reason: str, lang: Language) -> str:
+    """A failed model says so; the model's own transfer reads as the shopper's request for a person."""
+    if reason == "engine_error":
+        return say("engine_failed", lang)
+    return handoff_phrase("requested" if reason == "model_transfer" else reason, lang)
 
 
 def _resolved(ctx: ToolContext, resolution: Resolution, lang: Language) -> Decision:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.agent.guardrails import guard_output
+from bot.agent.turn import decide_turn
 from bot.ports import Engine
 from bot.privacy.scrubber import PiiScrubber
 from bot.testing.commerce import open_mini_shop
@@ -51,8 +52,9 @@ def shop(tmp_path: Path) -> Iterator[SqliteShop]:
 
 @dataclass
 class Chat:
-    """One conversation driven the way bot.agent.turn drives a turn: scrub, understand, decide, guard, restore,
-    then carry memory, customer, locale and state over to the next message."""
+    """One conversation driven the way bot.agent.turn drives a turn: scrub, understand, decide (the handoff policy
+    around the engine: decide_turn), guard, restore, then carry memory, customer, locale and state over to the
+    next message."""
 
     engine: Engine
     pii: PiiScrubber
@@ -67,7 +69,7 @@ class Chat:
         scrubbed, vault = self.pii.scrub(text, self.conversation.vault)
         conv = replace(self.conversation, vault=vault)
         u = (understand or self.understand)(scrubbed, conv.locale)
-        decision = guard_output(self.engine.decide(conv, scrubbed, u, []), vault)
+        decision = guard_output(decide_turn(self.engine, conv, scrubbed, u, []), vault)
         self.decisions.append(decision)
         for call in decision.tool_calls if self.no_email_in_tools else ():
             assert "@" not in str(call.arguments) and "@" not in str(call.result), call

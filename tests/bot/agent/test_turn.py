@@ -196,3 +196,56 @@ def test_a_preview_answers_the_last_message_and_changes_nothing() -> None:
     assert store.get("c_test") == before and len(store.messages("c_test")) == 1 and len(bus.events) == published
     with pytest.raises(NotFound):
         handler.preview("c_missing")
+
+
+class Composer:
+    """An engine that says which of its two jobs the turn gave it: deciding a message or composing a handoff."""
+
+    name = "embedded"
+    waits_on_network = False
+
+    def __init__(self, decision: Decision | None = None) -> None:
+        self.decision = decision or Decision(replies=(Reply("an answer"),))
+        self.asked: list[str] = []
+
+    def decide(self, conversation: Conversation, text: str, u: Understanding, history: Sequence[Message]) -> Decision:
+        self.asked.append("decide")
+        return self.decision
+
+    def hand_off(
+        self, conversation: Conversation, text: str, u: Understanding, handoff: Handoff, decided: Decision | None = None
+    ) -> Decision:
+        self.asked.append("hand_off" if decided is None else "hand_off after decide")
+        return Decision(replies=(Reply("a person will answer"),), handoff=handoff)
+
+
+def test_the_turn_decides_a_handoff_before_the_engine_tries_the_message() -> None:
+    engine = Composer()
+    handler = make_handler(engine)
+    new_conversation(handler)
+    result = handler.handle("c_test", "I want to talk to a human agent")
+    assert engine.asked == ["hand_off"], "the engine only composes the handoff the turn decided"
+    assert result.handed_off is not None and result.handed_off.reason == "requested"
+    assert result.state == "waiting_for_agent" and result.replies[0].text == "a person will answer"
+
+
+@pytest.mark.parametrize(
+    ("reported", "handoff"),
+    [
+        ({"transfers": ("wants a refund exception",)}, Handoff("model_transfer", "wants a refund exception")),
+        ({"failed": "The language model failed."}, Handoff("engine_error", "The language model failed.")),
+        ({"counted": True, "memory": {"failures": "2"}}, "repeated_failure"),
+        ({"counted": False, "memory": {"failures": "2"}}, None),
+    ],
+)
+def test_the_turn_decides_a_handoff_on_what_the_engine_reports(reported: dict[str, object], handoff: object) -> None:
+    engine = Composer(Decision(replies=(Reply("an answer"),), **reported))  # type: ignore[arg-type]
+    handler = make_handler(engine)
+    new_conversation(handler)
+    result = handler.handle("c_test", "hello there")
+    if handoff is None:
+        assert engine.asked == ["decide"] and result.handed_off is None and result.state == "bot"
+        return
+    assert engine.asked == ["decide", "hand_off after decide"]
+    assert result.handed_off is not None and result.state == "waiting_for_agent"
+    assert result.handed_off == handoff or result.handed_off.reason == handoff
