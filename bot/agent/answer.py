@@ -94,6 +94,7 @@ _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 #: each reads as the pages' own word.
 _ZH_WORDS = (
     (re.compile(r"退(?![货款回还到入出])"), "退货"),
+    (re.compile(r"退到"), "退回"),
     (re.compile(r"(?<![出收])发(?![货出送起现生布表票])"), "发货"),
     (re.compile(r"(?<![更调])换(?![货成个一])"), "换货"),
     (re.compile(r"不能|不可以|不可|不支持|无法|不允许|不予|不接受"), "不可"),
