@@ -173,7 +173,7 @@ class EmbeddedEngine:
         in_order_flow = memory.get(FLOW) == "order_status"
         gives_order_details = bool(slots.get("order_id") or slots.get("email"))
         if (
-            label == "order_status"
+            (label == "order_status" and not _asks_the_rules(turn))
             or follows_up(turn)
             or (gives_order_details and (label in ("inform", "out_of_scope") or in_order_flow))
         ):
@@ -232,7 +232,7 @@ class EmbeddedEngine:
         kept = {k: memory.pop(k) for k in FLOW_KEYS if k in memory}
         if label in _SMALL_TALK:
             turn.say(label)
-        elif label == "order_status" or follows_up(turn):
+        elif (label == "order_status" and not _asks_the_rules(turn)) or follows_up(turn):
             order_status(turn, self.max_listed_orders)
         else:
             self._knowledge(turn)
@@ -288,6 +288,12 @@ class EmbeddedEngine:
         """A question: the catalogue answers what is about products, the shop's pages the rest."""
         if not catalogue.answer(turn, self._index):
             policy.answer(turn)
+
+
+def _asks_the_rules(turn: Turn) -> bool:
+    """A question about how orders work ("how long does an order stay pending?") with no order named or in
+    focus: the intent model calls it order_status, the shop's pages answer it."""
+    return is_policy_question(turn.text) and not turn.u.slots.get("order_id") and not turn.focus()
 
 
 def _asked_key(raw: str) -> str:
