@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping, MutableMapping, overload
 
+from bot.agent.sentences import question_kinds
 from bot.text import PLACEHOLDER
 from bot.types import Decision, Handoff, Understanding
 
@@ -137,12 +138,15 @@ def should_hand_off(u: Understanding, memory: Mapping[str, str], text: str = "")
     covers "talk to a human/agent/person/representative" and 人工, 转人工, 真人, 客服.
     Low confidence is judged after the engine tried the message (see low_confidence_handoff).
     """
-    if u.intent.label == "human_agent" and (not text or _ASKS_FOR_PERSON.search(PLACEHOLDER.sub(" ", text))):
+    if u.intent.label == "human_agent" and _asks_for_a_person(text):
         return Handoff("requested", summary="The shopper asked for a human agent.")
     topic = sensitive_topic(text)
     if topic:
         return Handoff(f"sensitive_{topic}", summary=f"Sensitive topic ({topic}): a person should handle this.")
-    if _very_negative(u) and not _SELF_CORRECTION.search(text):
+    # A question for a fact ("收到的东西坏了，几天内要反馈？") is answered, however unhappy its words, unless the
+    # shopper is also exasperated.
+    asks_a_fact = bool(question_kinds(text)) and u.sentiment.frustration < FACT_QUESTION_FRUSTRATION
+    if _very_negative(u) and not _SELF_CORRECTION.search(text) and not asks_a_fact:
         return Handoff(
             "negative_sentiment",
             summary=f"The shopper is very unhappy (sentiment {u.sentiment.score:+.2f}, intent {u.intent.label}).",
@@ -166,6 +170,29 @@ _ASKS_FOR_PERSON = re.compile(
     r"人工|真人|客服|转接|转人|经理|主管|人类|电话|找人|活人|工作人员|店员|店主|老板|机器人|人呢|有人",
     re.IGNORECASE,
 )
+
+
+#: Questions about the human team ("人工客服几点上班", "when are your agents online") are no request for one.
+_ABOUT_THE_TEAM = re.compile(
+    r"几点|上班|下班|工作时间|营业时间|什么时候|周末|\bhours?\b|\bwhen\b|\bopen\b|\bweekends?\b",
+    re.IGNORECASE,
+)
+_REQUEST_VERB = re.compile(
+    r"转|找|接|联系|\btalk\b|\bspeak\b|\bconnect\b|\btransfer\b|\bget me\b|\bwant\b|\bneed\b|\bput me\b",
+    re.IGNORECASE,
+)
+#: Frustration from which a fact question that reads very negative still goes to a person.
+FACT_QUESTION_FRUSTRATION = 0.5
+
+
+def _asks_for_a_person(text: str) -> bool:
+    """The human_agent label stands when the message names a person and is not only asking about the team."""
+    if not text:
+        return True
+    bare = PLACEHOLDER.sub(" ", text)
+    if not _ASKS_FOR_PERSON.search(bare):
+        return False
+    return not (_ABOUT_THE_TEAM.search(bare) and not _REQUEST_VERB.search(bare))
 
 
 def _very_negative(u: Understanding) -> bool:

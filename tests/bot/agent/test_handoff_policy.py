@@ -137,3 +137,15 @@ def test_one_decision_before_and_after_the_engine_with_every_reason_in_its_place
     # After the engine, a frustration trend that holds first leaves only the low-confidence streak to judge.
     frustrated = {"failures": "2", "frustration": "0.70,0.70"}
     assert decide(_felt(0.7), frustrated, "", Attempt(counted=True)) is None
+
+
+def test_questions_about_the_team_and_fact_questions_are_answered() -> None:
+    # Asking when the people work is no request for one; asking for them is.
+    assert should_hand_off(nlu.understand("人工客服几点上班"), {}, "人工客服几点上班") is None
+    asked = should_hand_off(nlu.understand("转人工"), {}, "转人工")
+    assert asked is not None and asked.reason == "requested"
+    # A very negative question for a fact is answered unless the shopper is exasperated too.
+    upset = Understanding("zh", Intent("complaint", 0.9), Sentiment("negative", -0.9, 0.2))
+    assert should_hand_off(upset, {}, "收到的东西坏了，几天内要反馈") is None
+    exasperated = Understanding("zh", Intent("complaint", 0.9), Sentiment("negative", -0.9, 0.7))
+    assert should_hand_off(exasperated, {}, "收到的东西坏了，几天内要反馈") is not None
