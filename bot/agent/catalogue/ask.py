@@ -39,7 +39,8 @@ _BACK = re.compile(r"\b(?:it|that|this|that one|this one|them|those)\b|它|这�
 #: A question about the shop's rules that names a product ("can I return the skillet?") belongs to the pages.
 _POLICY = re.compile(
     r"return|refund|exchange|ship|deliver|warrant|guarantee|cancel|track|parcel|package|order\b|payment|pay with|"
-    r"paypal|gift card|coupon|discount|promo|voucher|policy|privacy|personal|\bdata\b|information|cookie|account|"
+    r"paypal|gift card|coupon|discount|promo|voucher|policy|express|overnight|p\.?\s?o\.? box|freight|customs|duty|"
+    r"privacy|personal|\bdata\b|information|cookie|account|"
     r"password|\bphone\b|\bcontact\b|opening hours|business hours|newsletter|\bhuman|\bagent|\bperson|receipt|invoice|"
     r"退|换货|运费|邮费|配送|快递|发货|保修|取消|订单|支付|付款|优惠|隐私|个人信息|数据|电话|联系|账户|密码|人工|客服"
 )
