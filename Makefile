@@ -17,7 +17,7 @@ run: $(VENV)/.installed
 	$(BIN)/shopkeeper serve --host $(HOST) --port $(PORT)
 
 # The eval suites whose --smoke slice CI runs (each fails on a regression below its thresholds).
-SMOKE_SUITES := smoke retrieval pii intents sentiment scenarios injection
+SMOKE_SUITES := smoke retrieval pii intents sentiment scenarios injection shopper
 
 # Lint, types and the import contract, then smoke evals, pytest last: its summary line closes the output.
 test: $(VENV)/.installed-test
