@@ -146,7 +146,11 @@ class LlmEngine:
         customer = session.verified
         memory[FAILURES_KEY] = "0"
         if session.statement:
-            decision = _decision(session.ctx, (Reply(session.statement),), customer=customer)
+            # A question asked on the way ("how long do I have to send it back?") keeps its answer before
+            # the statement awaiting a yes.
+            before = turn.restore_added(text.strip())
+            answered = (Reply(before, _citations(text, session.passages)),) if before else ()
+            decision = _decision(session.ctx, (*answered, Reply(session.statement)), customer=customer)
         else:
             # Values behind this turn's own placeholders (from tool results) go back in; the output
             # guard then judges the reply as if the model had written them.
@@ -206,6 +210,7 @@ class LlmEngine:
         tools = langchain_tools(session)
         by_name = {t.name: t for t in tools}
         model: Runnable[list[BaseMessage], AIMessage] = self.model.bind_tools(tools)
+        said = ""  # what the model wrote beside its calls (an answer to a question asked on the way)
         for _ in range(self.config.max_steps):
             with session.timings.stage("llm"):  # a failed call counts its time too
                 ai = self._call(model, messages, conversation.id, session)
@@ -219,6 +224,9 @@ class LlmEngine:
                 if raw_data(answer):
                     raise UnusableAnswer("the answer pastes raw tool data")
                 return answer
+            beside = _content(ai).strip()
+            if beside and not leaks_instructions(beside) and not raw_data(beside):
+                said = beside
             for bad in ai.invalid_tool_calls:
                 messages.append(
                     ToolMessage(
@@ -238,8 +246,10 @@ class LlmEngine:
                         log.exception("tool %s failed", call["name"])
                         result = f"Error: {call['name']} failed ({type(exc).__name__})"
                 messages.append(ToolMessage(result, tool_call_id=call.get("id") or call["name"]))
-            if session.statement or session.ctx.handoffs:
-                return ""  # the turn ends with the confirmation statement or the handoff
+            if session.ctx.handoffs:
+                return ""  # the turn ends with the handoff
+            if session.statement:
+                return said  # the turn ends with the confirmation statement, after the model's own words
         raise UnusableAnswer(f"no answer after {self.config.max_steps} model calls")
 
     def _call(
