@@ -174,7 +174,8 @@ _ASKS_FOR_PERSON = re.compile(
 
 #: Questions about the human team ("人工客服几点上班", "when are your agents online") are no request for one.
 _ABOUT_THE_TEAM = re.compile(
-    r"几点|上班|下班|工作时间|营业时间|什么时候|周末|\bhours?\b|\bwhen\b|\bopen\b|\bweekends?\b",
+    r"几点|上班|下班|工作时间|营业时间|什么时候|周末|多久|多长时间|回复|\bhours?\b|\bwhen\b|\bopen\b|\bweekends?\b|"
+    r"\bhow (?:long|soon|fast)\b|\breply\b|\brespond\b",
     re.IGNORECASE,
 )
 _REQUEST_VERB = re.compile(

@@ -14,7 +14,9 @@ from typing import Literal
 Verdict = Literal["yes", "no", "depends"]
 
 _EN_YES_NO = re.compile(
-    r"^(?:so\s+|and\s+|but\s+)?(?:do|does|did|can|could|is|are|was|were|will|would|may|might|should|shall|have|has|am"
+    # "if I use a converter, is it still under warranty?": the question after a leading if-clause.
+    r"^(?:if\b.*?[\s,]+(?=(?:do|does|can|could|is|are|will|would|should)\s+(?:it|i|they|you|we|this|that|my)\b))?"
+    r"(?:so\s+|and\s+|but\s+)?(?:do|does|did|can|could|is|are|was|were|will|would|may|might|should|shall|have|has|am"
     r"|must)\b",
     re.IGNORECASE,
 )
@@ -25,7 +27,8 @@ _ZH_YES_NO = re.compile(
 _ZH_WH = re.compile(r"多少|多久|多长|几|哪|什么|怎么|怎样|如何|谁|为什么|何时")
 
 _NEG_EN = re.compile(
-    r"\b(?:not|no|never|cannot|none|nobody|neither|nor|unavailable|without)\b|n't\b|\bonly one\b", re.IGNORECASE
+    r"\b(?:not|no|never|cannot|none|nobody|neither|nor|unavailable|without|voids?|voided)\b|n't\b|\bonly one\b",
+    re.IGNORECASE,
 )
 #: "at no cost" and "no extra" say free, not no.
 _FREE_EN = re.compile(

@@ -28,7 +28,15 @@ __all__ = ["CatalogueIndex", "Hit", "answer"]
 
 def answer(turn: Turn, index: CatalogueIndex) -> bool:
     """Answer a question about the shop's products; False when the message is not one (the shop's
-    pages answer it then)."""
+    pages answer it then). An answered message counts as understood, however unsure the intent model was
+    ("something to keep my entryway tidy?" is no low-confidence miss)."""
+    answered = _answer(turn, index)
+    if answered:
+        turn.consumed = True
+    return answered
+
+
+def _answer(turn: Turn, index: CatalogueIndex) -> bool:
     text = turn.raw or turn.text
     ask = read(text)
     rules_first = ask.policy and not (ask.stock or ask.cheapest or ask.dearest or ask.cheaper or ask.recommend)
@@ -47,6 +55,10 @@ def answer(turn: Turn, index: CatalogueIndex) -> bool:
         return True
     if rules_first:
         return False
+    among = _among_focus(turn, index, ask, text)
+    if among:  # "which one's the cheapest?" after a list: among those shown
+        product.answer(turn, among, ask, _language(turn, text, among), text)
+        return True
     focused = _in_focus(turn, index, ask, text)
     if focused is not None:
         lang = _language(turn, text, [focused])
@@ -73,6 +85,19 @@ def _in_focus(turn: Turn, index: CatalogueIndex, ask: Ask, text: str) -> Hit | N
     if hit.options or ((ask.back or picked is not None or len(named) == 1) and (ask.about_product or ask.recommend)):
         return hit
     return None
+
+
+_WHICH = re.compile(
+    r"\bwhich\b|\bof (?:them|these|those)\b|\bthe (?:cheapest|dearest|most expensive)\b|哪个|哪款|哪一款|其中"
+)
+
+
+def _among_focus(turn: Turn, index: CatalogueIndex, ask: Ask, text: str) -> list[Hit]:
+    """The products just shown, when the message compares among them ("which one's the cheapest?")."""
+    if not (ask.cheapest or ask.dearest) or not _WHICH.search(text.lower()):
+        return []
+    shown = [p for p in (index.live(i) for i in focus.in_focus(turn.memory)[: lines.MAX_LISTED]) if p is not None]
+    return [narrow(p, text) for p in shown] if len(shown) > 1 else []
 
 
 def _not_this(hit: Hit, text: str) -> bool:

@@ -30,9 +30,15 @@ _RECOMMEND = re.compile(
     r"推荐|礼物|送什么|买什么好|好东西|有什么好|类似|差不多的"
 )
 _SELL = re.compile(
-    r"do (?:you|u)(?: guys| all)? (?:sell|have|carry|stock|offer)|you (?:guys )?(?:sell|carry)|"
+    r"do (?:you|u)(?: guys| all)? (?:sell|have|carry|stock|offer)|\b(?:you|u) (?:guys )?(?:sell|carry)|"
     r"is there (?:a|an|any)|are there any|can i (?:buy|get)|"
     r"你们(?:有)?卖|有(?:没有)?卖|卖不卖|有没有|你们有"
+)
+#: A need put in words ("something to keep my entryway tidy", "want some lights for my balcony"): a recommendation
+#: when nothing else claims the message (weaker than `_RECOMMEND`: it never outweighs a question about the rules).
+_NEED = re.compile(
+    r"\b(?:something|anything) (?:to|that|which)\b|\b(?:want|need|looking for) (?:some|a|an|something)\b|"
+    r"what (?:do|would) (?:you|u) (?:have|suggest) for|想要个|想买个|需要个|有什么.{0,6}(?:东西|推荐)"
 )
 _ABOUT = re.compile(r"tell me (?:more )?about|what is the|what's the|describe|info on|details|介绍|详细|怎么样|是什么")
 _BACK = re.compile(r"\b(?:it|that|this|that one|this one|them|those)\b|它|这款|那款|这个|那个|这件|那件")
@@ -80,6 +86,7 @@ class Ask:
     dearest: bool = False
     cheaper: bool = False
     recommend: bool = False
+    need: bool = False
     sell: bool = False
     about: bool = False
     back: bool = False
@@ -95,7 +102,7 @@ class Ask:
     @property
     def browse(self) -> bool:
         """Asks something of the catalogue as a whole."""
-        return self.recommend or self.sell or self.budget is not None or self.cheapest or self.dearest
+        return self.recommend or self.need or self.sell or self.budget is not None or self.cheapest or self.dearest
 
 
 def read(text: str) -> Ask:
@@ -109,6 +116,7 @@ def read(text: str) -> Ask:
         dearest=bool(_DEAREST.search(t)),
         cheaper=bool(_CHEAPER.search(t)),
         recommend=bool(_RECOMMEND.search(t)),
+        need=bool(_NEED.search(t)),
         sell=bool(_SELL.search(t)),
         about=bool(_ABOUT.search(t)),
         back=bool(_BACK.search(t)),

@@ -36,7 +36,7 @@ def answer(
     "like this" means); False when it is not one."""
     if reference is None and ask.sell and not ask.recommend and ask.budget is None:
         _sell(turn, index, lang, text)
-    elif reference is not None or ask.recommend or ask.budget is not None:
+    elif reference is not None or ask.recommend or ask.need or ask.budget is not None:
         _recommend(turn, index, ask, lang, text, reference)
     elif ask.cheapest or ask.dearest:
         _extremes(turn, index, ask.cheapest, lang, text)
@@ -105,9 +105,14 @@ def _recommend(
     if reference is not None:  # like this: its own kind first ("canvas tote bag"), then its category
         need = f"{reference.name} {need}"
     wanted = {p.product_id: rank for rank, p in enumerate(index.related(need, 50, exclude))} if need else {}
+    # A kind of thing named ("lights", "a shoe rack") comes before what only its description shares.
+    for rank, kind in enumerate(index.kinds(need, 10) if need else []):
+        wanted[kind.product_id] = rank - 100
     pool.sort(key=lambda p: (wanted.get(p.product_id, len(wanted)), -lines.lowest(p)))
     picks: list[tuple[Product, Variant]] = []
-    for product in _varied(pool):
+    # A need named: the products that meet it, best first; none named: a varied few (not three of one thing).
+    ordered = [p for p in pool if p.product_id in wanted] if wanted else []
+    for product in ordered or _varied(pool):
         current = index.live(product.product_id)
         fitting = sorted(lines.in_stock(current, limit), key=lambda v: v.price) if current else []
         if current is not None and fitting:

@@ -219,7 +219,9 @@ class CatalogueIndex:
                 heads[head].append(i)
             if zh:
                 zh_starts[zh[0]].append(i)
-            text = " ".join((product.name, product.name_zh, product.category, product.description))
+            text = " ".join(
+                (product.name, product.name_zh, product.category, product.description, product.description_zh)
+            )
             for word in set(terms(text)) - _STOP:
                 docs[word].append(i)
         self._products, self._names, self._name_keys, self._docs = products, dict(names), keys, dict(docs)

@@ -29,6 +29,9 @@ def without_name(sentence: str, product: Product) -> str:
     if ": " in sentence and sentence.lower().startswith(("the " + product.name.lower(), product.name.lower())):
         tail = sentence.split(": ", 1)[1]
         return tail[:1].upper() + tail[1:]
+    head, comma, tail = sentence.partition("，")  # "港湾好物潮汐系列羊毛盖毯，柔软美利奴羊毛…"
+    if comma and tail and product.name_zh and product.name_zh[-2:] in head:
+        return tail
     return sentence
 
 

@@ -37,6 +37,8 @@ def answer(turn: Turn, hits: Sequence[Hit], ask: Ask, lang: Language, text: str)
         said, cards = _cheaper(top[0].product, top[1].product, lang)
     elif len(top) > 1 and _is_attribute_question(top[0].product, ask, text):
         said, cards = _attribute_of_several(top, text, lang)
+    elif len(top) > 1 and (ask.cheapest or ask.dearest):
+        said, cards = _extreme_of_several(top, ask.cheapest, lang)
     elif len(top) > 1 and ask.budget is not None:
         said, cards = _under_several(top, ask.budget, lang)
     elif len(top) > 1:
@@ -67,14 +69,17 @@ def _one(hit: Hit, ask: Ask, text: str, lang: Language) -> tuple[str, list[Produ
         return said, [lines.card(product, pick, lang)]
     if ask.budget is not None:
         return _under(product, ask.budget, lang)
+    if ask.stock and not ask.price:  # "can I buy it right now? any colour": stock first
+        return _stock(product, lang)
     if ask.options:
         return say("product_options", lang, name=name, offer=lines.offer(product, lang)), [
             lines.card(product, None, lang)
         ]
-    if ask.stock and not ask.price:
-        return _stock(product, lang)
     if _is_attribute_question(product, ask, text):
         return _attribute(product, attribute_words(text, product), lang), [lines.card(product, None, lang)]
+    told = _deciding_sentence(product, attribute_words(text, product), lang) if not (ask.price or ask.sell) else ""
+    if told:  # "how long does it keep stuff cold?": the description's sentence about it
+        return say("product_says", lang, name=name, sentence=told), [lines.card(product, None, lang)]
     said = _summary(product, lang)
     if ask.about:
         first = [lines.without_name(s, product) for s in _sentences(lines.description(product, lang))[:1]]
@@ -237,6 +242,18 @@ def _several(hits: Sequence[Hit], lang: Language) -> tuple[str, list[ProductCard
         )  # fmt: skip
     said = say("products_several", lang, count=len(parts), items=lines.items(parts, lang))
     return said, [lines.card(h.product, h.variant, lang) for h in hits[: lines.MAX_LISTED]]
+
+
+def _extreme_of_several(hits: Sequence[Hit], cheapest: bool, lang: Language) -> tuple[str, list[ProductCard]]:
+    """The cheapest (or dearest) variant in stock among several products: "which one's the cheapest?"."""
+    pool = [(v, h.product) for h in hits for v in lines.in_stock(h.product)] or [
+        (v, h.product) for h in hits for v in h.product.variants
+    ]
+    variant, product = (min if cheapest else max)(pool, key=lambda vp: vp[0].price)
+    key = "product_cheapest" if cheapest else "product_dearest"
+    opts = lines.options(variant.options, lang, product)
+    said = say(key, lang, name=lines.name(product, lang), options=opts, price=variant.price)
+    return said, [lines.card(product, variant, lang)]
 
 
 def _under_several(hits: Sequence[Hit], limit: float, lang: Language) -> tuple[str, list[ProductCard]]:

@@ -43,7 +43,8 @@ class Turn:
     """Set when this turn verified the shopper."""
     handoff: Handoff | None = None
     consumed: bool = False
-    """A flow used this message as an answer to its question (it is not a low-confidence miss)."""
+    """The engine used this message: a flow took it as an answer to its question, or the catalogue answered it
+    (it is not a low-confidence miss)."""
     timings: Timings = field(default_factory=Timings)
     picked_order: bool = False
     """This message chose the order by its position ("the first one"): not an item's position too."""

@@ -229,3 +229,26 @@ def test_several_products_named_alike_under_a_price(pii: PiiScrubber) -> None:
     reply = chat.send("有没有50美元以内的铸铁平底锅？")
     assert "港湾铸铁平底锅" in reply and "$39.00" in reply and "卵石铸铁平底锅" not in reply
     assert [c.price for c in chat.last.replies[0].products] == [39.0]
+
+
+def test_a_need_in_plain_words_gets_the_products_that_meet_it(pii: PiiScrubber) -> None:
+    chat = _chat(pii)
+    reply = chat.send("need something to light up the evening, maybe a candle")
+    assert reply.startswith("Here are a few") and "Driftwood Scented Candle" in reply
+    assert chat.last.replies[0].products[0].name == "Driftwood Scented Candle"
+
+
+def test_a_question_in_other_words_is_answered_from_the_description(pii: PiiScrubber) -> None:
+    assert "Dishwasher safe" in _chat(pii).send("what about the dishwasher, for the tidewater glass water bottle")
+    assert "about 40 hours" in _chat(pii).send("how long does the driftwood scented candle burn")
+
+
+def test_can_i_buy_it_now_is_a_stock_question_before_an_options_one(pii: PiiScrubber) -> None:
+    assert _chat(pii).send("can i buy the tidewater glass water bottle right now? any colour").startswith("Yes")
+
+
+def test_which_one_is_the_cheapest_of_a_list_just_shown(pii: PiiScrubber) -> None:
+    chat = _chat(pii)
+    chat.send("show me your cast iron skillets")
+    reply = chat.send("which one's the cheapest?")
+    assert "Harbor Cast Iron Skillet" in reply and "$39.00" in reply
