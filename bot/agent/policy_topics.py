@@ -250,6 +250,14 @@ TOPICS: tuple[Topic, ...] = (
         main=False,
     ),
     Topic(
+        "location",
+        # "Where are you based?": the pages say where the team and the warehouse are ("in Portland, Maine").
+        (r"based", r"located", r"where (?:are|r) (?:you|u)(?: guys)?", r"your (?:location|warehouse|office|address)"),
+        ("在哪里", "在哪儿", "你们在哪", "公司在哪", "地址在哪", "位于哪"),
+        "Portland Maine team warehouse 波特兰 缅因州",
+        main=False,
+    ),
+    Topic(
         "weekend",
         (r"weekends?", r"saturday", r"sunday"),
         ("周末", "星期六", "星期天", "周六", "周日"),
