@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Sequence
 from bot.types import JSON
 from eval.harness import Chart, SuiteOptions, SuiteResult, suite
 from eval.public_data import percentile
-from eval.shopper_cases import CATEGORIES, Case, all_cases, smoke_slice
+from eval.shopper_cases import CATEGORIES, Case, all_cases, held_out, smoke_slice
 from eval.shopper_check import Reply, judge
 
 if TYPE_CHECKING:
@@ -134,6 +134,10 @@ def _result(outcomes: Sequence[Outcome], shop: str, smoke: bool) -> SuiteResult:
     metrics["worst_category"] = worst
     for lang in ("en", "zh"):
         metrics[f"pass_rate_{lang}"] = round(_rate([o for o in outcomes if o.case.language == lang]), 4)
+    blind = [o for o in outcomes if held_out(o.case)]
+    if blind:  # the held-out sets on their own: the figure not tuned against
+        metrics["pass_rate_held_out"] = round(_rate(blind), 4)
+        metrics["held_out_cases"] = float(len(blind))
     latencies = [ms for o in outcomes for ms in o.ms]
     metrics["turn_p95_ms"] = round(percentile(latencies, 95), 1) if latencies else 0.0
     generated = sum(o.case.generated for o in outcomes)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from bot.agent.catalogue import browse, focus, lines, product
-from bot.agent.catalogue.ask import Ask, read
+from bot.agent.catalogue.ask import Ask, bare, read
 from bot.agent.catalogue.index import CatalogueIndex, Hit, narrow, terms
 from bot.agent.catalogue.product import attribute_words
 from bot.agent.flows.detect import choice
@@ -82,7 +82,8 @@ def _in_focus(turn: Turn, index: CatalogueIndex, ask: Ask, text: str) -> Hit | N
     named = [p for p in shown if words & set(terms(f"{p.name} {p.name_zh}"))]
     current = shown[picked] if picked is not None else named[0] if len(named) == 1 else shown[0]
     hit = narrow(current, text)
-    if hit.options or ((ask.back or picked is not None or len(named) == 1) and (ask.about_product or ask.recommend)):
+    refers = ask.back or picked is not None or len(named) == 1 or bare(text)
+    if hit.options or (refers and (ask.about_product or ask.recommend)):
         return hit
     return None
 

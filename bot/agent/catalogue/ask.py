@@ -31,14 +31,15 @@ _RECOMMEND = re.compile(
 )
 _SELL = re.compile(
     r"do (?:you|u)(?: guys| all)? (?:sell|have|carry|stock|offer)|\b(?:you|u) (?:guys )?(?:sell|carry)|"
-    r"is there (?:a|an|any)|are there any|can i (?:buy|get)|"
-    r"你们(?:有)?卖|有(?:没有)?卖|卖不卖|有没有|你们有"
+    r"is there (?:a|an|any)|are there any|can i (?:buy|get)|^(?:got )?any\b|"
+    r"你们(?:有)?卖|有(?:没有)?卖|卖不卖|有没有|你们有|^(?:请问)?有[^？?，,。]{1,12}[吗么][？?]?$"
 )
 #: A need put in words ("something to keep my entryway tidy", "want some lights for my balcony"): a recommendation
 #: when nothing else claims the message (weaker than `_RECOMMEND`: it never outweighs a question about the rules).
 _NEED = re.compile(
     r"\b(?:something|anything) (?:to|that|which)\b|\b(?:want|need|looking for) (?:some|a|an|something)\b|"
-    r"what (?:do|would) (?:you|u) (?:have|suggest) for|想要个|想买个|需要个|有什么.{0,6}(?:东西|推荐)"
+    r"what (?:do|would) (?:you|u) (?:have|suggest) for|what (?:have|do) (?:you|u)(?: guys)? (?:got|have)|"
+    r"would be (?:useful|handy|good)|想要个|想买个|需要个|有什么.{0,6}(?:东西|推荐)"
 )
 _ABOUT = re.compile(r"tell me (?:more )?about|what is the|what's the|describe|info on|details|介绍|详细|怎么样|是什么")
 _BACK = re.compile(r"\b(?:it|that|this|that one|this one|them|those)\b|它|这款|那款|这个|那个|这件|那件")
@@ -103,6 +104,22 @@ class Ask:
     def browse(self) -> bool:
         """Asks something of the catalogue as a whole."""
         return self.recommend or self.need or self.sell or self.budget is not None or self.cheapest or self.dearest
+
+
+#: The words of a bare product question ("price?", "in stock?", "colours?", 多少钱？): about the product in focus.
+_CUE_WORDS = frozenset(
+    "price prices cost costs much how stock available availability colour colours color colors size sizes option "
+    "options variant variants left in the ok and so what's whats it's its".split()
+)
+
+
+def bare(text: str) -> bool:
+    """Only cue words, no other content ("price?", "还有货吗"): a question about the product in focus."""
+    latin = re.findall(r"[a-z']+", text.lower())
+    cjk = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    rest = [w for w in latin if w not in _CUE_WORDS and w not in FILLER]
+    cjk_rest = re.sub(r"多少钱|价格|价钱|有货|还有|库存|颜色|尺寸|规格|吗|呢|的|这个|那个|现在|请问|有没有", "", cjk)
+    return not rest and not cjk_rest
 
 
 def read(text: str) -> Ask:

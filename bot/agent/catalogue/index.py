@@ -151,6 +151,10 @@ class CatalogueIndex:
         """The words, and for one no name has, the longest start of it a name has: a name run into the
         next word ("Headphonesover-ear", "Kettle1L", "bootss") still names the product."""
         found = set(words)
+        for first, second in zip(words, words[1:]):  # "bath robes" names the bathrobe
+            joined = _fold(first + second)
+            if joined in self._names:
+                found.add(joined)
         for word in words:
             if word in self._names or len(word) < 5:
                 continue
@@ -237,13 +241,25 @@ def narrow(product: Product, text: str, score: float = 1.0) -> Hit:
             text = text.replace(own + "es ", " ").replace(own + "s ", " ").replace(own, " ")
     said = canonical(text)
     named: dict[str, str] = {}
+    words = set(said.split()) | set(re.findall(r"[a-z0-9.]+", said))
     for key, values in _option_values(product).items():
         matched = [v for v in values if value_pattern(v).search(said)]
+        if not matched:
+            # A value of several words named by its own word ("damascus" for "damascus steel", "150x150" for
+            # "150x150 cm"), when that word names only one value.
+            matched = [v for v in values if len(v.split()) > 1 and _own_words(v, values) & words]
+            matched = matched if len(matched) == 1 else []
         if matched:
             named[key] = max(matched, key=len)  # "super king" over "king"
     fitting = tuple(v for v in product.variants if all(v.options.get(k) == val for k, val in named.items()))
     variant = fitting[0] if named and len(fitting) == 1 else None
     return Hit(product, score, named, variant, fitting)
+
+
+def _own_words(value: str, values: list[str]) -> set[str]:
+    """The words of one option value no other value of its option has ("damascus" of "damascus steel")."""
+    others = {w for v in values if v != value for w in canonical(v).split()}
+    return {w for w in canonical(value).split() if len(w) >= 3 and w not in others}
 
 
 def _option_values(product: Product) -> dict[str, list[str]]:

@@ -252,3 +252,23 @@ def test_which_one_is_the_cheapest_of_a_list_just_shown(pii: PiiScrubber) -> Non
     chat.send("show me your cast iron skillets")
     reply = chat.send("which one's the cheapest?")
     assert "Harbor Cast Iron Skillet" in reply and "$39.00" in reply
+
+
+def test_a_value_of_several_words_is_named_by_its_own_word() -> None:
+    knife = Product(
+        "p_knife",
+        "Seabreeze Chef's Knife",
+        (
+            Variant("k_ss", {"size": "8 in", "material": "stainless steel"}, True, 78.4, 3),
+            Variant("k_dm", {"size": "8 in", "material": "damascus steel"}, False, 120.0, 0),
+        ),
+    )
+    hit = narrow(knife, "is the seabreeze chef's knife 8 inch damascus in stock??")
+    assert hit.variant is not None and hit.variant.item_id == "k_dm"
+    assert narrow(knife, "8 inch, steel").variant is None  # "steel" names both
+
+
+def test_a_bare_question_is_about_the_product_in_focus(pii: PiiScrubber) -> None:
+    chat = _chat(pii)
+    chat.send("i'm looking at the driftwood scented candle")
+    assert "$18.00" in chat.send("price?")
