@@ -25,7 +25,8 @@ _CHEAPEST = re.compile(r"cheapest|least expensive|lowest price|most affordable|�
 _DEAREST = re.compile(r"most expensive|dearest|priciest|highest price|最贵|最高价")
 _CHEAPER = re.compile(r"cheaper|less expensive|lower price|costs? less|哪个便宜|哪个更便宜|更便宜|哪个贵|哪个更实惠")
 _RECOMMEND = re.compile(
-    r"recommend|suggest|gift(?! ?cards?)|present for|\bideas?\b|looking for|something (?:for|nice|good|under)|"
+    r"recommend|suggest|gift(?! ?(?:cards?|wrap\w*|receipts?|messages?|notes?|box(?:es)?|certificates?|vouchers?))|"
+    r"present for|\bideas?\b|looking for|something (?:for|nice|good|under)|"
     r"anything (?:for|nice|good|under)|what should i (?:get|buy)|like this but|similar|"
     r"推荐|礼物|送什么|买什么好|好东西|有什么好|类似|差不多的"
 )
