@@ -78,6 +78,7 @@ class KnowledgeBase:
         self._seen_version: str | None = None
         """The knowledge version the in-memory indexes reflect; None until first read."""
         self._checked_at = float("-inf")
+        self._sources: dict[str, tuple[str, frozenset[str]]] = {}
         self.products = ProductTable(store.client)
         self.catalogue = CatalogueView(self.products, self.sync)
         """The products of ingested catalogue files, as an InventoryBackend (bot.app combines it with the shop's)."""
@@ -202,6 +203,18 @@ class KnowledgeBase:
         self.sync()
         scored = self.retriever.search_scored(query, k=k, kind=kind, language=language, customer_id=customer_id)
         return [s.passage for s in scored]
+
+    def sources(self, kind: DocKind) -> frozenset[str]:
+        """The sources of the stored documents of one kind (returns.en.md, giftwrap.en.md ...), read again only
+        when the knowledge changed: which pages the shop wrote in one language only."""
+        self.sync()
+        version = self.store.version()
+        cached = self._sources.get(kind)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        found = frozenset(c.source for c in self.store.all_chunks({"kind": kind}, texts=False))
+        self._sources[kind] = (version, found)
+        return found
 
     @property
     def relevance_thresholds(self) -> dict[Language, float]:

@@ -309,7 +309,7 @@ def compose_answer(
     used: dict[str, tuple[Passage, list[str]]] = {}
     for c in chosen:
         used.setdefault(relevant[c.pi].source, (relevant[c.pi], []))[1].append(c.sentence.text)
-    citations = tuple(_citation(p, support) for p, support in used.values())
+    citations = tuple(citation(p, support) for p, support in used.values())
     language = relevant[lead_passage].language
     joiner = "" if language == "zh" else " "
     parts = tuple(c.sentence.text for c in chosen)
@@ -455,7 +455,8 @@ def terms(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _citation(passage: Passage, used: list[str]) -> Citation:
+def citation(passage: Passage, used: list[str]) -> Citation:
+    """The passage's citation, its snippet the sentences used from it."""
     # The snippet is the supporting text itself, so the shopper (and the output guard, which
     # lets through contact details found in citations) sees exactly what the reply rests on.
     support = ("" if passage.language == "zh" else " ").join(used)

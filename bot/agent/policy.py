@@ -6,10 +6,11 @@ import re
 from collections.abc import Mapping
 
 from bot.agent import polarity, policy_topics, tools
-from bot.agent.answer import MIN_PASSAGE_SCORE, Answer, compose_answer, min_passage_score, terms
+from bot.agent.answer import MIN_PASSAGE_SCORE, Answer, citation, compose_answer, min_passage_score, terms
 from bot.agent.flows.detect import action_of
 from bot.agent.flows.state import Turn
 from bot.agent.replies import FLOW_WORDS, say
+from bot.agent.sentences import split_sentences
 from bot.agent.tools import ToolContext
 from bot.text import PLACEHOLDER
 from bot.types import Language, Passage, Reply
@@ -145,13 +146,64 @@ def find_answer(
     same = [p for p in pages if p.language == language]
     composed = compose_answer(own or query, same, language=language, lenient=True, yes_no=yes_no, focus=focus)
     if composed is not None:
-        return composed
+        unknown = _unknown_here(own or query, same)
+        if not unknown:
+            return composed
+        # The pages in the shopper's language never name what is asked (礼品包装): a page the shop wrote only in
+        # the other language may (an ingested "Gift Wrapping" page); the search ranks it below same-language pages.
+        once = [p for p in _written_once(ctx, query, other) if p.score >= CROSS_LANGUAGE_BAR]
+        return compose_answer(query, once, bar=CROSS_LANGUAGE_BAR, yes_no=yes_no) or _opening(once) or composed
     foreign = [p for p in pages if p.language == other]
     composed = compose_answer(query, foreign, bar=bar, lenient=True, yes_no=yes_no)
     if composed is not None:
         return composed
     anything = [p for p in search(ctx, query, language) if p.kind != "policy" and p.language == language]
     return compose_answer(query, anything, language=language, yes_no=yes_no)
+
+
+#: How far down a search a page written in the other language is looked for, and the relevance it needs there.
+WIDE_K = 30
+CROSS_LANGUAGE_BAR = 0.15
+OPENING_SENTENCES = 2
+
+
+def _unknown_here(question: str, same: list[Passage]) -> bool:
+    """The question names a thing (a term of several characters or letters) none of these passages holds."""
+    text = " ".join(f"{p.title} {p.section} {p.text}" for p in same).lower()
+    long_terms = [t for t in terms(question) if (len(t) >= 4 if t.isascii() else len(t) >= 3)]
+    return any(t not in text for t in long_terms)
+
+
+def _written_once(ctx: ToolContext, query: str, language: Language) -> list[Passage]:
+    """Passages in `language` of pages the shop wrote once, in no other language (returns.en.md has
+    returns.zh.md; an ingested giftwrap.en.md has none), best first; [] when the retriever lists no pages."""
+    listing = getattr(ctx.retriever, "sources", None)  # knowledge.KnowledgeBase lists its pages
+    if not callable(listing):
+        return []
+    counts: dict[str, int] = {}
+    for source in listing("policy"):
+        counts[_stem_of(source)] = counts.get(_stem_of(source), 0) + 1
+    found = tools.search_knowledge(ctx, query, None, k=WIDE_K, kind="policy")
+    return [p for p in found if p.language == language and counts.get(_stem_of(p.source), 0) == 1][:3]
+
+
+def _opening(passages: list[Passage]) -> Answer | None:
+    """The best passage's first sentences, cited: the words of a question in one language cannot choose among
+    sentences in the other, the search's similarity already chose the passage."""
+    if not passages:
+        return None
+    best = passages[0]
+    sentences = [s.text for s in split_sentences(best.text, best.section)][:OPENING_SENTENCES]
+    if not sentences:
+        return None
+    joiner = "" if best.language == "zh" else " "
+    text = joiner.join(sentences)
+    return Answer(text, (citation(best, sentences),), best.language, best=sentences[0], parts=tuple(sentences))
+
+
+def _stem_of(source: str) -> str:
+    """A page's name without its language and extension: returns.en.md -> returns."""
+    return re.sub(r"(?:[._-](?:en|zh|cn|zh-cn))?\.\w+$", "", source.lower())
 
 
 def _merged(*lists: list[Passage]) -> list[Passage]:
