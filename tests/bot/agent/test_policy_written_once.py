@@ -13,9 +13,16 @@ from bot.types import Conversation, DocKind, Language, Passage
 from tests.bot.agent.conftest import Chat
 
 RETURNS_ZH = Passage(
-    "r1", "商品须未经使用、保持原状，并尽可能保留原包装以及全部配件。", "returns.zh.md", "退货与退款政策", language="zh", score=0.33
+    "r1",
+    "商品须未经使用、保持原状，并尽可能保留原包装以及全部配件。",
+    "returns.zh.md",
+    "退货与退款政策",
+    language="zh",
+    score=0.33,
 )
-RETURNS_EN = Passage("r2", "Items must be unused, with their original packaging.", "returns.en.md", "Returns", score=0.2)
+RETURNS_EN = Passage(
+    "r2", "Items must be unused, with their original packaging.", "returns.en.md", "Returns", score=0.2
+)
 GIFT_WRAP = Passage(
     "g1",
     "We offer gift wrapping on every order for $4.50 per parcel. Choose it at checkout.",
