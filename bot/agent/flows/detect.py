@@ -56,7 +56,7 @@ _REQUEST = re.compile(
 #: A question about the rules rather than a request to act.
 _POLICY = re.compile(
     r"\bpolic(y|ies)\b|\bhow (long|many days|much|does|do you)\b|\bwhat (is|are|'s) (the|your)\b"
-    r"|\bdo you (offer|accept|allow)\b"
+    r"|\bdo (?:you|u) (offer|accept|allow|ship|deliver|send)\b|寄到|能寄|可以寄|送到.{0,6}吗|配送到"
     r"|\bis it possible\b|\bwindow\b|\bfees?\b|\bcost\b|\bfree\b|政策|规定|多久|几天|多少天|运费|费用|手续费|规则|流程",
     _I,
 )
