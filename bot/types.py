@@ -440,6 +440,15 @@ class Product:
     description_zh: str = ""
     category: str = ""
 
+    def options_on_offer(self) -> dict[str, list[str]]:
+        """Every option name and its values, in the order the variants first give them."""
+        offered: dict[str, list[str]] = {}
+        for variant in self.variants:
+            for key, value in variant.options.items():
+                if value not in offered.setdefault(key, []):
+                    offered[key].append(value)
+        return offered
+
     def to_json(self) -> dict[str, JSON]:
         """tau2's three keys; the Chinese and descriptive extras are left to the store's record."""
         return {

@@ -21,7 +21,7 @@ from bot.agent.catalogue.product import attribute_words
 from bot.agent.flows.detect import choice
 from bot.agent.flows.state import Turn
 from bot.text import detect_language
-from bot.types import Language
+from bot.types import Language, Product
 
 __all__ = ["CatalogueIndex", "Hit", "answer"]
 
@@ -40,13 +40,13 @@ def _answer(turn: Turn, index: CatalogueIndex) -> bool:
     text = turn.raw or turn.text
     ask = read(text)
     rules_first = ask.policy and not (ask.stock or ask.cheapest or ask.dearest or ask.cheaper or ask.recommend)
-    hits = index.find(text, turn.lang)
-    if not hits and (ask.about_product or ask.sell or product.yes_no_question(text)):
-        hits = index.find(text, turn.lang, loose=True)  # "is the beanie machine washable?": the one beanie
+    # Loose (a product named by its kind alone, "is the beanie machine washable?") only for a product question.
+    loose = ask.about_product or ask.sell or product.yes_no_question(text)
+    hits = index.find(text, turn.lang, loose=loose)
     if hits:
-        lang = _language(turn, text, hits)
         if rules_first and not ask.sell:
             return False
+        lang = _language(turn, text, hits)
         if ask.sell and _not_this(hits[0], text):
             # "waterproof jackets" is not the fleece jacket: a plain no, and the nearest is that jacket.
             return browse.answer(turn, index, ask, lang, text)
@@ -74,7 +74,7 @@ def _in_focus(turn: Turn, index: CatalogueIndex, ask: Ask, text: str) -> Hit | N
     """The product in focus, when the message is about it: it names one of its options ("in sage, 45 cm?"),
     or refers back to it with a product question ("how much is it?"). Of several in focus (a list just
     shown), the one it picks ("the second one", "the pebble one"), else the first."""
-    shown = [p for p in (index.live(i) for i in focus.in_focus(turn.memory)[: lines.MAX_LISTED]) if p is not None]
+    shown = _shown(turn, index)
     if not shown:
         return None
     picked = choice(text, len(shown)) if len(shown) > 1 else None
@@ -97,8 +97,14 @@ def _among_focus(turn: Turn, index: CatalogueIndex, ask: Ask, text: str) -> list
     """The products just shown, when the message compares among them ("which one's the cheapest?")."""
     if not (ask.cheapest or ask.dearest) or not _WHICH.search(text.lower()):
         return []
-    shown = [p for p in (index.live(i) for i in focus.in_focus(turn.memory)[: lines.MAX_LISTED]) if p is not None]
+    shown = _shown(turn, index)
     return [narrow(p, text) for p in shown] if len(shown) > 1 else []
+
+
+def _shown(turn: Turn, index: CatalogueIndex) -> list[Product]:
+    """The products in focus as the backend has them now, most recent first (at most a listed reply's)."""
+    found = (index.live(i) for i in focus.in_focus(turn.memory)[: lines.MAX_LISTED])
+    return [p for p in found if p is not None]
 
 
 def _not_this(hit: Hit, text: str) -> bool:

@@ -13,6 +13,7 @@ from bot.agent.catalogue.index import CatalogueIndex, terms
 from bot.agent.catalogue.product import attribute_words
 from bot.agent.flows.state import Turn
 from bot.agent.replies import say
+from bot.agent.tools.catalogue import first_sentence
 from bot.types import Language, Product, ProductCard, Reply, Variant
 
 #: Products one recommendation offers.
@@ -176,9 +177,7 @@ def _reason(product: Product, lang: Language) -> str:
     text = " ".join(lines.description(product, lang).split())
     if not text:  # a catalogue without descriptions: what its own data says
         return say("reason_in_stock", lang, count=len(lines.in_stock(product)))
-    end = re.search(r"(?<=[.!?。！？])", text)
-    sentence = text[: end.start()] if end else text[:160]
-    return lines.without_name(sentence, product).rstrip(".。")
+    return lines.without_name(first_sentence(text), product).rstrip(".。")
 
 
 # --------------------------------------------------------------------------- the shop's cheapest and dearest

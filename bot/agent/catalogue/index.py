@@ -242,7 +242,7 @@ def narrow(product: Product, text: str, score: float = 1.0) -> Hit:
     said = canonical(text)
     named: dict[str, str] = {}
     words = set(said.split()) | set(re.findall(r"[a-z0-9.]+", said))
-    for key, values in _option_values(product).items():
+    for key, values in product.options_on_offer().items():
         matched = [v for v in values if value_pattern(v).search(said)]
         if not matched:
             # A value of several words named by its own word ("damascus" for "damascus steel", "150x150" for
@@ -260,15 +260,6 @@ def _own_words(value: str, values: list[str]) -> set[str]:
     """The words of one option value no other value of its option has ("damascus" of "damascus steel")."""
     others = {w for v in values if v != value for w in canonical(v).split()}
     return {w for w in canonical(value).split() if len(w) >= 3 and w not in others}
-
-
-def _option_values(product: Product) -> dict[str, list[str]]:
-    values: dict[str, list[str]] = {}
-    for variant in product.variants:
-        for key, value in variant.options.items():
-            if value not in values.setdefault(key, []):
-                values[key].append(value)
-    return values
 
 
 def terms(text: str) -> list[str]:

@@ -50,11 +50,7 @@ def options(values: Mapping[str, str], lang: Language, product: Product | None =
 
 def offer(product: Product, lang: Language) -> str:
     """Every option on offer: "color: white, grey; size: king, queen"."""
-    by_key: dict[str, list[str]] = {}
-    for variant in product.variants:
-        for key, value in variant.options.items():
-            if value not in by_key.setdefault(key, []):
-                by_key[key].append(value)
+    by_key = product.options_on_offer()
     if _translated(product, lang):
         return "；".join(f"{zh_word(k)}：{'、'.join(zh_word(v) for v in vs)}" for k, vs in by_key.items())
     if lang == "zh":
@@ -73,16 +69,18 @@ def left(variant: Variant, lang: Language) -> str:
 
 
 def variant_item(variant: Variant, lang: Language, product: Product | None = None) -> str:
-    stock = say("in_stock" if variant.available else "out_of_stock", lang)
-    shown = options(variant.options, lang, product)
-    return say("variant_item", lang, options=shown, price=variant.price, stock=stock)
+    """One variant: "sage, 1000ml $27.56 (in stock)"."""
+    return say("variant_item", lang, **_variant_values(variant, lang, product))
 
 
 def named_variant_item(product: Product, variant: Variant, lang: Language) -> str:
     """One variant with its product's name: "Pebble Insulated Water Bottle in sage, 1000ml, $27.56 (in stock)"."""
+    return say("named_variant_item", lang, name=name(product, lang), **_variant_values(variant, lang, product))
+
+
+def _variant_values(variant: Variant, lang: Language, product: Product | None) -> dict[str, object]:
     stock = say("in_stock" if variant.available else "out_of_stock", lang)
-    shown = options(variant.options, lang, product)
-    return say("named_variant_item", lang, name=name(product, lang), options=shown, price=variant.price, stock=stock)
+    return {"options": options(variant.options, lang, product), "price": variant.price, "stock": stock}
 
 
 def items(parts: Iterable[str], lang: Language) -> str:

@@ -12,9 +12,9 @@ from bot.agent.catalogue.ask import FILLER, Ask
 from bot.agent.catalogue.index import Hit, terms
 from bot.agent.flows.state import Turn
 from bot.agent.replies import say
+from bot.agent.sentences import split_sentences
 from bot.types import Language, Product, ProductCard, Reply, Variant
 
-_SENTENCE = re.compile(r"(?<=[.!?。！？])\s*")
 _YES_NO_QUESTION = re.compile(r"^(?:is|are|does|do|can|will|would|has|have)\b|吗[？?]?$|是不是|能不能|会不会")
 #: Words of a question that are not the attribute asked about.
 _NOT_ATTRIBUTE = frozenset(
@@ -222,7 +222,8 @@ def _attribute_of_several(hits: Sequence[Hit], text: str, lang: Language) -> tup
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE.split(" ".join(text.split())) if s]
+    """A description's sentences (the project's segmenter: "1.5 litre" is not two sentences)."""
+    return [s.text for s in split_sentences(" ".join(text.split()))]
 
 
 # --------------------------------------------------------------------------- several products

@@ -201,10 +201,4 @@ def _norm(value: str) -> str:
 
 
 def _options_on_offer(product: Product) -> dict[str, JSON]:
-    offered: dict[str, list[str]] = {}
-    for variant in product.variants:
-        for key, value in variant.options.items():
-            values = offered.setdefault(key, [])
-            if value not in values:
-                values.append(value)
-    return {k: list(v) for k, v in offered.items()}
+    return {k: list(v) for k, v in product.options_on_offer().items()}
